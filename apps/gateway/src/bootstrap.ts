@@ -1,0 +1,48 @@
+import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '@cam-esc/config';
+import { DomainException } from '@cam-esc/errors';
+import { Logger } from 'nestjs-pino';
+import { GatewayModule } from './gateway.module';
+
+/** Builds the gateway app (used by main.ts and by the e2e tests). */
+export async function createGateway(config: AppConfig): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  app.useBodyParser('json', { limit: '5mb' });
+  // ESC posts XML; the receiver stores it raw
+  app.useBodyParser('text', { type: ['application/xml', 'text/xml', 'text/plain', 'application/*+xml'], limit: '5mb' });
+  app.useGlobalPipes(
+    new ValidationPipe({
+      transform: true,
+      whitelist: false,
+      exceptionFactory: (errors) => DomainException.invalid(flattenValidationErrors(errors).join('; ')),
+    }),
+  );
+  const doc = new DocumentBuilder()
+    .setTitle('cam-esc-gateway')
+    .setDescription('IBM CAM service-catalog API in front of Cisco Elastic Services Controller (ESC)')
+    .setVersion('0.1.0')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  return app;
+}
+
+interface ValidationErrorLike {
+  property: string;
+  constraints?: Record<string, string>;
+  children?: ValidationErrorLike[];
+}
+
+/** class-validator's nested errors as "resourceProperties.specifications.0.name must be a string". */
+function flattenValidationErrors(errors: ValidationErrorLike[], prefix = ''): string[] {
+  return errors.flatMap((e) => {
+    const path = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? `${path}${m.slice(e.property.length)}` : `${path}: ${m}`));
+    return [...own, ...flattenValidationErrors(e.children ?? [], path)];
+  });
+}

@@ -1,0 +1,62 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DomainErrorCode, DomainException } from '@cam-esc/errors';
+import { HeaderBag, parseEscCallback } from '@cam-esc/esc';
+import { JobName, JobQueue } from '@cam-esc/jobs';
+import { EscCallbackRepository } from '@cam-esc/persistence';
+
+export interface ReceiveEscCallbackCommand {
+  token: string;
+  headers: HeaderBag;
+  body: string;
+}
+
+/** Headers worth keeping with a raw callback (never credentials). */
+const KEPT_HEADERS = /^(content-type|esc[-_].*|user-agent)$/i;
+
+/**
+ * Stores an ESC callback raw, before anything is applied, and leaves applying it to the worker.
+ * The token in the path names the request the callback answers; unknown tokens are refused.
+ */
+@Injectable()
+export class ReceiveEscCallbackUseCase {
+  private readonly logger = new Logger(ReceiveEscCallbackUseCase.name);
+
+  constructor(
+    private readonly callbacks: EscCallbackRepository,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  async execute(cmd: ReceiveEscCallbackCommand): Promise<string> {
+    const request = await this.callbacks.findRequestByCallbackToken(cmd.token);
+    if (!request) throw DomainException.notFound('callback', '[token]');
+    let summary: ReturnType<typeof parseEscCallback> | undefined;
+    let detail: string | undefined;
+    try {
+      summary = parseEscCallback(cmd.headers, cmd.body);
+    } catch (e) {
+      detail = `body is not well-formed XML: ${(e as Error).message}`;
+    }
+    const headers = Object.fromEntries(Object.entries(cmd.headers).filter(([k]) => KEPT_HEADERS.test(k)));
+    const stored = await this.callbacks.create({
+      escRequestId: request.id,
+      transactionId: summary?.transactionId ?? null,
+      statusCode: summary?.statusCode ?? null,
+      statusMessage: summary?.statusMessage ?? null,
+      headers,
+      body: cmd.body,
+      stage: summary?.stage ?? null,
+      internalId: summary?.internalDeploymentId ?? null,
+      detail: detail ?? null,
+    });
+    const log = { serviceInstanceId: request.escResource.serviceInstanceId, escTransactionId: summary?.transactionId, callbackId: stored.id, stage: summary?.stage };
+    try {
+      await this.jobs.enqueue(JobName.ApplyEscCallback, { callbackId: stored.id });
+    } catch (e) {
+      // stored: the worker's sweep applies it later; a 503 also tells ESC to resend if it can
+      this.logger.error({ ...log, err: e }, 'ESC callback stored but not queued');
+      throw new DomainException(DomainErrorCode.UNAVAILABLE, 'callback stored; the job queue is not reachable');
+    }
+    this.logger.log(log, `ESC callback ${summary?.stage ?? '(unparsed)'} received`);
+    return stored.id;
+  }
+}

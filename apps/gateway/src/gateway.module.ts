@@ -1,0 +1,43 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { AppConfig, ConfigModule } from '@cam-esc/config';
+import { JobsModule } from '@cam-esc/jobs';
+import { LoggingModule } from '@cam-esc/observability';
+import { PersistenceModule } from '@cam-esc/persistence';
+import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { CatalogController } from './catalog/catalog.controller';
+import { CreateServiceUseCase } from './catalog/usecases/create-service.usecase';
+import { PublishVersionUseCase } from './catalog/usecases/publish-version.usecase';
+import { DomainExceptionFilter } from './common/domain-exception.filter';
+import { EscCallbacksController } from './esc-callbacks/esc-callbacks.controller';
+import { ReceiveEscCallbackUseCase } from './esc-callbacks/receive-esc-callback.usecase';
+import { DependencyIndicators, HealthController } from './health/health.controller';
+import { InstancesController } from './instances/instances.controller';
+import { DeployInstanceUseCase } from './instances/usecases/deploy-instance.usecase';
+import { TerminateInstanceUseCase } from './instances/usecases/terminate-instance.usecase';
+import { TemplatesController } from './templates/templates.controller';
+import { CreateTemplateUseCase } from './templates/usecases/create-template.usecase';
+
+/** The HTTP side: CAM API, template library, ESC callback receiver, health. It only enqueues jobs. */
+@Module({})
+export class GatewayModule {
+  static register(config?: AppConfig): DynamicModule {
+    return {
+      module: GatewayModule,
+      imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule],
+      controllers: [TemplatesController, CatalogController, InstancesController, EscCallbacksController, HealthController],
+      providers: [
+        { provide: APP_GUARD, useClass: BearerAuthGuard },
+        { provide: APP_FILTER, useClass: DomainExceptionFilter },
+        CreateTemplateUseCase,
+        CreateServiceUseCase,
+        PublishVersionUseCase,
+        DeployInstanceUseCase,
+        TerminateInstanceUseCase,
+        ReceiveEscCallbackUseCase,
+        DependencyIndicators,
+      ],
+    };
+  }
+}

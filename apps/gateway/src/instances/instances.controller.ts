@@ -1,0 +1,40 @@
+import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { DomainException } from '@cam-esc/errors';
+import { InstanceRepository } from '@cam-esc/persistence';
+import { TenantId } from '../auth/tenant.decorator';
+import { EntityIdPipe } from '../common/entity-id.pipe';
+import { toInstanceView } from './instance.view';
+import { TerminateInstanceUseCase } from './usecases/terminate-instance.usecase';
+
+const instanceId = new EntityIdPipe('service instance');
+
+@ApiTags('CAM service instances')
+@ApiBearerAuth()
+@ApiQuery({ name: 'tenantId', required: false })
+@Controller('cam/composer/api/v1/ServiceInstances')
+export class InstancesController {
+  constructor(
+    private readonly instances: InstanceRepository,
+    private readonly terminateInstance: TerminateInstanceUseCase,
+  ) {}
+
+  @Get()
+  async list(@TenantId() tenantId: string) {
+    return (await this.instances.list(tenantId)).map(toInstanceView);
+  }
+
+  @Get(':id')
+  async get(@TenantId() tenantId: string, @Param('id', instanceId) id: string) {
+    const instance = await this.instances.findDetails(tenantId, id);
+    if (!instance) throw DomainException.notFound('service instance', id);
+    return toInstanceView(instance);
+  }
+
+  @Post(':id/terminate')
+  @HttpCode(200)
+  async terminate(@TenantId() tenantId: string, @Param('id', instanceId) id: string) {
+    const instance = await this.terminateInstance.execute(tenantId, id);
+    return { name: instance.name, Status: instance.status, id: instance.id };
+  }
+}

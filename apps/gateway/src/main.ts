@@ -1,0 +1,18 @@
+import { AppConfig, InvalidEnvironmentError } from '@cam-esc/config';
+import { createGateway } from './bootstrap';
+
+async function main(): Promise<void> {
+  const config = AppConfig.fromEnv();
+  const app = await createGateway(config);
+  await app.listen(config.port, '0.0.0.0');
+  const base = `http://127.0.0.1:${config.port}`;
+  console.log(`cam-esc-gateway listening: API ${base}/cam/composer/api/v1, docs ${base}/docs, ESC ${config.esc.url}`);
+  if (config.usesDefaultApiTokens) {
+    console.log('API_TOKENS is not set: using the development token: Authorization: Bearer dev-token (tenant dev-tenant). Set API_TOKENS in production.');
+  }
+}
+
+main().catch((e) => {
+  console.error(e instanceof InvalidEnvironmentError ? e.message : e);
+  process.exit(1);
+});

@@ -1,0 +1,158 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { classifyStage, EscCallback as ParsedCallback, EscOperation, FINAL_STAGE_OF_OPERATION, HeaderBag, isSuccessCode, parseEscCallback, vmStageRank } from '@cam-esc/esc';
+import { CallbackOutcome, EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
+import { JobName, JobQueue } from '@cam-esc/jobs';
+import { EscCallback, EscCallbackRepository, EscRequest, EscResource, InstanceRepository, Prisma, Tx } from '@cam-esc/persistence';
+import { appendActionLog } from '../action-log';
+import { finishAction } from '../run-action/action-outcome';
+
+type RequestWithResource = EscRequest & { escResource: EscResource };
+
+interface Applied {
+  outcome: CallbackOutcome;
+  detail?: string;
+  /** The request this callback completed successfully: the flow moves on. */
+  advance?: RequestWithResource;
+}
+
+/**
+ * Applies stored ESC callbacks to instance state under the instance lock. Callbacks of one request
+ * are applied in the order they were received (an earlier one still queued is applied first), the
+ * same callback twice changes nothing, and a late callback never moves a VM or a step backwards.
+ */
+@Injectable()
+export class ApplyEscCallbackUseCase {
+  private readonly logger = new Logger(ApplyEscCallbackUseCase.name);
+
+  constructor(
+    private readonly instances: InstanceRepository,
+    private readonly callbacks: EscCallbackRepository,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  async execute(callbackId: string): Promise<void> {
+    const callback = await this.callbacks.findById(callbackId);
+    if (!callback || callback.outcome !== CallbackOutcome.Received || !callback.escRequestId) return;
+    const owner = await this.callbacks.findRequestById(callback.escRequestId);
+    if (!owner) return;
+    const serviceInstanceId = owner.escResource.serviceInstanceId;
+
+    const advances = await this.instances.withInstanceLock(serviceInstanceId, async (tx) => {
+      const due = await tx.escCallback.findMany({
+        where: { escRequestId: callback.escRequestId, outcome: CallbackOutcome.Received, receivedAt: { lte: callback.receivedAt } },
+        orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+      });
+      const toAdvance: RequestWithResource[] = [];
+      for (const cb of due) {
+        const result = await this.applyOne(tx, cb);
+        await tx.escCallback.update({ where: { id: cb.id }, data: { outcome: result.outcome, detail: result.detail ?? cb.detail, appliedAt: new Date() } });
+        this.logger.log(
+          { serviceInstanceId, escTransactionId: cb.transactionId, callbackId: cb.id, stage: cb.stage, outcome: result.outcome },
+          `ESC callback ${cb.stage ?? '(unparsed)'}: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}`,
+        );
+        if (result.advance) toAdvance.push(result.advance);
+      }
+      return toAdvance;
+    });
+    for (const request of advances) {
+      await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: request.actionInstanceId, serviceInstanceId, trigger: request.id });
+    }
+  }
+
+  private async applyOne(tx: Tx, cb: EscCallback): Promise<Applied> {
+    let parsed: ParsedCallback;
+    try {
+      parsed = parseEscCallback(cb.headers as HeaderBag, cb.body);
+    } catch (e) {
+      return { outcome: CallbackOutcome.Ignored, detail: `body is not well-formed XML: ${(e as Error).message}` };
+    }
+    const request = await tx.escRequest.findUniqueOrThrow({ where: { id: cb.escRequestId! }, include: { escResource: true } });
+    const mismatch = await this.correlate(tx, request, parsed);
+    if (mismatch) return { outcome: CallbackOutcome.Unmatched, detail: mismatch };
+
+    if (parsed.externalDeploymentId && !request.escResource.externalId) {
+      await tx.escResource.update({ where: { id: request.escResourceId }, data: { externalId: parsed.externalDeploymentId } });
+    }
+    switch (classifyStage(parsed.stage)) {
+      case 'vm':
+        return this.applyVmStage(tx, request, parsed);
+      case 'service':
+        return this.applyServiceStage(tx, request, parsed);
+      case 'other':
+        return { outcome: CallbackOutcome.Ignored, detail: `stage '${parsed.stage ?? ''}' is not tracked` };
+    }
+  }
+
+  /**
+   * The path token named the request; the transaction id (or, without one, the internal
+   * deployment id) must agree with it. Returns why not, or undefined when it does.
+   */
+  private async correlate(tx: Tx, request: RequestWithResource, parsed: ParsedCallback): Promise<string | undefined> {
+    if (parsed.internalDeploymentId && parsed.internalDeploymentId !== request.escResource.internalId) {
+      return `internal_deployment_id ${parsed.internalDeploymentId} is not ${request.escResource.internalId}`;
+    }
+    const tid = parsed.transactionId;
+    if (!tid) return parsed.internalDeploymentId ? undefined : 'neither a transaction id nor an internal deployment id';
+    if (request.transactionId === tid) return undefined;
+    if (request.transactionId) return `transaction id ${tid} is not the one ESC gave for this request (${request.transactionId})`;
+    const other = await tx.escRequest.findUnique({ where: { transactionId: tid } });
+    if (other) return `transaction id ${tid} belongs to another request`;
+    // the callback beat ESC's answer to the worker: adopt the id now
+    await tx.escRequest.update({ where: { id: request.id }, data: { transactionId: tid } });
+    request.transactionId = tid;
+    return undefined;
+  }
+
+  private async applyVmStage(tx: Tx, request: RequestWithResource, parsed: ParsedCallback): Promise<Applied> {
+    const vm = parsed.vm;
+    if (!vm) return { outcome: CallbackOutcome.Ignored, detail: `${parsed.stage} without deployment_details/vm_name` };
+    const stage = parsed.stage!;
+    const rank = vmStageRank(stage);
+    const existing = await tx.escVm.findUnique({ where: { escResourceId_vmName: { escResourceId: request.escResourceId, vmName: vm.name } } });
+    if (existing && existing.stageRank > rank) return { outcome: CallbackOutcome.Ignored, detail: `VM ${vm.name} is already ${existing.stage}` };
+    const data = {
+      vmUuid: vm.uuid ?? existing?.vmUuid ?? null,
+      groupName: vm.group,
+      hostName: vm.hostName ?? existing?.hostName ?? null,
+      stage,
+      stageRank: rank,
+      interfaces: (vm.interfaces.length > 0 ? vm.interfaces : (existing?.interfaces ?? [])) as Prisma.InputJsonValue,
+    };
+    await tx.escVm.upsert({
+      where: { escResourceId_vmName: { escResourceId: request.escResourceId, vmName: vm.name } },
+      create: { escResourceId: request.escResourceId, vmName: vm.name, ...data },
+      update: data,
+    });
+    const ips = vm.interfaces.map((i) => i.ipAddress).filter(Boolean).join(', ');
+    await appendActionLog(tx, request.actionInstanceId, `ESC ${stage}: VM ${vm.name} (group ${vm.group}${ips ? `, ${ips}` : ''})`);
+    return { outcome: CallbackOutcome.Applied };
+  }
+
+  private async applyServiceStage(tx: Tx, request: RequestWithResource, parsed: ParsedCallback): Promise<Applied> {
+    if (request.status === EscRequestStatus.Succeeded || request.status === EscRequestStatus.Failed) {
+      return { outcome: CallbackOutcome.Duplicate, detail: `request already ${request.status}` };
+    }
+    const operation = request.operation as EscOperation;
+    const expected = FINAL_STAGE_OF_OPERATION[operation];
+    const succeeded = parsed.stage === expected && isSuccessCode(parsed.statusCode);
+    const summary = `ESC ${parsed.stage} with ESC-Status-Code ${parsed.statusCode ?? 'none'}: ${parsed.statusMessage ?? ''}`.trim();
+    await tx.escRequest.update({
+      where: { id: request.id },
+      data: {
+        status: succeeded ? EscRequestStatus.Succeeded : EscRequestStatus.Failed,
+        statusCode: parsed.statusCode ?? null,
+        statusMessage: parsed.statusMessage ?? null,
+        completedAt: new Date(),
+      },
+    });
+    const resourceStatus = !succeeded ? EscResourceStatus.Error : operation === 'DELETE_DEPLOYMENT' ? EscResourceStatus.Undeployed : EscResourceStatus.Active;
+    await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus } });
+    const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
+    if (!succeeded) {
+      await finishAction(tx, action, false, `step '${request.stepId}' failed on ESC (expected ${expected}): ${summary}`);
+      return { outcome: CallbackOutcome.Applied };
+    }
+    await appendActionLog(tx, action.id, `step '${request.stepId}': ${summary}`);
+    return { outcome: CallbackOutcome.Applied, advance: request };
+  }
+}

@@ -1,0 +1,31 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger, OnModuleInit } from '@nestjs/common';
+import { AppConfig } from '@cam-esc/config';
+import { JobName, JobPayloads, QueueName } from '@cam-esc/jobs';
+import { Job } from 'bullmq';
+import { ApplyEscCallbackUseCase } from '../apply-esc-callback/apply-esc-callback.usecase';
+
+@Processor(QueueName.EscCallbacks)
+export class EscCallbackProcessor extends WorkerHost implements OnModuleInit {
+  private readonly logger = new Logger(EscCallbackProcessor.name);
+
+  constructor(
+    private readonly applyCallback: ApplyEscCallbackUseCase,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  onModuleInit(): void {
+    this.worker.concurrency = this.config.workerConcurrency;
+  }
+
+  async process(job: Job<JobPayloads[JobName.ApplyEscCallback]>): Promise<void> {
+    await this.applyCallback.execute(job.data.callbackId);
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job<JobPayloads[JobName.ApplyEscCallback]> | undefined, error: Error): void {
+    this.logger.warn({ callbackId: job?.data.callbackId, attempt: job?.attemptsMade, err: error.message }, 'apply-esc-callback job failed');
+  }
+}

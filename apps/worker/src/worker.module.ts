@@ -1,0 +1,23 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, ConfigModule } from '@cam-esc/config';
+import { EscModule } from '@cam-esc/esc';
+import { JobsModule } from '@cam-esc/jobs';
+import { LoggingModule } from '@cam-esc/observability';
+import { PersistenceModule } from '@cam-esc/persistence';
+import { ApplyEscCallbackUseCase } from './apply-esc-callback/apply-esc-callback.usecase';
+import { EscCallbackProcessor } from './processors/esc-callback.processor';
+import { FlowProcessor } from './processors/flow.processor';
+import { RunActionUseCase } from './run-action/run-action.usecase';
+import { ResumeInFlightService } from './sweep/resume-in-flight.service';
+
+/** The BullMQ side: runs flows against ESC and applies ESC's callbacks. */
+@Module({})
+export class WorkerModule {
+  static register(config?: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule],
+      providers: [RunActionUseCase, ApplyEscCallbackUseCase, FlowProcessor, EscCallbackProcessor, ResumeInFlightService],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { DomainException } from '@cam-esc/errors';
+import { CamAction, CamTemplateStep } from './service-document';
+
+export type FlowStep =
+  | { kind: 'template'; id: string; sequenceNo: number; title: string; template: CamTemplateStep }
+  | { kind: 'resthook'; id: string; sequenceNo: number; title: string };
+
+/** The steps of an action's flow in sequence order. */
+export function stepsOf(action: CamAction, path = `action '${action.name}'`): FlowStep[] {
+  const flow = action.flow ?? {};
+  const templates = new Map<string, { title: string; template: CamTemplateStep }>();
+  for (const entry of flow.templates ?? []) {
+    const [title, template] = Object.entries(entry)[0];
+    templates.set(template.id, { title, template });
+  }
+  const resthooks = new Set((flow.resthooks ?? []).map((r) => r.resthook.id));
+  return Object.entries(flow.sequence ?? {})
+    .map(([pos, id]) => ({ pos: Number(pos), id }))
+    .sort((a, b) => a.pos - b.pos)
+    .map(({ pos, id }, index): FlowStep => {
+      const t = templates.get(id);
+      if (t) return { kind: 'template', id, sequenceNo: index, title: t.title, template: t.template };
+      if (resthooks.has(id)) return { kind: 'resthook', id, sequenceNo: index, title: id };
+      throw DomainException.invalid(`${path}.flow.sequence.${pos}: '${id}' names no template or resthook of the flow`, {
+        field: `${path}.flow.sequence.${pos}`,
+      });
+    });
+}
+
+export function findAction(actions: CamAction[], name: string): CamAction | undefined {
+  return actions.find((a) => a.name === name);
+}

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import { DEFAULT_API_TOKENS, Environment, validateEnvironment } from './environment';
+
+export interface EscConnectionConfig {
+  /** Base URL up to and including /ESCManager, without a trailing slash. */
+  url: string;
+  username?: string;
+  password?: string;
+}
+
+/** The one typed view of the configuration; nothing else reads process.env. */
+@Injectable()
+export class AppConfig {
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly redisUrl: string;
+  readonly esc: EscConnectionConfig;
+  readonly publicUrl: string;
+  /** token → tenantId */
+  readonly apiTokens: ReadonlyMap<string, string>;
+  readonly usesDefaultApiTokens: boolean;
+  readonly escSimPort: number;
+  readonly logLevel: string;
+  readonly queuePrefix: string;
+  readonly workerConcurrency: number;
+
+  constructor(env: Environment) {
+    this.port = env.PORT;
+    this.databaseUrl = env.DATABASE_URL;
+    this.redisUrl = env.REDIS_URL;
+    this.escSimPort = env.ESC_SIM_PORT;
+    this.esc = {
+      url: stripTrailingSlash(env.ESC_URL ?? `http://127.0.0.1:${env.ESC_SIM_PORT}/ESCManager`),
+      username: env.ESC_USERNAME,
+      password: env.ESC_PASSWORD,
+    };
+    this.publicUrl = stripTrailingSlash(env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`);
+    this.apiTokens = parseApiTokens(env.API_TOKENS);
+    this.usesDefaultApiTokens = env.API_TOKENS === DEFAULT_API_TOKENS;
+    this.logLevel = env.LOG_LEVEL ?? 'info';
+    this.queuePrefix = env.QUEUE_PREFIX ?? 'cam-esc';
+    this.workerConcurrency = env.WORKER_CONCURRENCY ?? 8;
+  }
+
+  static fromEnv(raw: Record<string, unknown> = process.env): AppConfig {
+    return new AppConfig(validateEnvironment(raw));
+  }
+}
+
+function parseApiTokens(value: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const pair of value.split(',')) {
+    const [tenant, token] = pair.trim().split(':');
+    map.set(token, tenant);
+  }
+  return map;
+}
+
+function stripTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,88 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+
+export const DEFAULT_API_TOKENS = 'dev-tenant:dev-token';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
+
+/**
+ * Every environment variable the processes read (DESIGN §3). Validated once at boot; a bad
+ * value stops the process with a message that names the variable.
+ */
+export class Environment {
+  @Transform(toInt)
+  @IsInt({ message: 'PORT must be an integer port number' })
+  @Min(1, { message: 'PORT must be between 1 and 65535' })
+  @Max(65535, { message: 'PORT must be between 1 and 65535' })
+  PORT = 3000;
+
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgresql:// URL' })
+  DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/cam_esc_gateway';
+
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL = 'redis://127.0.0.1:6379';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'ESC_URL must be an http(s) URL such as http://esc:8080/ESCManager' })
+  ESC_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  ESC_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  ESC_PASSWORD?: string;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'PUBLIC_URL must be an http(s) URL at which ESC reaches the gateway' })
+  PUBLIC_URL?: string;
+
+  @Matches(/^\s*[^:,\s]+:[^:,\s]+\s*(,\s*[^:,\s]+:[^:,\s]+\s*)*$/, {
+    message: 'API_TOKENS must be comma-separated tenantId:token pairs, e.g. "acme:s3cret,globex:t0ken"',
+  })
+  API_TOKENS = DEFAULT_API_TOKENS;
+
+  @Transform(toInt)
+  @IsInt({ message: 'ESC_SIM_PORT must be an integer port number' })
+  @Min(1, { message: 'ESC_SIM_PORT must be between 1 and 65535' })
+  @Max(65535, { message: 'ESC_SIM_PORT must be between 1 and 65535' })
+  ESC_SIM_PORT = 8080;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' })
+  LOG_LEVEL?: string;
+
+  /** Prefix of every BullMQ key, so several gateways (or test runs) can share one Redis. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1..64 characters of A-Z a-z 0-9 : _ -' })
+  QUEUE_PREFIX?: string;
+
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt({ message: 'WORKER_CONCURRENCY must be an integer' })
+  @Min(1, { message: 'WORKER_CONCURRENCY must be between 1 and 100' })
+  @Max(100, { message: 'WORKER_CONCURRENCY must be between 1 and 100' })
+  WORKER_CONCURRENCY?: number;
+}
+
+export class InvalidEnvironmentError extends Error {}
+
+/** Validates raw variables (process.env); throws one error listing every bad variable. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(Environment, cleaned, { exposeDefaultValues: true });
+  const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const lines = errors.flatMap((e) =>
+      Object.values(e.constraints ?? {}).map((m) => `  - ${m} (got ${JSON.stringify(redactIfSecret(e.property, e.value))})`),
+    );
+    throw new InvalidEnvironmentError(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return env;
+}
+
+function redactIfSecret(name: string, value: unknown): unknown {
+  return /PASSWORD|TOKEN/.test(name) ? '***' : value;
+}

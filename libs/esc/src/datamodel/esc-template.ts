@@ -1,0 +1,120 @@
+import { DomainException } from '@cam-esc/errors';
+import {
+  buildXml,
+  childElements,
+  collectStrings,
+  localName,
+  mapStrings,
+  parseXml,
+  rootElement,
+  selectAll,
+  setText,
+  tagOf,
+  textOf,
+  XmlNode,
+  XmlSyntaxError,
+} from './xml-tree';
+
+/** Root elements of ESC resources the gateway can create, and the ESC REST path of each. */
+export const ESC_RESOURCE_KINDS = ['esc_datamodel', 'tenant', 'network', 'subnet', 'image', 'flavor', 'volume'] as const;
+export type EscResourceKind = (typeof ESC_RESOURCE_KINDS)[number];
+
+const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
+
+export interface ParsedEscTemplate {
+  resourceKind: EscResourceKind;
+  /** Placeholder names in order of first appearance. */
+  placeholders: string[];
+}
+
+/**
+ * Checks a library template when it is stored: well-formed XML whose root is an ESC resource,
+ * and for a deployment exactly one tenants/tenant/deployments/deployment with a name.
+ * Throws DomainException(INVALID_INPUT) with the parser's message otherwise.
+ */
+export function parseEscTemplate(content: string): ParsedEscTemplate {
+  const nodes = parseOrReject(content, 'content');
+  const root = rootElement(nodes);
+  const rootName = root ? localName(tagOf(root)!) : undefined;
+  if (!root || !isResourceKind(rootName)) {
+    throw DomainException.invalid(
+      `content: root element <${rootName ?? ''}> is not an ESC resource; expected one of ${ESC_RESOURCE_KINDS.map((k) => `<${k}>`).join(', ')}`,
+    );
+  }
+  if (rootName === 'esc_datamodel') deploymentOf(root, 'content');
+  const placeholders = new Set<string>();
+  for (const s of collectStrings(nodes)) for (const m of s.matchAll(PLACEHOLDER)) placeholders.add(m[1]);
+  return { resourceKind: rootName, placeholders: [...placeholders] };
+}
+
+export interface RenderedDeployment {
+  xml: string;
+  /** ESC tenant name of the deployment (tenants/tenant/name). */
+  escTenant: string;
+  /** The deployment <name> the template gave, before the gateway made it unique. */
+  templateDeploymentName: string;
+}
+
+/**
+ * Renders a deployment template: substitutes values into the parsed tree (never into the XML
+ * string) and sets the deployment <name> to the gateway-owned unique name.
+ * `deploymentName(templateName)` computes that name from the substituted template name.
+ */
+export function renderDeployment(
+  content: string,
+  values: Readonly<Record<string, string>>,
+  deploymentName: (templateName: string) => string,
+): RenderedDeployment {
+  const nodes = parseOrReject(content, 'template');
+  const missing = new Set<string>();
+  mapStrings(nodes, (value, kind) =>
+    value.replace(PLACEHOLDER, (whole, name: string) => {
+      if (!(name in values)) {
+        missing.add(name);
+        return whole;
+      }
+      const v = values[name];
+      return kind === 'cdata' ? v.replaceAll(']]>', ']]]]><![CDATA[>') : v;
+    }),
+  );
+  if (missing.size > 0) throw DomainException.invalid(`template placeholders without a value: ${[...missing].join(', ')}`);
+
+  const root = rootElement(nodes)!;
+  const { tenant, deployment } = deploymentOf(root, 'template');
+  const nameNode = childElements(deployment, 'name')[0];
+  const templateDeploymentName = textOf(nameNode);
+  setText(nameNode, deploymentName(templateDeploymentName));
+  const escTenant = textOf(childElements(tenant, 'name')[0]);
+  return { xml: buildXml(nodes), escTenant, templateDeploymentName };
+}
+
+function deploymentOf(root: XmlNode, field: string): { tenant: XmlNode; deployment: XmlNode } {
+  const tenants = selectAll(root, ['tenants', 'tenant']);
+  const pairs = tenants.flatMap((tenant) => selectAll(tenant, ['deployments', 'deployment']).map((deployment) => ({ tenant, deployment })));
+  if (pairs.length !== 1) {
+    throw DomainException.invalid(
+      `${field}: an <esc_datamodel> template must hold exactly one tenants/tenant/deployments/deployment (found ${pairs.length})`,
+    );
+  }
+  const { tenant, deployment } = pairs[0];
+  if (!textOf(childElements(tenant, 'name')[0] ?? {}).trim()) {
+    throw DomainException.invalid(`${field}: tenants/tenant/name is required (the ESC tenant of the deployment)`);
+  }
+  if (!textOf(childElements(deployment, 'name')[0] ?? {}).trim()) {
+    throw DomainException.invalid(`${field}: tenants/tenant/deployments/deployment/name is required`);
+  }
+  return pairs[0];
+}
+
+function parseOrReject(content: string, field: string): XmlNode[] {
+  try {
+    return parseXml(content);
+  } catch (e) {
+    if (e instanceof XmlSyntaxError) throw DomainException.invalid(`${field}: malformed XML: ${e.message}`);
+    throw e;
+  }
+}
+
+function isResourceKind(name: string | undefined): name is EscResourceKind {
+  return (ESC_RESOURCE_KINDS as readonly string[]).includes(name ?? '');
+}

@@ -1,0 +1,139 @@
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/**
+ * fast-xml-parser's order-preserving tree: an array of nodes, each `{ tag: XmlNode[] }` with
+ * attributes under ':@', or `{ '#text': string }`, `{ '#cdata': [...] }`, `{ '#comment': [...] }`.
+ * Order matters in ESC XML (repeated <action>, <interface>, ...), so we never use the object form.
+ */
+export type XmlNode = Record<string, unknown>;
+
+const TEXT = '#text';
+const CDATA = '#cdata';
+const COMMENT = '#comment';
+const ATTRS = ':@';
+
+const options = {
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  cdataPropName: CDATA,
+  commentPropName: COMMENT,
+  processEntities: true,
+} as const;
+
+const parser = new XMLParser(options);
+const builder = new XMLBuilder({ ...options, format: true, indentBy: '  ', suppressEmptyNode: false });
+
+export class XmlSyntaxError extends Error {
+  constructor(message: string, readonly line?: number, readonly col?: number) {
+    super(message);
+  }
+}
+
+export function parseXml(xml: string): XmlNode[] {
+  const result = XMLValidator.validate(xml);
+  if (result !== true) {
+    const { msg, line, col } = result.err;
+    throw new XmlSyntaxError(`${msg} (line ${line}, column ${col})`, line, col);
+  }
+  return parser.parse(xml) as XmlNode[];
+}
+
+export function buildXml(nodes: XmlNode[]): string {
+  return builder.build(nodes) as string;
+}
+
+/** Name of an element node (the one key that is not ':@'), or undefined for text/cdata/comment. */
+export function tagOf(node: XmlNode): string | undefined {
+  const key = Object.keys(node).find((k) => k !== ATTRS);
+  return key && key !== TEXT && key !== CDATA && key !== COMMENT && !key.startsWith('?') ? key : undefined;
+}
+
+export function localName(tag: string): string {
+  const i = tag.indexOf(':');
+  return i >= 0 ? tag.slice(i + 1) : tag;
+}
+
+export function childrenOf(node: XmlNode): XmlNode[] {
+  const tag = tagOf(node);
+  return tag ? ((node[tag] as XmlNode[]) ?? []) : [];
+}
+
+export function attributesOf(node: XmlNode): Record<string, string> {
+  return (node[ATTRS] as Record<string, string>) ?? {};
+}
+
+export function childElements(node: XmlNode, name?: string): XmlNode[] {
+  return childrenOf(node).filter((c) => {
+    const tag = tagOf(c);
+    return tag !== undefined && (name === undefined || localName(tag) === name);
+  });
+}
+
+/** Follows a path of local element names; returns every match at the end of the path. */
+export function selectAll(node: XmlNode, path: string[]): XmlNode[] {
+  let current = [node];
+  for (const step of path) current = current.flatMap((n) => childElements(n, step));
+  return current;
+}
+
+/** Concatenated text of an element's direct text and CDATA children. */
+export function textOf(node: XmlNode): string {
+  return childrenOf(node)
+    .map((c) => {
+      if (TEXT in c) return String(c[TEXT]);
+      if (CDATA in c) return (c[CDATA] as XmlNode[]).map((t) => String(t[TEXT] ?? '')).join('');
+      return '';
+    })
+    .join('');
+}
+
+export function childText(node: XmlNode, name: string): string | undefined {
+  const child = childElements(node, name)[0];
+  return child ? textOf(child) : undefined;
+}
+
+export function setText(node: XmlNode, value: string): void {
+  const tag = tagOf(node);
+  if (tag) node[tag] = [{ [TEXT]: value }];
+}
+
+/** The document element (skipping the <?xml?> declaration and comments). */
+export function rootElement(nodes: XmlNode[]): XmlNode | undefined {
+  return nodes.find((n) => tagOf(n) !== undefined);
+}
+
+/**
+ * Applies fn to every text, CDATA and attribute value in the tree, in place. Comments are left
+ * alone. fn receives the kind so CDATA content can be kept well-formed.
+ */
+export function mapStrings(nodes: XmlNode[], fn: (value: string, kind: 'text' | 'cdata' | 'attribute') => string): void {
+  for (const node of nodes) {
+    if (TEXT in node) {
+      node[TEXT] = fn(String(node[TEXT]), 'text');
+      continue;
+    }
+    if (CDATA in node) {
+      for (const t of node[CDATA] as XmlNode[]) if (TEXT in t) t[TEXT] = fn(String(t[TEXT]), 'cdata');
+      continue;
+    }
+    if (COMMENT in node) continue;
+    const attrs = node[ATTRS] as Record<string, string> | undefined;
+    if (attrs) for (const k of Object.keys(attrs)) attrs[k] = fn(String(attrs[k]), 'attribute');
+    const tag = tagOf(node);
+    if (tag) mapStrings(node[tag] as XmlNode[], fn);
+  }
+}
+
+/** Every string in the tree (text, CDATA, attributes), for placeholder discovery. */
+export function collectStrings(nodes: XmlNode[]): string[] {
+  const out: string[] = [];
+  mapStrings(structuredClone(nodes), (v) => {
+    out.push(v);
+    return v;
+  });
+  return out;
+}

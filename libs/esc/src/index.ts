@@ -1,0 +1,5 @@
+export * from './callbacks/esc-callback';
+export * from './callbacks/stages';
+export * from './client/esc-client';
+export * from './datamodel/esc-template';
+export * from './esc.module';

@@ -1,0 +1,45 @@
+/**
+ * Every job the gateway and worker exchange, by queue. Payloads carry ids only: the worker
+ * re-reads state from PostgreSQL, so a job that runs twice or late does no harm.
+ */
+export enum QueueName {
+  Flow = 'flow',
+  EscCallbacks = 'esc-callbacks',
+}
+
+export enum JobName {
+  /** Run the next step of an action instance (or finish it). */
+  RunAction = 'run-action',
+  /** Apply one stored ESC callback to the instance state. */
+  ApplyEscCallback = 'apply-esc-callback',
+}
+
+export interface JobPayloads {
+  [JobName.RunAction]: { actionInstanceId: string; serviceInstanceId: string; trigger: string };
+  [JobName.ApplyEscCallback]: { callbackId: string };
+}
+
+export const QUEUE_OF_JOB: { [K in JobName]: QueueName } = {
+  [JobName.RunAction]: QueueName.Flow,
+  [JobName.ApplyEscCallback]: QueueName.EscCallbacks,
+};
+
+/**
+ * Deterministic job ids make enqueueing idempotent. A run-action job is keyed by what triggered
+ * it (the start, or the ESC request whose completion advances the flow), so a trigger never runs
+ * twice yet a new trigger is never swallowed by a job still running.
+ */
+export function jobIdOf<K extends JobName>(name: K, payload: JobPayloads[K]): string {
+  switch (name) {
+    case JobName.RunAction: {
+      const p = payload as JobPayloads[JobName.RunAction];
+      return `${name}.${p.actionInstanceId}.${p.trigger}`;
+    }
+    case JobName.ApplyEscCallback:
+      return `${name}.${(payload as JobPayloads[JobName.ApplyEscCallback]).callbackId}`;
+    default: {
+      const unreachable: never = name;
+      throw new Error(`unknown job ${String(unreachable)}`);
+    }
+  }
+}

@@ -1,0 +1,12 @@
+import { Global, Module } from '@nestjs/common';
+import { PrismaService } from './prisma.service';
+import { EscCallbackRepository } from './repositories/esc-callback.repository';
+import { InstanceRepository } from './repositories/instance.repository';
+import { ServiceRepository } from './repositories/service.repository';
+import { TemplateRepository } from './repositories/template.repository';
+
+const providers = [PrismaService, TemplateRepository, ServiceRepository, InstanceRepository, EscCallbackRepository];
+
+@Global()
+@Module({ providers, exports: providers })
+export class PersistenceModule {}

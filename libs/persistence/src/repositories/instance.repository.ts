@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService, Tx } from '../prisma.service';
+import { ActionInstance, EscResource, EscVm, Prisma, ServiceInstance, ServiceVersion, Service } from '../generated/prisma/client';
+
+export type InstanceDetails = ServiceInstance & {
+  serviceVersion: ServiceVersion & { service: Service };
+  actions: ActionInstance[];
+  escResources: Array<EscResource & { vms: EscVm[]; requests: Array<{ transactionId: string | null; operation: string; status: string; createdAt: Date }> }>;
+};
+
+export interface NewInstance {
+  tenantId: string;
+  namespaceId: string;
+  name: string;
+  status: string;
+  owner: string;
+  group: string;
+  serviceId: string;
+  serviceVersionId: string;
+  plan: string;
+  planId: string;
+  request: Prisma.InputJsonValue;
+}
+
+export interface NewAction {
+  name: string;
+  type: string;
+  status: string;
+  parameters: Prisma.InputJsonValue;
+  securedNames: string[];
+  log: string;
+}
+
+const DETAILS = {
+  serviceVersion: { include: { service: true } },
+  actions: { orderBy: { createdAt: 'asc' } },
+  escResources: {
+    orderBy: { sequenceNo: 'asc' },
+    include: {
+      vms: { orderBy: [{ groupName: 'asc' }, { vmName: 'asc' }] },
+      requests: { select: { transactionId: true, operation: true, status: true, createdAt: true }, orderBy: { createdAt: 'asc' } },
+    },
+  },
+} satisfies Prisma.ServiceInstanceInclude;
+
+@Injectable()
+export class InstanceRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  /** An instance with its first action, both written or neither. `id` is chosen by the caller. */
+  createWithAction(id: string, instance: NewInstance, action: NewAction & { id: string }): Promise<ServiceInstance> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.serviceInstance.create({ data: { id, ...instance } });
+      await tx.actionInstance.create({ data: { ...action, serviceInstanceId: id } });
+      return tx.serviceInstance.update({ where: { id }, data: { currentActionInstanceId: action.id } });
+    });
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.prisma.serviceInstance.deleteMany({ where: { id } });
+  }
+
+  findDetails(tenantId: string, id: string): Promise<InstanceDetails | null> {
+    return this.prisma.serviceInstance.findFirst({ where: { tenantId, id }, include: DETAILS });
+  }
+
+  list(tenantId: string): Promise<InstanceDetails[]> {
+    return this.prisma.serviceInstance.findMany({ where: { tenantId }, include: DETAILS, orderBy: { createdAt: 'desc' } });
+  }
+
+  /**
+   * Starts a new action on an existing instance under its row lock; `check` may refuse (throw)
+   * on the instance's current state, so two requests cannot both start an action.
+   */
+  startAction(instanceId: string, check: (instance: ServiceInstance) => void, action: NewAction & { id: string }, status: string): Promise<ServiceInstance> {
+    return this.withInstanceLock(instanceId, async (tx, instance) => {
+      check(instance);
+      await tx.actionInstance.create({ data: { ...action, serviceInstanceId: instanceId } });
+      return tx.serviceInstance.update({ where: { id: instanceId }, data: { status, currentActionInstanceId: action.id } });
+    });
+  }
+
+  /**
+   * Runs fn in a transaction holding the instance's row lock, so the steps and callbacks of one
+   * instance are applied one at a time, whatever worker or gateway process runs them.
+   */
+  withInstanceLock<T>(instanceId: string, fn: (tx: Tx, instance: ServiceInstance) => Promise<T>): Promise<T> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM service_instance WHERE id = ${instanceId}::uuid FOR UPDATE`;
+        if (rows.length === 0) throw new InstanceGoneError(instanceId);
+        const instance = await tx.serviceInstance.findUniqueOrThrow({ where: { id: instanceId } });
+        return fn(tx, instance);
+      },
+      { timeout: 30_000, maxWait: 30_000 },
+    );
+  }
+}
+
+export class InstanceGoneError extends Error {
+  constructor(readonly instanceId: string) {
+    super(`service instance ${instanceId} no longer exists`);
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * `npm start`: everything for a first try on one machine. Checks PostgreSQL and Redis (and says
+ * how to start them), applies migrations, builds if needed, then runs esc-sim (unless ESC_URL
+ * points at a real ESC), the worker and the gateway, and prints where to go.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import concurrently from 'concurrently';
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { AppConfig, InvalidEnvironmentError } from '../libs/config/src';
+import { migrate } from './db-migrate';
+
+const root = join(__dirname, '..');
+const FIX_SERVICES = [
+  'Start them with the Debian packages\' servers:',
+  '    pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+  '    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+  'or with Docker: docker compose up -d postgres redis',
+].join('\n');
+
+async function checkPostgres(config: AppConfig): Promise<void> {
+  const url = new URL(config.databaseUrl);
+  url.pathname = '/postgres';
+  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (e) {
+    fail(`PostgreSQL is not reachable at ${url.host} (${(e as Error).message}).\n${FIX_SERVICES}`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function checkRedis(config: AppConfig): Promise<void> {
+  const redis = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (e) {
+    fail(`Redis is not reachable at ${config.redisUrl} (${(e as Error).message}).\n${FIX_SERVICES}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+function fail(message: string): never {
+  console.error(`\nnpm start: ${message}\n`);
+  process.exit(1);
+}
+
+async function waitForHealth(url: string, timeoutMs: number): Promise<boolean> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(url)).ok) return true;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return false;
+}
+
+async function main(): Promise<void> {
+  const env = { ...process.env };
+  const config = AppConfig.fromEnv(env);
+  await checkPostgres(config);
+  await checkRedis(config);
+  await migrate(config, (line) => console.log(`db: ${line}`));
+
+  const apps = ['gateway', 'worker', 'esc-sim'];
+  if (apps.some((a) => !existsSync(join(root, 'dist', 'apps', a, 'main.js')))) {
+    console.log('building (first start)...');
+    if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) fail('the build failed');
+  }
+  const runSim = !env.ESC_URL;
+  const commands = [
+    ...(runSim ? [{ name: 'esc-sim', command: 'node dist/apps/esc-sim/main.js', prefixColor: 'magenta', env }] : []),
+    { name: 'worker', command: 'node dist/apps/worker/main.js', prefixColor: 'cyan', env },
+    { name: 'gateway', command: 'node dist/apps/gateway/main.js', prefixColor: 'green', env },
+  ];
+  const { result } = concurrently(commands, { cwd: root, killOthers: ['failure'], prefix: 'name' });
+
+  const base = `http://127.0.0.1:${config.port}`;
+  if (await waitForHealth(`${base}/health`, 60_000)) {
+    const token = [...config.apiTokens.entries()][0];
+    console.log(
+      [
+        '',
+        'cam-esc-gateway is up',
+        `  API:    ${base}/cam/composer/api/v1   (templates: ${base}/cam/api/v1/templates)`,
+        `  Docs:   ${base}/docs`,
+        `  ESC:    ${config.esc.url}${runSim ? '  (the bundled esc-sim)' : ''}`,
+        config.usesDefaultApiTokens
+          ? `  Token:  Authorization: Bearer ${token[0]}   (tenant ${token[1]}; the development default: set API_TOKENS for anything else)`
+          : `  Tokens: from API_TOKENS (${config.apiTokens.size} configured)`,
+        `  Try:    curl -H 'Authorization: Bearer ${config.usesDefaultApiTokens ? token[0] : '<token>'}' ${base}/cam/composer/api/v1/ServiceInstances`,
+        '',
+      ].join('\n'),
+    );
+  } else {
+    console.error(`the gateway did not answer ${base}/health within 60 s; see its log above`);
+  }
+  await result.catch(() => process.exit(1));
+}
+
+main().catch((e) => fail(e instanceof InvalidEnvironmentError ? e.message : String((e as Error).stack ?? e)));

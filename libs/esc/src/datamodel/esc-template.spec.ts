@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DomainException } from '@cam-esc/errors';
+import { parseEscTemplate, renderDeployment } from './esc-template';
+import { childText, parseXml, rootElement, selectAll, textOf } from './xml-tree';
+
+const fixture = (name: string) => readFileSync(join(__dirname, '../../../../test/fixtures/esc', name), 'utf8');
+// the ESC seed's MyDemoDepName datamodel, with its image and IP turned into placeholders
+const seedDatamodel = fixture('deployment_create.request.xml');
+const template = seedDatamodel.replace('<image>ASA</image>', '<image>${image}</image>').replaceAll('18.0.0.16', '${mgmt_ip}');
+
+describe('parseEscTemplate', () => {
+  it('accepts the seed datamodel and lists its placeholders in order', () => {
+    expect(parseEscTemplate(template)).toEqual({ resourceKind: 'esc_datamodel', placeholders: ['image', 'mgmt_ip'] });
+  });
+
+  it('finds placeholders in attributes and CDATA too', () => {
+    const xml = `<esc_datamodel xmlns="http://www.cisco.com/esc/esc"><tenants><tenant><name>t</name><deployments><deployment><name>d</name>
+      <vm_group><name>g</name><config_data><configuration><data><![CDATA[hostname \${host}]]></data></configuration></config_data><x a="\${attr}"/></vm_group>
+      </deployment></deployments></tenant></tenants></esc_datamodel>`;
+    expect(parseEscTemplate(xml).placeholders).toEqual(['host', 'attr']);
+  });
+
+  it('knows the other ESC resources by their root element', () => {
+    expect(parseEscTemplate(fixture('tenant_create.request.xml')).resourceKind).toBe('tenant');
+    expect(parseEscTemplate(fixture('image_create.request.xml')).resourceKind).toBe('image');
+  });
+
+  it('rejects malformed XML with the parser message and position', () => {
+    expect(() => parseEscTemplate('<esc_datamodel><tenants></esc_datamodel>')).toThrow(/content: malformed XML: .*line 1, column/);
+  });
+
+  it('rejects a root element that is not an ESC resource', () => {
+    expect(() => parseEscTemplate('<html><body/></html>')).toThrow("content: root element <html> is not an ESC resource");
+  });
+
+  it('rejects a datamodel without exactly one deployment', () => {
+    expect(() => parseEscTemplate('<esc_datamodel><tenants><tenant><name>a</name></tenant></tenants></esc_datamodel>')).toThrow(/exactly one .* \(found 0\)/);
+  });
+
+  it('throws domain errors, not parser internals', () => {
+    try {
+      parseEscTemplate('not xml at all <');
+      fail('expected an error');
+    } catch (e) {
+      expect(e).toBeInstanceOf(DomainException);
+    }
+  });
+});
+
+describe('renderDeployment', () => {
+  const render = (values: Record<string, string>) => renderDeployment(template, values, (name) => `${name}-abc12345`);
+
+  it('substitutes values into the tree and gives the deployment the gateway-owned name', () => {
+    const out = render({ image: 'ASAv-9.12', mgmt_ip: '10.1.2.3' });
+    const root = rootElement(parseXml(out.xml))!;
+    const deployment = selectAll(root, ['tenants', 'tenant', 'deployments', 'deployment'])[0];
+    expect(childText(deployment, 'name')).toBe('MyDemoDepName-abc12345');
+    const group = selectAll(deployment, ['vm_group'])[0];
+    expect(childText(group, 'image')).toBe('ASAv-9.12');
+    expect(textOf(selectAll(group, ['interfaces', 'interface', 'ip_address'])[0])).toBe('10.1.2.3');
+    expect(textOf(selectAll(group, ['scaling', 'static_ip_address_pool', 'ip_address'])[0])).toBe('10.1.2.3');
+    expect(out).toMatchObject({ escTenant: 'admin', templateDeploymentName: 'MyDemoDepName' });
+  });
+
+  it('keeps the namespace, element order and repeated elements of the seed', () => {
+    const out = render({ image: 'ASA', mgmt_ip: '18.0.0.16' });
+    expect(out.xml).toContain('<esc_datamodel xmlns="http://www.cisco.com/esc/esc" xmlns:ns2="urn:ietf:params:xml:ns:netconf:notification:1.0">');
+    const rule = selectAll(rootElement(parseXml(out.xml))!, ['tenants', 'tenant', 'deployments', 'deployment', 'vm_group', 'rules', 'admin_rules', 'rule'])[0];
+    expect(selectAll(rule, ['action']).map(textOf)).toEqual(['"ALWAYS log"', '"TRUE esc_vm_alive_notification"']);
+    const rendered = parseXml(out.xml);
+    const original = parseXml(seedDatamodel);
+    // same tree as the seed but for the deployment name
+    const names = (nodes: ReturnType<typeof parseXml>) => selectAll(rootElement(nodes)!, ['tenants', 'tenant', 'deployments', 'deployment', 'vm_group', 'kpi_data', 'kpi', 'metric_collector', 'type']).map(textOf);
+    expect(names(rendered)).toEqual(names(original));
+  });
+
+  it('escapes values instead of letting them inject XML', () => {
+    const out = render({ image: '</image><evil>1</evil>', mgmt_ip: 'a & b' });
+    expect(out.xml).not.toContain('<evil>');
+    const group = selectAll(rootElement(parseXml(out.xml))!, ['tenants', 'tenant', 'deployments', 'deployment', 'vm_group'])[0];
+    expect(childText(group, 'image')).toBe('</image><evil>1</evil>');
+    expect(out.xml).toContain('a &amp; b');
+  });
+
+  it('refuses to render with a placeholder left without a value', () => {
+    expect(() => render({ image: 'x' })).toThrow('template placeholders without a value: mgmt_ip');
+  });
+});

@@ -1,0 +1,21 @@
+import Redis from 'ioredis';
+import { Client } from 'pg';
+import { testRunSettings } from './settings';
+
+/** Drops the run's databases and Redis keys. */
+export default async function globalTeardown(): Promise<void> {
+  const settings = testRunSettings();
+  const admin = new Client({ connectionString: settings.adminUrl });
+  await admin.connect();
+  const { rows } = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${settings.databasePrefix}%`]);
+  for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  await admin.end();
+  const redis = new Redis(settings.redisUrl);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${settings.queuePrefix}*`, 'COUNT', 1000);
+    if (keys.length) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}

@@ -1,0 +1,75 @@
+/**
+ * The real thing, in one Jest worker: esc-sim, the gateway (HTTP on a free port) and the worker,
+ * over a PostgreSQL database of this suite's own (cloned from the run's migrated template) and
+ * Redis under a key prefix of its own. Nothing of ours is stubbed.
+ */
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { AppConfig } from '../../libs/config/src';
+import { createGateway } from '../../apps/gateway/src/bootstrap';
+import { createWorker } from '../../apps/worker/src/bootstrap';
+import { RunningEscSim, startEscSim } from '../../apps/esc-sim/src/esc-sim';
+import { testRunSettings } from './settings';
+
+export const TENANT_A = { tenant: 'tenant-a', token: 'token-a' };
+export const TENANT_B = { tenant: 'tenant-b', token: 'token-b' };
+export const ESC_CREDENTIALS = { username: 'admin', password: 'esc-secret-pw' };
+
+export interface Stack {
+  gatewayUrl: string;
+  sim: RunningEscSim;
+  db: Client;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: { callbackDelayMs?: number } = {}): Promise<Stack> {
+  const settings = testRunSettings();
+  const suiteId = randomBytes(4).toString('hex');
+  const database = `${settings.databasePrefix}_${suiteId}`;
+  const admin = new Client({ connectionString: settings.adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${database}" TEMPLATE "${settings.templateDatabase}"`);
+  await admin.end();
+
+  const sim = await startEscSim({ callbackDelayMs: options.callbackDelayMs ?? 5, ...ESC_CREDENTIALS });
+  const env = {
+    DATABASE_URL: settings.databaseUrl(database),
+    REDIS_URL: settings.redisUrl,
+    QUEUE_PREFIX: `${settings.queuePrefix}:${suiteId}`,
+    API_TOKENS: `${TENANT_A.tenant}:${TENANT_A.token},${TENANT_B.tenant}:${TENANT_B.token}`,
+    ESC_URL: sim.url,
+    ESC_USERNAME: ESC_CREDENTIALS.username,
+    ESC_PASSWORD: ESC_CREDENTIALS.password,
+    LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
+  };
+  const gateway: INestApplication = await createGateway(AppConfig.fromEnv(env));
+  await gateway.listen(0, '127.0.0.1');
+  const gatewayUrl = (await gateway.getUrl()).replace('[::1]', '127.0.0.1');
+  const worker: INestApplicationContext = await createWorker(AppConfig.fromEnv({ ...env, PUBLIC_URL: gatewayUrl }));
+  const db = new Client({ connectionString: env.DATABASE_URL });
+  await db.connect();
+  return {
+    gatewayUrl,
+    sim,
+    db,
+    async close() {
+      await worker.close();
+      await gateway.close();
+      await sim.close();
+      await db.end();
+    },
+  };
+}
+
+/** Polls fn until it returns something that satisfies done, or fails with the last value seen. */
+export async function waitFor<T>(fn: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T;
+  do {
+    last = await fn();
+    if (done(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  } while (Date.now() < end);
+  throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last).slice(0, 2000)}`);
+}

@@ -1,0 +1,161 @@
+import request from 'supertest';
+import { asaTemplateContent, escService, jsonFixture } from './support/payloads';
+import { Stack, startStack, TENANT_A, TENANT_B } from './support/stack';
+
+const A = `Bearer ${TENANT_A.token}`;
+const B = `Bearer ${TENANT_B.token}`;
+
+describe('template library and service catalog (gateway over HTTP, PostgreSQL, Redis)', () => {
+  let stack: Stack;
+  let http: ReturnType<typeof request>;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    http = request(stack.gatewayUrl);
+  });
+  afterAll(() => stack?.close());
+
+  describe('POST /cam/api/v1/templates', () => {
+    it('stores an ESC datamodel template and reports its placeholders', async () => {
+      const res = await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'lib-asa', version: '1.0', type: 'ESC', content: asaTemplateContent() });
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({ name: 'lib-asa', version: '1.0', type: 'ESC', resource: 'esc_datamodel', placeholders: ['esc_tenant', 'image', 'mgmt_ip'] });
+      expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
+
+      const one = await http.get(`/cam/api/v1/templates/${res.body.id}`).set('Authorization', A);
+      expect(one.status).toBe(200);
+      expect(one.body.content).toBe(asaTemplateContent());
+      const list = await http.get('/cam/api/v1/templates').set('Authorization', A);
+      expect(list.body.map((t: { id: string }) => t.id)).toContain(res.body.id);
+    });
+
+    it('answers 400 with the parser message for malformed XML, and stores nothing', async () => {
+      const res = await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'broken', version: '1', type: 'ESC', content: '<esc_datamodel><tenants></esc_datamodel>' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/^content: malformed XML: Expected closing tag 'tenants'/);
+      const list = await http.get('/cam/api/v1/templates').set('Authorization', A);
+      expect(list.body.map((t: { name: string }) => t.name)).not.toContain('broken');
+    });
+
+    it('answers 400 for a root element that is not an ESC resource', async () => {
+      const res = await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'html', version: '1', type: 'ESC', content: '<html><body/></html>' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain('root element <html> is not an ESC resource');
+    });
+
+    it('names the field and the rule for a bad body', async () => {
+      const res = await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'x', version: '1', type: 'Terraform', content: '<tenant/>' });
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toBe("type must be 'ESC'");
+      const junk = await http.post('/cam/api/v1/templates').set('Authorization', A).set('Content-Type', 'application/json').send('{"name": ');
+      expect(junk.status).toBe(400);
+    });
+
+    it('refuses a second template with the same name and version (409) and deletes one (204, then 404)', async () => {
+      const body = { name: 'dup', version: '1', type: 'ESC', content: '<tenant><name>t</name></tenant>' };
+      const first = await http.post('/cam/api/v1/templates').set('Authorization', A).send(body);
+      expect(first.status).toBe(201);
+      expect((await http.post('/cam/api/v1/templates').set('Authorization', A).send(body)).status).toBe(409);
+      expect((await http.delete(`/cam/api/v1/templates/${first.body.id}`).set('Authorization', A)).status).toBe(204);
+      expect((await http.get(`/cam/api/v1/templates/${first.body.id}`).set('Authorization', A)).status).toBe(404);
+      expect((await http.delete(`/cam/api/v1/templates/${first.body.id}`).set('Authorization', A)).status).toBe(404);
+    });
+  });
+
+  describe('POST /cam/composer/api/v1/Service/createService', () => {
+    it("accepts CAM's own service_create.json verbatim and answers like CAM, warnings included", async () => {
+      const seed = jsonFixture('cam/service_create.request.json');
+      const res = await http.post('/cam/composer/api/v1/Service/createService?tenantId=tenant-a&ace_orgGuid=all&cloudOE_spaceGuid=default').set('Authorization', A).send(seed);
+      expect(res.status).toBe(200);
+      const expected = jsonFixture<Record<string, unknown>>('cam/service_create.response.json');
+      // every top-level field of CAM's answer is there
+      expect(Object.keys(res.body).sort()).toEqual(expect.arrayContaining(Object.keys(expected).filter((k) => k !== 'tag').sort()));
+      expect(res.body).toMatchObject({ name: 'SampleV1', author: 'admin', image: 'serviceicon_1.svg', status: '', tenantId: 'tenant-a', namespaceId: 'default' });
+      expect(res.body.defaultServiceVersion).toMatchObject({ version: '1.0.0.0', status: 'Draft', specVersion: 'v3', service_id: res.body.id });
+      expect(res.body.defaultServiceVersion.ServiceEngine_InputFile.service.catalog_metadata.category).toBe('CloudServices');
+      expect(res.body.serviceManifestId).toBe(res.body.defaultServiceVersion.id);
+      expect(res.body.warning.slice(0, 2)).toEqual((expected as { warning: string[] }).warning);
+      expect(res.body.warning[2]).toMatch(/step 'singlevi23cd3149': template 'SingleVirtualMachine' is of type 'Terraform' and cannot run on ESC/);
+      expect(res.body.warning).toHaveLength(3);
+    });
+
+    it('accepts a service with one ESC step without warnings, then publishes it', async () => {
+      await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-deployment', version: '1.0', type: 'ESC', content: asaTemplateContent() }).expect(201);
+      const res = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('ASA firewall'));
+      expect(res.status).toBe(200);
+      expect(res.body.warning).toEqual([]);
+      const published = await http.post(`/cam/composer/api/v1/ServiceManifest/${res.body.serviceManifestId}/publish`).set('Authorization', A);
+      expect(published.status).toBe(200);
+      expect(published.body).toMatchObject({ id: res.body.serviceManifestId, status: 'Published', version: '1.0.0.0' });
+      expect(published.body.publishedTime).toBeDefined();
+      const manifest = await http.get(`/cam/composer/api/v1/ServiceManifest/${res.body.serviceManifestId}`).set('Authorization', A);
+      expect(manifest.body.status).toBe('Published');
+      const list = await http.get('/cam/composer/api/v1/service').set('Authorization', A);
+      expect(list.body.find((s: { name: string }) => s.name === 'ASA firewall')).toMatchObject({ status: 'Published', serviceManifestId: res.body.serviceManifestId });
+    });
+
+    it('warns when an ESC step names a template the library does not have', async () => {
+      const res = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('ghost', { name: 'nope', version: '9' }));
+      expect(res.status).toBe(200);
+      expect(res.body.warning).toEqual([expect.stringContaining("ESC template 'nope' version '9' is not in the template library")]);
+    });
+
+    it('answers 400 naming the field for a malformed service, and 409 for a duplicate name', async () => {
+      const bad = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send({ service: { catalog_metadata: { name: 'x' }, actions: 'nope' } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toBe('service.actions: is required and must be an array');
+      const dup = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('ASA firewall'));
+      expect(dup.status).toBe(409);
+    });
+  });
+
+  describe('authentication and tenancy', () => {
+    it('answers 401 without a token or with an unknown one', async () => {
+      expect((await http.get('/cam/composer/api/v1/ServiceInstances')).status).toBe(401);
+      expect((await http.get('/cam/composer/api/v1/ServiceInstances').set('Authorization', 'Bearer nope')).status).toBe(401);
+      expect((await http.get('/cam/api/v1/templates').set('Authorization', 'Basic YTpi')).status).toBe(401);
+    });
+
+    it('answers 403 when tenantId is not the token tenant', async () => {
+      const res = await http.get('/cam/composer/api/v1/ServiceInstances?tenantId=tenant-b').set('Authorization', A);
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toContain("tenantId 'tenant-b' is not the tenant of this token");
+    });
+
+    it("hides one tenant's templates and services from another (404, empty lists)", async () => {
+      const t = await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'private', version: '1', type: 'ESC', content: '<tenant><name>t</name></tenant>' });
+      expect((await http.get(`/cam/api/v1/templates/${t.body.id}`).set('Authorization', B)).status).toBe(404);
+      expect((await http.delete(`/cam/api/v1/templates/${t.body.id}`).set('Authorization', B)).status).toBe(404);
+      expect((await http.get('/cam/api/v1/templates').set('Authorization', B)).body).toEqual([]);
+      const s = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('tenant-a only'));
+      expect((await http.get(`/cam/composer/api/v1/ServiceManifest/${s.body.serviceManifestId}`).set('Authorization', B)).status).toBe(404);
+      expect((await http.post(`/cam/composer/api/v1/ServiceManifest/${s.body.serviceManifestId}/publish`).set('Authorization', B)).status).toBe(404);
+      expect((await http.post(`/cam/composer/api/v1/ServiceManifest/${s.body.serviceManifestId}/deploy`).set('Authorization', B).send({ name: 'x' })).status).toBe(404);
+      expect((await http.get('/cam/composer/api/v1/service').set('Authorization', B)).body).toEqual([]);
+    });
+
+    it('answers 404 for ids that are not ids', async () => {
+      expect((await http.get('/cam/composer/api/v1/ServiceInstances/not-a-uuid').set('Authorization', A)).status).toBe(404);
+      expect((await http.get('/cam/composer/api/v1/ServiceManifest/5df37c4ba051bd001d161162').set('Authorization', A)).status).toBe(404);
+    });
+  });
+
+  describe('operations', () => {
+    it('GET /health reports PostgreSQL and Redis', async () => {
+      const res = await http.get('/health');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } });
+    });
+
+    it('serves the OpenAPI document at /docs', async () => {
+      const res = await http.get('/docs-json');
+      expect(res.status).toBe(200);
+      expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/cam/api/v1/templates', '/cam/composer/api/v1/ServiceManifest/{id}/deploy', '/cam/composer/api/v1/ServiceInstances/{id}/terminate']));
+    });
+
+    it('refuses callbacks with an unknown token', async () => {
+      const res = await http.post('/esc/callbacks/not-a-token').set('Content-Type', 'application/xml').send('<deployment/>');
+      expect(res.status).toBe(404);
+    });
+  });
+});

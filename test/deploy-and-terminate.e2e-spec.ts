@@ -1,0 +1,200 @@
+import request from 'supertest';
+import { parseXml, rootElement, selectAll, textOf, childText } from '../libs/esc/src/datamodel/xml-tree';
+import { asaTemplateContent, deployBody, escService, jsonFixture } from './support/payloads';
+import { ESC_CREDENTIALS, Stack, startStack, TENANT_A, TENANT_B, waitFor } from './support/stack';
+
+const A = `Bearer ${TENANT_A.token}`;
+const B = `Bearer ${TENANT_B.token}`;
+
+interface SimRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, PostgreSQL, Redis)', () => {
+  let stack: Stack;
+  let http: ReturnType<typeof request>;
+  let manifestId: string;
+
+  const instance = async (id: string, auth = A) => (await http.get(`/cam/composer/api/v1/ServiceInstances/${id}`).set('Authorization', auth)).body;
+  const untilStatus = (id: string, ...statuses: string[]) => waitFor(() => instance(id), (i) => statuses.includes(i.Status), `instance ${id} to become ${statuses.join('|')}`);
+  const simRequests = async (): Promise<SimRequest[]> => (await request(stack.sim.baseUrl).get('/_sim/requests')).body;
+  const deploy = (name: string, values: Record<string, unknown>) => http.post(`/cam/composer/api/v1/ServiceManifest/${manifestId}/deploy?tenantId=tenant-a&ace_orgGuid=all&cloudOE_spaceGuid=default`).set('Authorization', A).send(deployBody(name, values));
+
+  beforeAll(async () => {
+    stack = await startStack();
+    http = request(stack.gatewayUrl);
+    await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-deployment', version: '1.0', type: 'ESC', content: asaTemplateContent() }).expect(201);
+    const service = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('ASA firewall')).expect(200);
+    manifestId = service.body.serviceManifestId;
+    await http.post(`/cam/composer/api/v1/ServiceManifest/${manifestId}/publish`).set('Authorization', A).expect(200);
+  });
+  afterAll(() => stack?.close());
+
+  it('deploys: Submitted, then Active once ESC reports SERVICE_ALIVE, with the VMs and ESC ids ESC reported', async () => {
+    const res = await deploy('edge-fw-01', { image: 'ASAv-9.18', mgmt_ip: '10.10.0.5', admin_password: 'hunter2' });
+    expect(res.status).toBe(200);
+    const camShape = jsonFixture<Record<string, unknown>>('cam/service_instance_create.response.json');
+    expect(Object.keys(res.body)).toEqual(expect.arrayContaining(Object.keys(camShape)));
+    expect(res.body).toMatchObject({ name: 'edge-fw-01', Status: 'Submitted', serviceManifestId: manifestId, instance_plan: 'Standard', action: 'Provision', Bearer_Token: '*******', tenantId: 'tenant-a' });
+    const id = res.body.id;
+    // CAM resolves the system tags in its answer
+    expect(res.body.tags_input).toEqual(expect.arrayContaining([{ value: id, label: 'service_identifier', name: 'service_identifier', secured: false }, expect.objectContaining({ name: 'service_name', value: 'edge-fw-01' })]));
+    // a secured input never comes back
+    expect(JSON.stringify(res.body)).not.toContain('hunter2');
+
+    const active = await untilStatus(id, 'Active', 'Error');
+    expect(active.Status).toBe('Active');
+    expect(active.active_time).toBeDefined();
+    const [dep] = active.esc.deployments;
+    expect(dep).toMatchObject({ step_id: 'escasa0001', esc_tenant: 'admin', status: 'Active' });
+    expect(dep.internal_deployment_id).toMatch(/^[A-Za-z0-9._-]{1,72}$/);
+    expect(dep.deployment_name).toMatch(/^MyDemoDepName-[0-9a-f]{8}$/);
+    expect(dep.external_deployment_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(dep.transaction_ids).toEqual([{ operation: 'CREATE_DEPLOYMENT', transaction_id: expect.any(String), status: 'Succeeded' }]);
+    expect(dep.vms).toEqual([
+      expect.objectContaining({ group: 'ASA-1', state: 'VM_ALIVE', ip_addresses: ['10.10.0.5'], name: expect.stringContaining('ASA-1'), uuid: expect.any(String) }),
+    ]);
+    expect(active.logs).toContain('ESC SERVICE_ALIVE with ESC-Status-Code 200');
+    expect(active.logs).not.toContain('hunter2');
+
+    // what ESC received: the rendered datamodel, with the headers ESC asks for
+    const posts = (await simRequests()).filter((r) => r.method === 'POST' && r.path === `/ESCManager/v0/deployments/${dep.internal_deployment_id}`);
+    expect(posts).toHaveLength(1);
+    const [post] = posts;
+    expect(post.headers['content-type']).toMatch(/^application\/xml/);
+    expect(post.headers['accept']).toBe('application/xml');
+    expect(post.headers['callback']).toMatch(new RegExp(`^${stack.gatewayUrl}/esc/callbacks/[A-Za-z0-9_-]{20,}$`));
+    expect(post.headers['callback-esc-events']).toBe(post.headers['callback']);
+    expect(post.headers['authorization']).toBeDefined(); // Basic auth was sent (the sim redacts it in its log)
+    const root = rootElement(parseXml(post.body!))!;
+    const deployment = selectAll(root, ['tenants', 'tenant', 'deployments', 'deployment'])[0];
+    expect(childText(deployment, 'name')).toBe(dep.deployment_name);
+    expect(textOf(selectAll(deployment, ['vm_group', 'image'])[0])).toBe('ASAv-9.18');
+    expect(selectAll(deployment, ['vm_group', 'interfaces', 'interface', 'ip_address']).map(textOf)).toEqual(['10.10.0.5']);
+
+    // each callback was stored raw and matched to the request by its transaction id
+    const { rows } = await stack.db.query(
+      `SELECT c.stage, c.outcome, c.transaction_id = r.transaction_id AS matched, c.body LIKE '<?xml%' AS raw
+         FROM esc_callback c JOIN esc_request r ON r.id = c.esc_request_id JOIN esc_resource s ON s.id = r.esc_resource_id
+        WHERE s.internal_id = $1 ORDER BY c.received_at`,
+      [dep.internal_deployment_id],
+    );
+    expect(rows).toEqual([
+      { stage: 'VM_DEPLOYED', outcome: 'Applied', matched: true, raw: true },
+      { stage: 'VM_ALIVE', outcome: 'Applied', matched: true, raw: true },
+      { stage: 'SERVICE_ALIVE', outcome: 'Applied', matched: true, raw: true },
+    ]);
+  });
+
+  it('gives two instances of one service distinct ESC names and internal ids', async () => {
+    const one = (await deploy('twin-1', { image: 'ASA' })).body.id;
+    const two = (await deploy('twin-2', { image: 'ASA', mgmt_ip: '10.10.0.6' })).body.id;
+    const [a, b] = await Promise.all([untilStatus(one, 'Active', 'Error'), untilStatus(two, 'Active', 'Error')]);
+    expect([a.Status, b.Status]).toEqual(['Active', 'Active']);
+    expect(a.esc.deployments[0].deployment_name).not.toBe(b.esc.deployments[0].deployment_name);
+    expect(a.esc.deployments[0].internal_deployment_id).not.toBe(b.esc.deployments[0].internal_deployment_id);
+  });
+
+  it('applies a replayed or late callback without changing anything', async () => {
+    const id = (await deploy('replayed', { image: 'ASA' })).body.id;
+    const before = await untilStatus(id, 'Active', 'Error');
+    const internalId = before.esc.deployments[0].internal_deployment_id;
+    const { rows } = await stack.db.query(
+      `SELECT r.callback_token, c.headers, c.body, c.stage FROM esc_callback c JOIN esc_request r ON r.id = c.esc_request_id JOIN esc_resource s ON s.id = r.esc_resource_id WHERE s.internal_id = $1`,
+      [internalId],
+    );
+    const replay = (stage: string) => {
+      const cb = rows.find((r) => r.stage === stage);
+      return http.post(`/esc/callbacks/${cb.callback_token}`).set(cb.headers).send(cb.body).expect(200);
+    };
+    await replay('SERVICE_ALIVE'); // ESC resends the final callback
+    await replay('VM_DEPLOYED'); // and an earlier stage arrives late
+    const outcomes = await waitFor(
+      async () => (await stack.db.query(`SELECT stage, outcome FROM esc_callback c JOIN esc_request r ON r.id = c.esc_request_id JOIN esc_resource s ON s.id = r.esc_resource_id WHERE s.internal_id = $1 ORDER BY received_at`, [internalId])).rows,
+      (r) => r.length === 5 && r.every((x) => x.outcome !== 'Received'),
+      'replayed callbacks to be applied',
+    );
+    expect(outcomes.slice(3)).toEqual([
+      { stage: 'SERVICE_ALIVE', outcome: 'Duplicate' },
+      { stage: 'VM_DEPLOYED', outcome: 'Ignored' },
+    ]);
+    const after = await instance(id);
+    expect(after.Status).toBe('Active');
+    expect(after.esc.deployments[0].vms.map((v: { state: string }) => v.state)).toEqual(['VM_ALIVE']);
+  });
+
+  it('terminates: Terminating → DELETE on ESC → VM_UNDEPLOYED, SERVICE_UNDEPLOYED → Terminated', async () => {
+    const id = (await deploy('short-lived', { image: 'ASA' })).body.id;
+    const active = await untilStatus(id, 'Active', 'Error');
+    const internalId = active.esc.deployments[0].internal_deployment_id;
+    const res = await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate?tenantId=tenant-a`).set('Authorization', A).send({});
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ name: 'short-lived', Status: 'Terminating', id });
+    const done = await untilStatus(id, 'Terminated', 'Error');
+    expect(done.Status).toBe('Terminated');
+    expect(done.esc.deployments[0]).toMatchObject({ status: 'Undeployed', vms: [expect.objectContaining({ state: 'VM_UNDEPLOYED' })] });
+    expect(done.esc.deployments[0].transaction_ids.map((t: { operation: string }) => t.operation)).toEqual(['CREATE_DEPLOYMENT', 'DELETE_DEPLOYMENT']);
+    const deletes = (await simRequests()).filter((r) => r.method === 'DELETE' && r.path === `/ESCManager/v0/deployments/${internalId}`);
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0].headers['callback']).toMatch(/\/esc\/callbacks\//);
+    expect((await request(stack.sim.baseUrl).get(`/ESCManager/v0/deployments/${internalId}`).auth(ESC_CREDENTIALS.username, ESC_CREDENTIALS.password)).status).toBe(404);
+    // a terminated instance cannot be terminated again
+    expect((await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({})).status).toBe(409);
+  });
+
+  it('ends in Error with ESC status and body when ESC refuses the deployment', async () => {
+    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, respond: { status: 503, body: 'Failed to query VIM' }, times: 1 }).expect(201);
+    const id = (await deploy('refused', { image: 'ASA' })).body.id;
+    const failed = await untilStatus(id, 'Error', 'Active');
+    expect(failed.Status).toBe('Error');
+    expect(failed.logs).toMatch(/ESC answered HTTP 503 to POST \/v0\/deployments\/\S+: Failed to query VIM/);
+    // terminating it deletes nothing on ESC, since ESC never made it
+    await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({}).expect(200);
+    expect((await untilStatus(id, 'Terminated', 'Error')).Status).toBe('Terminated');
+  });
+
+  it('ends in Error with ESC message when SERVICE_ALIVE carries a failure status', async () => {
+    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, callback: { statusCode: 500, message: 'VIM quota exceeded for tenant admin' }, times: 1 }).expect(201);
+    const id = (await deploy('doomed', { image: 'ASA' })).body.id;
+    const failed = await untilStatus(id, 'Error', 'Active');
+    expect(failed.Status).toBe('Error');
+    expect(failed.logs).toContain('ESC SERVICE_ALIVE with ESC-Status-Code 500: VIM quota exceeded for tenant admin');
+    expect(failed.esc.deployments[0].status).toBe('Error');
+  });
+
+  it('answers 400 naming a missing required parameter, and writes nothing', async () => {
+    const before = (await http.get('/cam/composer/api/v1/ServiceInstances').set('Authorization', A)).body.length;
+    const res = await deploy('no-image', { mgmt_ip: '1.2.3.4' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain("input parameter 'image' of action 'Provision' is required and has no value");
+    const bad = await deploy('typo', { image: 'a', imgae: 'b' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toContain("'imgae' is not an input parameter");
+    const noName = await http.post(`/cam/composer/api/v1/ServiceManifest/${manifestId}/deploy`).set('Authorization', A).send({ instance_plan: 'Standard' });
+    expect(noName.status).toBe(400);
+    expect(noName.body.error.message).toContain('name must be');
+    const badPlan = await http.post(`/cam/composer/api/v1/ServiceManifest/${manifestId}/deploy`).set('Authorization', A).send(deployBody('p', { image: 'a' }, { instance_plan: 'Gold' }));
+    expect(badPlan.status).toBe(400);
+    expect(badPlan.body.error.message).toContain("instance_plan: 'Gold' is not a plan");
+    expect((await http.get('/cam/composer/api/v1/ServiceInstances').set('Authorization', A)).body.length).toBe(before);
+  });
+
+  it("refuses to deploy a service whose step is not an ESC template (CAM's Terraform sample)", async () => {
+    const seed = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(jsonFixture('cam/service_create.request.json')).expect(200);
+    const res = await http.post(`/cam/composer/api/v1/ServiceManifest/${seed.body.serviceManifestId}/deploy`).set('Authorization', A).send(deployBody('tf', {}));
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain("is of type 'Terraform'; only 'ESC' templates can be deployed on ESC");
+  });
+
+  it("lists only the caller's instances and hides them from other tenants", async () => {
+    const mine = (await http.get('/cam/composer/api/v1/ServiceInstances?tenantId=tenant-a').set('Authorization', A)).body;
+    expect(mine.length).toBeGreaterThan(0);
+    expect(mine.every((i: { tenantId: string }) => i.tenantId === 'tenant-a')).toBe(true);
+    expect((await http.get('/cam/composer/api/v1/ServiceInstances').set('Authorization', B)).body).toEqual([]);
+    expect((await http.get(`/cam/composer/api/v1/ServiceInstances/${mine[0].id}`).set('Authorization', B)).status).toBe(404);
+    expect((await http.post(`/cam/composer/api/v1/ServiceInstances/${mine[0].id}/terminate`).set('Authorization', B).send({})).status).toBe(404);
+  });
+});

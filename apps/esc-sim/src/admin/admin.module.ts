@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { CallbacksModule } from '../callbacks/callbacks.module';
+import { DeploymentsModule } from '../deployments/deployments.module';
+import { FaultsModule } from '../faults/faults.module';
+import { RequestsLogModule } from '../requests-log/requests-log.module';
+import { AdminController } from './admin.controller';
+
+@Module({
+  imports: [DeploymentsModule, FaultsModule, RequestsLogModule, CallbacksModule],
+  controllers: [AdminController],
+})
+export class AdminModule {}

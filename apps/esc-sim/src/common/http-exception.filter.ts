@@ -1,0 +1,44 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { isSimAdminPath, requestPath } from './paths';
+import { SimulatedFailureException } from './simulated-failure.exception';
+
+/**
+ * ESC answers errors with a short plain-text message (no JSON envelope), so everything outside
+ * /_sim gets text/plain; the simulator's own /_sim API keeps Nest's JSON errors.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  constructor(@InjectPinoLogger(HttpExceptionFilter.name) private readonly logger: PinoLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<IncomingMessage & { originalUrl?: string }>();
+    const res = http.getResponse<ServerResponse>();
+    if (res.headersSent) return;
+
+    if (exception instanceof SimulatedFailureException) {
+      const isXml = exception.body.trimStart().startsWith('<');
+      send(res, exception.getStatus(), isXml ? 'application/xml' : 'text/plain; charset=utf-8', exception.body);
+      return;
+    }
+
+    const status = exception instanceof HttpException ? exception.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR;
+    const message = exception instanceof HttpException ? exception.message : 'Internal server error';
+    if (!(exception instanceof HttpException)) {
+      this.logger.error({ err: exception }, 'Unhandled error while answering a request');
+    }
+    if (isSimAdminPath(requestPath(req))) {
+      send(res, status, 'application/json; charset=utf-8', JSON.stringify({ statusCode: status, message }));
+    } else {
+      send(res, status, 'text/plain; charset=utf-8', message);
+    }
+  }
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', contentType);
+  res.end(body);
+}

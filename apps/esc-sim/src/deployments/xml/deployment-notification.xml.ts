@@ -1,0 +1,63 @@
+import { ServiceState, SimDeployment, SimVm } from '../deployment.model';
+import { xmlDocument } from './esc-xml';
+
+export type DeploymentStage =
+  | 'VM_DEPLOYED'
+  | 'VM_ALIVE'
+  | 'VM_UPDATED'
+  | 'VM_UNDEPLOYED'
+  | 'SERVICE_ALIVE'
+  | 'SERVICE_UPDATED'
+  | 'SERVICE_UNDEPLOYED';
+
+export interface DeploymentNotification {
+  stage: DeploymentStage;
+  serviceState: ServiceState;
+  /** Present for VM_* stages: becomes <deployment_details>. */
+  vm?: SimVm;
+}
+
+/** The <deployment> body of a deployment callback, element order as in the reference examples. */
+export function deploymentNotificationXml(deployment: SimDeployment, notification: DeploymentNotification): string {
+  return xmlDocument('deployment', {
+    datacenter: { default: 'false' },
+    ...(notification.vm && { deployment_details: deploymentDetails(notification.vm) }),
+    deployment_name: deployment.name,
+    deployment_stage: notification.stage,
+    ...deploymentIds(deployment),
+    service_state_machine_state: notification.serviceState,
+  });
+}
+
+export function deploymentDetails(vm: SimVm): Record<string, unknown> {
+  return {
+    host_uuid: vm.hostUuid,
+    host_name: vm.hostName,
+    vm_uuid: vm.uuid,
+    interfaces: {
+      interface: vm.interfaces.map((nic) => ({
+        network_uuid: nic.network,
+        ip_address: nic.ipAddress,
+        mac_address: nic.macAddress,
+        nic_id: nic.nicId,
+        port_forwarding: '',
+        port_uuid: '',
+        security_groups: '',
+        subnet_uuid: '',
+        type: 'virtual',
+      })),
+    },
+    vm_group_name: vm.groupName,
+    vm_name: vm.name,
+    vm_state_machine_state: vm.state,
+  };
+}
+
+export function deploymentIds(deployment: SimDeployment): Record<string, string> {
+  return {
+    external_deployment_id: deployment.externalId,
+    external_tenant_id: deployment.tenant.externalId,
+    internal_deployment_id: deployment.internalId,
+    internal_tenant_id: deployment.tenant.internalId,
+  };
+}

@@ -1,0 +1,20 @@
+import { XMLBuilder } from 'fast-xml-parser';
+
+/** ESC's notification payloads (and the sim's own answers) live in the NETCONF base namespace. */
+export const NETCONF_BASE_NAMESPACE = 'urn:ietf:params:xml:ns:netconf:base:1.0';
+
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  format: true,
+  indentBy: '  ',
+  // ESC writes empty fields as <port_uuid></port_uuid>, not <port_uuid/>.
+  suppressEmptyNode: false,
+});
+
+/** Serialises { rootTag: content } with the XML declaration ESC puts on its bodies. */
+export function xmlDocument(rootTag: string, content: Record<string, unknown>): string {
+  return XML_DECLARATION + builder.build({ [rootTag]: { '@_xmlns': NETCONF_BASE_NAMESPACE, ...content } });
+}

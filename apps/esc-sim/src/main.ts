@@ -12,8 +12,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const sim = await launchEscSim(config, { shutdownHooks: true });
+  const auth = config.username ? 'on' : 'off';
   new Logger('EscSim').log(
-    `ESC simulator listening on ${sim.url} (basic auth ${config.username ? 'on' : 'off'}, callback delay ${config.callbackDelayMs} ms)`,
+    `ESC simulator listening on ${sim.url} (basic auth ${auth}, callback delay ${config.callbackDelayMs} ms)`,
   );
 }
 

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { CallbackSender } from '../callbacks/callback-sender';
-import { SimDeployment, SimVm } from './deployment.model';
+import { ServiceState, SimDeployment, SimVm } from './deployment.model';
 import { DeploymentStore } from './deployment-store';
 import { OperationContext } from './operation-runner';
 import { UpdatePlan } from './update-plan';
-import { DeploymentNotification, deploymentNotificationXml } from './xml/deployment-notification.xml';
+import { DeploymentStage, deploymentNotificationXml } from './xml/deployment-notification.xml';
 
 /** One accepted POST/PUT/DELETE: where its callbacks go and how they are tagged. */
 export interface OperationRequest {
@@ -14,16 +14,9 @@ export interface OperationRequest {
   failure?: { statusCode: number; message: string };
 }
 
-interface Status {
-  code: number;
-  message: string;
-}
-
-const ok = (message: string): Status => ({ code: 200, message });
-
-// Status messages and state names follow the reference's callback examples, including the
-// service state of VM_ALIVE during a deploy (SERVICE_INERT_STATE) and during an update
-// (SERVICE_INSERT_STATE). The undeploy ones are not in the reference and are made up.
+// Messages and states follow the reference's callback examples, including the service state
+// sent with VM_ALIVE: SERVICE_INERT_STATE during a deploy, SERVICE_INSERT_STATE during an
+// update. The reference has no undeploy example; those values are the simulator's own.
 const MESSAGES = {
   vmDeployed: 'VM Deployed',
   vmAlive: (vm: SimVm) => `VM_Alive event received, VM ID: [${vm.name}]`,
@@ -33,6 +26,14 @@ const MESSAGES = {
   serviceUpdated: 'Service group update completed successfully',
   serviceUndeployed: 'Service group undeployment completed successfully',
 };
+
+/** Sends the callbacks of one operation; bodies are rendered at once, so they show the state as of that step. */
+interface Reporter {
+  vm(stage: DeploymentStage, serviceState: ServiceState, vm: SimVm, message: string): Promise<void>;
+  service(stage: DeploymentStage, serviceState: ServiceState, message: string): Promise<void>;
+  /** The final service callback carrying the fault rule's status code and message. */
+  failure(stage: DeploymentStage): Promise<void>;
+}
 
 /**
  * The asynchronous half of the deployment operations: state changes, each announced by a
@@ -45,39 +46,41 @@ export class DeploymentLifecycle {
     private readonly sender: CallbackSender,
   ) {}
 
-  /** VM_DEPLOYED + VM_ALIVE per VM, then SERVICE_ALIVE. */
+  /** VM_DEPLOYED + VM_ALIVE per VM, then SERVICE_ALIVE (after VM_DEPLOYED only, when failing). */
   async deploy(deployment: SimDeployment, vms: SimVm[], request: OperationRequest, context: OperationContext): Promise<void> {
+    const report = this.reporter(deployment, request, context);
     for (const vm of vms) {
       await context.pause();
       vm.state = 'VM_INSERT_STATE';
       deployment.vms.push(vm);
-      await this.notify(context, deployment, request, { stage: 'VM_DEPLOYED', serviceState: 'SERVICE_DEPLOYING_STATE', vm }, ok(MESSAGES.vmDeployed));
+      await report.vm('VM_DEPLOYED', 'SERVICE_DEPLOYING_STATE', vm, MESSAGES.vmDeployed);
       if (request.failure) continue;
 
       await context.pause();
       vm.state = 'VM_ALIVE_STATE';
-      await this.notify(context, deployment, request, { stage: 'VM_ALIVE', serviceState: 'SERVICE_INERT_STATE', vm }, ok(MESSAGES.vmAlive(vm)));
+      await report.vm('VM_ALIVE', 'SERVICE_INERT_STATE', vm, MESSAGES.vmAlive(vm));
     }
 
     await context.pause();
     if (request.failure) {
       deployment.vms.forEach((vm) => (vm.state = 'VM_ERROR_STATE'));
       deployment.state = 'SERVICE_ERROR_STATE';
-      await this.notifyFailure(context, deployment, request, 'SERVICE_ALIVE');
+      await report.failure('SERVICE_ALIVE');
       return;
     }
     deployment.state = 'SERVICE_ACTIVE_STATE';
-    await this.notify(context, deployment, request, { stage: 'SERVICE_ALIVE', serviceState: 'SERVICE_ACTIVE_STATE' }, ok(MESSAGES.serviceAlive));
+    await report.service('SERVICE_ALIVE', 'SERVICE_ACTIVE_STATE', MESSAGES.serviceAlive);
   }
 
-  /** New VMs deploy (VM_DEPLOYED, VM_ALIVE), changed ones VM_UPDATED, dropped ones VM_UNDEPLOYED, then SERVICE_UPDATED. */
+  /** Added VMs deploy, changed ones VM_UPDATED, dropped ones VM_UNDEPLOYED, then SERVICE_UPDATED. */
   async update(deployment: SimDeployment, plan: UpdatePlan, request: OperationRequest, context: OperationContext): Promise<void> {
+    const report = this.reporter(deployment, request, context);
     deployment.state = 'SERVICE_UPDATING_STATE';
     if (request.failure) {
-      // The update is refused as a whole: the deployment keeps its VMs and datamodel.
+      // Refused as a whole: the deployment keeps its VMs and datamodel.
       await context.pause();
       deployment.state = 'SERVICE_ERROR_STATE';
-      await this.notifyFailure(context, deployment, request, 'SERVICE_UPDATED');
+      await report.failure('SERVICE_UPDATED');
       return;
     }
 
@@ -85,85 +88,76 @@ export class DeploymentLifecycle {
       await context.pause();
       vm.state = 'VM_INSERT_STATE';
       deployment.vms.push(vm);
-      await this.notify(context, deployment, request, { stage: 'VM_DEPLOYED', serviceState: 'SERVICE_DEPLOYING_STATE', vm }, ok(MESSAGES.vmDeployed));
+      await report.vm('VM_DEPLOYED', 'SERVICE_DEPLOYING_STATE', vm, MESSAGES.vmDeployed);
 
       await context.pause();
       vm.state = 'VM_ALIVE_STATE';
-      await this.notify(context, deployment, request, { stage: 'VM_ALIVE', serviceState: 'SERVICE_INSERT_STATE', vm }, ok(MESSAGES.vmAlive(vm)));
+      await report.vm('VM_ALIVE', 'SERVICE_INSERT_STATE', vm, MESSAGES.vmAlive(vm));
     }
     for (const { vm, interfaces } of plan.updated) {
       await context.pause();
       vm.interfaces = interfaces;
-      await this.notify(context, deployment, request, { stage: 'VM_UPDATED', serviceState: 'SERVICE_UPDATING_STATE', vm }, ok(MESSAGES.vmUpdated(vm)));
+      await report.vm('VM_UPDATED', 'SERVICE_UPDATING_STATE', vm, MESSAGES.vmUpdated(vm));
     }
     for (const vm of plan.removed) {
       await context.pause();
-      this.undeployVm(deployment, vm);
-      await this.notify(context, deployment, request, { stage: 'VM_UNDEPLOYED', serviceState: 'SERVICE_UPDATING_STATE', vm }, ok(MESSAGES.vmUndeployed));
+      removeVm(deployment, vm);
+      await report.vm('VM_UNDEPLOYED', 'SERVICE_UPDATING_STATE', vm, MESSAGES.vmUndeployed);
     }
 
     await context.pause();
     deployment.spec = plan.spec;
     deployment.state = 'SERVICE_ACTIVE_STATE';
-    await this.notify(context, deployment, request, { stage: 'SERVICE_UPDATED', serviceState: 'SERVICE_ACTIVE_STATE' }, ok(MESSAGES.serviceUpdated));
+    await report.service('SERVICE_UPDATED', 'SERVICE_ACTIVE_STATE', MESSAGES.serviceUpdated);
   }
 
-  /** VM_UNDEPLOYED per VM, then SERVICE_UNDEPLOYED; the deployment is gone once that is sent. */
+  /** VM_UNDEPLOYED per VM, then SERVICE_UNDEPLOYED; the deployment is gone from then on. */
   async undeploy(deployment: SimDeployment, request: OperationRequest, context: OperationContext): Promise<void> {
+    const report = this.reporter(deployment, request, context);
     deployment.state = 'SERVICE_UNDEPLOYING_STATE';
     if (request.failure) {
-      // Nothing was torn down: the deployment stays (in error) and can be deleted again.
+      // Nothing was torn down: the deployment stays, in error, and can be deleted again.
       await context.pause();
       deployment.state = 'SERVICE_ERROR_STATE';
       deployment.undeployRequested = false;
-      await this.notifyFailure(context, deployment, request, 'SERVICE_UNDEPLOYED');
+      await report.failure('SERVICE_UNDEPLOYED');
       return;
     }
 
     for (const vm of [...deployment.vms]) {
       await context.pause();
-      this.undeployVm(deployment, vm);
-      await this.notify(context, deployment, request, { stage: 'VM_UNDEPLOYED', serviceState: 'SERVICE_UNDEPLOYING_STATE', vm }, ok(MESSAGES.vmUndeployed));
+      removeVm(deployment, vm);
+      await report.vm('VM_UNDEPLOYED', 'SERVICE_UNDEPLOYING_STATE', vm, MESSAGES.vmUndeployed);
     }
 
     await context.pause();
     this.store.remove(deployment.internalId);
-    await this.notify(context, deployment, request, { stage: 'SERVICE_UNDEPLOYED', serviceState: 'SERVICE_UNDEPLOYING_STATE' }, ok(MESSAGES.serviceUndeployed));
+    await report.service('SERVICE_UNDEPLOYED', 'SERVICE_UNDEPLOYING_STATE', MESSAGES.serviceUndeployed);
   }
 
-  private undeployVm(deployment: SimDeployment, vm: SimVm): void {
-    vm.state = 'VM_UNDEPLOYED_STATE';
-    deployment.vms = deployment.vms.filter((candidate) => candidate !== vm);
-  }
-
-  private notifyFailure(
-    context: OperationContext,
-    deployment: SimDeployment,
-    request: OperationRequest,
-    stage: DeploymentNotification['stage'],
-  ): Promise<void> {
-    const { statusCode, message } = request.failure!;
-    return this.notify(context, deployment, request, { stage, serviceState: 'SERVICE_ERROR_STATE' }, { code: statusCode, message });
-  }
-
-  /** The body is rendered now, so it shows the state as of this step. */
-  private async notify(
-    context: OperationContext,
-    deployment: SimDeployment,
-    request: OperationRequest,
-    notification: DeploymentNotification,
-    status: Status,
-  ): Promise<void> {
-    if (!request.callbackUrl) return;
-    await this.sender.send(
-      {
-        url: request.callbackUrl,
-        transactionId: request.transactionId,
-        statusCode: status.code,
-        statusMessage: status.message,
-        body: deploymentNotificationXml(deployment, notification),
+  private reporter(deployment: SimDeployment, request: OperationRequest, context: OperationContext): Reporter {
+    const send = async (
+      notification: { stage: DeploymentStage; serviceState: ServiceState; vm?: SimVm },
+      statusCode: number,
+      statusMessage: string,
+    ): Promise<void> => {
+      if (!request.callbackUrl) return;
+      const body = deploymentNotificationXml(deployment, notification);
+      const callback = { url: request.callbackUrl, transactionId: request.transactionId, statusCode, statusMessage, body };
+      await this.sender.send(callback, context.signal);
+    };
+    return {
+      vm: (stage, serviceState, vm, message) => send({ stage, serviceState, vm }, 200, message),
+      service: (stage, serviceState, message) => send({ stage, serviceState }, 200, message),
+      failure: (stage) => {
+        const { statusCode, message } = request.failure!;
+        return send({ stage, serviceState: 'SERVICE_ERROR_STATE' }, statusCode, message);
       },
-      context.signal,
-    );
+    };
   }
+}
+
+function removeVm(deployment: SimDeployment, vm: SimVm): void {
+  vm.state = 'VM_UNDEPLOYED_STATE';
+  deployment.vms = deployment.vms.filter((candidate) => candidate !== vm);
 }

@@ -55,7 +55,8 @@ export class DeploymentsService {
     const sameName = this.store.findByName(tenant.internalId, spec.deploymentName);
     if (sameName) {
       throw new ConflictException(
-        `Deployment name '${spec.deploymentName}' already exists in tenant '${spec.tenantName}' (internal id ${sameName.internalId})`,
+        `Deployment name '${spec.deploymentName}' already exists in tenant '${spec.tenantName}' ` +
+          `(internal id ${sameName.internalId})`,
       );
     }
 
@@ -76,7 +77,9 @@ export class DeploymentsService {
     );
     this.store.add(deployment);
     const request = this.operationRequest(urls.callbackUrl, 'create', target);
-    this.runner.enqueue(internalId, `create ${internalId}`, (context) => this.lifecycle.deploy(deployment, vms, request, context));
+    this.runner.enqueue(internalId, `create ${internalId}`, (context) =>
+      this.lifecycle.deploy(deployment, vms, request, context),
+    );
     return this.accepted('create', deployment, request);
   }
 
@@ -90,7 +93,8 @@ export class DeploymentsService {
     if (spec.deploymentName !== deployment.name || spec.tenantName !== deployment.tenant.name) {
       throw new BadRequestException(
         `The datamodel describes deployment '${spec.deploymentName}' in tenant '${spec.tenantName}', ` +
-          `but ${internalId} is '${deployment.name}' in tenant '${deployment.tenant.name}' (a deployment cannot be renamed or moved)`,
+          `but ${internalId} is '${deployment.name}' in tenant '${deployment.tenant.name}' ` +
+          '(a deployment cannot be renamed or moved)',
       );
     }
     this.assertIdle(deployment, 'updated');
@@ -98,7 +102,9 @@ export class DeploymentsService {
     const plan = planUpdate(deployment, spec, this.factory);
     Object.assign(deployment, urls);
     const request = this.operationRequest(urls.callbackUrl, 'update', target);
-    this.runner.enqueue(internalId, `update ${internalId}`, (context) => this.lifecycle.update(deployment, plan, request, context));
+    this.runner.enqueue(internalId, `update ${internalId}`, (context) =>
+      this.lifecycle.update(deployment, plan, request, context),
+    );
     return this.accepted('update', deployment, request);
   }
 
@@ -115,7 +121,9 @@ export class DeploymentsService {
     deployment.undeployRequested = true;
     Object.assign(deployment, urls);
     const request = this.operationRequest(urls.callbackUrl, 'delete', target);
-    this.runner.enqueue(internalId, `delete ${internalId}`, (context) => this.lifecycle.undeploy(deployment, request, context));
+    this.runner.enqueue(internalId, `delete ${internalId}`, (context) =>
+      this.lifecycle.undeploy(deployment, request, context),
+    );
     return this.accepted('delete', deployment, request);
   }
 

@@ -5,7 +5,7 @@ import { SIM_CONFIG, SimConfig } from '../config/sim-config';
 
 export interface OperationContext {
   readonly signal: AbortSignal;
-  /** The configured pause between two callbacks; rejects if the simulator is reset or closed. */
+  /** The configured pause before a callback; rejects if the simulator is reset or closed. */
   pause(): Promise<void>;
 }
 
@@ -14,13 +14,13 @@ export type Operation = (context: OperationContext) => Promise<void>;
 /**
  * Runs the asynchronous part of ESC operations (the callback sequences) in the background.
  * Operations on the same deployment run one after another; all of them can be aborted at once,
- * which is what reset and close() rely on so no timer outlives the simulator.
+ * which is what reset and close() rely on so that no timer outlives the simulator.
  */
 @Injectable()
 export class OperationRunner implements OnModuleDestroy {
-  private controller = new AbortController();
   private readonly queues = new Map<string, Promise<void>>();
-  private readonly running = new Set<Promise<void>>();
+  /** One controller per operation, so a busy simulator does not pile listeners on a shared signal. */
+  private readonly pending = new Map<Promise<void>, AbortController>();
 
   constructor(
     @Inject(SIM_CONFIG) private readonly config: SimConfig,
@@ -28,7 +28,8 @@ export class OperationRunner implements OnModuleDestroy {
   ) {}
 
   enqueue(key: string, description: string, operation: Operation): void {
-    const { signal } = this.controller;
+    const controller = new AbortController();
+    const { signal } = controller;
     const context: OperationContext = {
       signal,
       pause: () => abortableDelay(this.config.callbackDelayMs, signal),
@@ -39,13 +40,13 @@ export class OperationRunner implements OnModuleDestroy {
       .catch((error: unknown) => {
         if (isAbortError(error)) return;
         this.logger.error({ err: error, key }, `${description} failed inside the simulator`);
+      })
+      .finally(() => {
+        this.pending.delete(next);
+        if (this.queues.get(key) === next) this.queues.delete(key);
       });
     this.queues.set(key, next);
-    this.running.add(next);
-    void next.finally(() => {
-      this.running.delete(next);
-      if (this.queues.get(key) === next) this.queues.delete(key);
-    });
+    this.pending.set(next, controller);
   }
 
   /** True while an operation on this key is running or waiting its turn. */
@@ -55,10 +56,10 @@ export class OperationRunner implements OnModuleDestroy {
 
   /** Stops every pending operation and waits until they have all returned. */
   async abortAll(): Promise<void> {
-    this.controller.abort();
-    this.controller = new AbortController();
+    const operations = [...this.pending.entries()];
     this.queues.clear();
-    await Promise.allSettled([...this.running]);
+    operations.forEach(([, controller]) => controller.abort());
+    await Promise.allSettled(operations.map(([operation]) => operation));
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -60,7 +60,10 @@ export function parseEscDatamodel(body: unknown): DeploymentSpec {
     throw new DatamodelError('deployment/vm_group is required (at least one)');
   }
   const vmGroups = groupElements.map((group, i) => parseVmGroup(asElement(group), `deployment/vm_group[${i + 1}]`));
-  assertUnique(vmGroups.map((group) => group.name), (i, name) => `deployment/vm_group[${i + 1}]/name '${name}' is used by more than one vm_group`);
+  assertUnique(
+    vmGroups.map((group) => group.name),
+    (i, name) => `deployment/vm_group[${i + 1}]/name '${name}' is used by more than one vm_group`,
+  );
 
   return { tenantName, deploymentName, vmGroups };
 }
@@ -76,7 +79,10 @@ function parseVmGroup(group: XmlElement, path: string): VmGroupSpec {
         parseInterface(asElement(item), `${path}/interfaces/interface[${i + 1}]`),
       )
     : [];
-  assertUnique(interfaces.map((item) => item.nicId), (i, nicId) => `${path}/interfaces/interface[${i + 1}]/nicid ${nicId} is used by more than one interface`);
+  assertUnique(
+    interfaces.map((item) => item.nicId),
+    (i, nicId) => `${path}/interfaces/interface[${i + 1}]/nicid ${nicId} is used by more than one interface`,
+  );
 
   const scaling = optionalSingle(group, 'scaling', `${path}/scaling`);
   const minActive = scaling ? parseMinActive(scaling, `${path}/scaling`) : 1;

@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     { name: 'worker', command: 'node dist/apps/worker/main.js', prefixColor: 'cyan', env },
     { name: 'gateway', command: 'node dist/apps/gateway/main.js', prefixColor: 'green', env },
   ];
-  const { result } = concurrently(commands, { cwd: root, killOthers: ['failure'], prefix: 'name' });
+  const { result } = concurrently(commands, { cwd: root, killOthersOn: ['failure'], prefix: 'name' });
 
   const base = `http://127.0.0.1:${config.port}`;
   if (await waitForHealth(`${base}/health`, 60_000)) {

@@ -17,6 +17,7 @@ describe('ESC deployments API', () => {
   });
 
   afterEach(async () => {
+    receiver.release();
     await request(sim.baseUrl).post('/_sim/reset').expect(204);
     receiver.clear();
   });
@@ -276,15 +277,20 @@ describe('ESC deployments API', () => {
     });
 
     it('queues an undeploy sent while the deployment is still deploying', async () => {
+      receiver.hold();
       await post('my_dep_id', CREATE_XML).expect(200);
+      await receiver.waitForStage('VM_DEPLOYED');
       await del('my_dep_id').expect(200);
+      receiver.release();
       const callbacks = await receiver.waitForStage('SERVICE_UNDEPLOYED');
       expect(callbacks.map(stageOf)).toEqual(['VM_DEPLOYED', 'VM_ALIVE', 'SERVICE_ALIVE', 'VM_UNDEPLOYED', 'SERVICE_UNDEPLOYED']);
     });
 
     it('answers 409 to a second DELETE while the first one runs', async () => {
       await deployed();
+      receiver.hold();
       await del('my_dep_id').expect(200);
+      await receiver.waitForStage('VM_UNDEPLOYED');
       await del('my_dep_id').expect(409);
     });
   });
@@ -343,8 +349,10 @@ describe('ESC deployments API', () => {
     });
 
     it('answers 409 while the deployment is still deploying', async () => {
+      receiver.hold();
       await post('my_dep_id', CREATE_XML).expect(200);
-      await put('my_dep_id', UPDATE_ADD_GROUP_XML).expect(409);
+      await receiver.waitForStage('VM_DEPLOYED');
+      expect((await put('my_dep_id', UPDATE_ADD_GROUP_XML).expect(409)).text).toMatch(/in progress/);
     });
   });
 });

@@ -10,11 +10,13 @@ export interface ReceivedCallback {
 
 /**
  * A throwaway HTTP server standing in for an ESC client's callback endpoint. Answers 200 unless
- * told otherwise with respondWith().
+ * told otherwise with respondWith(). hold() keeps answers back until release(): as esc-sim waits
+ * for each callback's answer, that freezes the operation at a known step.
  */
 export class CallbackReceiver {
   readonly received: ReceivedCallback[] = [];
   private status = 200;
+  private held: Array<() => void> | undefined;
   private readonly waiters = new Set<() => void>();
 
   private constructor(
@@ -34,8 +36,12 @@ export class CallbackReceiver {
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
         });
-        res.statusCode = receiver!.status;
-        res.end();
+        const answer = (): void => {
+          res.statusCode = receiver!.status;
+          res.end();
+        };
+        if (receiver!.held) receiver!.held.push(answer);
+        else answer();
         receiver!.waiters.forEach((wake) => wake());
       });
     });
@@ -47,6 +53,16 @@ export class CallbackReceiver {
 
   respondWith(status: number): void {
     this.status = status;
+  }
+
+  hold(): void {
+    this.held ??= [];
+  }
+
+  release(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    held.forEach((answer) => answer());
   }
 
   /** Resolves once `predicate` holds for the callbacks received so far. */

@@ -1,0 +1,58 @@
+import request from 'supertest';
+import { asaTemplateContent, deployBody, escService } from './support/payloads';
+import { Stack, startStack, TENANT_A } from './support/stack';
+
+const A = `Bearer ${TENANT_A.token}`;
+
+/** Nothing a client can send gets a 500: each of these is a 4xx whose message names the problem. */
+describe('bad input never yields a 500', () => {
+  let stack: Stack;
+  let http: ReturnType<typeof request>;
+  let manifestId: string;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    http = request(stack.gatewayUrl);
+    await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-deployment', version: '1.0', type: 'ESC', content: asaTemplateContent() }).expect(201);
+    manifestId = (await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('bad-input ASA')).expect(200)).body.serviceManifestId;
+  });
+  afterAll(() => stack?.close());
+
+  const cases: Array<[string, string, string, unknown, RegExp]> = [
+    ['template with a NUL character', 'POST', '/cam/api/v1/templates', { name: 'a\u0000b', version: '1', type: 'ESC', content: '<tenant><name>t</name></tenant>' }, /name/],
+    ['template content not a string', 'POST', '/cam/api/v1/templates', { name: 'n', version: '1', type: 'ESC', content: 42 }, /content must be a string/],
+    ['template body an array', 'POST', '/cam/api/v1/templates', [1, 2], /name/],
+    ['service body an array', 'POST', '/cam/composer/api/v1/Service/createService', [], /service: is required/],
+    ['service with a NUL in its name', 'POST', '/cam/composer/api/v1/Service/createService', escService('x\u0000y'), /service\.catalog_metadata\.name/],
+    ['service action flow not an object', 'POST', '/cam/composer/api/v1/Service/createService', { service: { catalog_metadata: { name: 'f' }, actions: [{ name: 'P', type: 'provision', flow: 'x' }] } }, /service\.actions\[0\]\.flow: must be an object/],
+    ['deploy name not a string', 'POST', 'DEPLOY', { name: 5 }, /name must be a string/],
+    ['deploy specification without value', 'POST', 'DEPLOY', { name: 'x', resourceProperties: { specifications: [{ name: 'image' }] } }, /resourceProperties\.specifications\.0\.value/],
+    ['deploy specifications not an array', 'POST', 'DEPLOY', { name: 'x', resourceProperties: { specifications: 'image=a' } }, /resourceProperties\.specifications must be an array/],
+    ['deploy with a NUL in the name', 'POST', 'DEPLOY', deployBody('a\u0000b', { image: 'x' }), /name/],
+    ['deploy of an unknown action', 'POST', 'DEPLOY', deployBody('a', { image: 'x' }, { action: 'Destroy' }), /action: service version '1\.0\.0\.0' has no action 'Destroy'/],
+  ];
+
+  it.each(cases)('%s', async (_what, method, path, body, message) => {
+    const url = path === 'DEPLOY' ? `/cam/composer/api/v1/ServiceManifest/${manifestId}/deploy` : path;
+    const res = await http[method.toLowerCase() as 'post'](url).set('Authorization', A).send(body as object);
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toMatch(message);
+  });
+
+  it('answers a callback with a body that is not XML, and records it as unusable', async () => {
+    // a real request's token: deploy, then post garbage to its callback URL
+    const id = (await http.post(`/cam/composer/api/v1/ServiceManifest/${manifestId}/deploy`).set('Authorization', A).send(deployBody('garbage-cb', { image: 'x' })).expect(200)).body.id;
+    const token = await (async () => {
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await stack.db.query('SELECT r.callback_token FROM esc_request r JOIN esc_resource s ON s.id = r.esc_resource_id WHERE s.service_instance_id = $1', [id]);
+        if (rows[0]) return rows[0].callback_token as string;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error('no ESC request was made');
+    })();
+    const res = await http.post(`/esc/callbacks/${token}`).set('Content-Type', 'application/xml').send('<deployment><oops></deployment>');
+    expect(res.status).toBe(200);
+    const { rows } = await stack.db.query("SELECT detail FROM esc_callback WHERE body = '<deployment><oops></deployment>'");
+    expect(rows[0].detail).toMatch(/not well-formed XML/);
+  });
+});

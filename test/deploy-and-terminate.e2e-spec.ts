@@ -189,6 +189,17 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     expect(res.body.error.message).toContain("is of type 'Terraform'; only 'ESC' templates can be deployed on ESC");
   });
 
+  it('exposes Prometheus metrics drawn from the stored state', async () => {
+    const res = await http.get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    const { rows } = await stack.db.query("SELECT count(*)::int AS n FROM service_instance WHERE status = 'Terminated'");
+    expect(res.text).toContain(`cam_esc_service_instances{status="Terminated"} ${rows[0].n}`);
+    expect(res.text).toContain('cam_esc_callbacks_unapplied 0');
+    expect(res.text).toMatch(/cam_esc_queue_jobs\{queue="flow",state="waiting"\} \d+/);
+    expect(res.text).toContain('cam_esc_gateway_process_resident_memory_bytes');
+  });
+
   it("lists only the caller's instances and hides them from other tenants", async () => {
     const mine = (await http.get('/cam/composer/api/v1/ServiceInstances?tenantId=tenant-a').set('Authorization', A)).body;
     expect(mine.length).toBeGreaterThan(0);

@@ -16,17 +16,19 @@ import { DependencyIndicators, HealthController } from './health/health.controll
 import { InstancesController } from './instances/instances.controller';
 import { DeployInstanceUseCase } from './instances/usecases/deploy-instance.usecase';
 import { TerminateInstanceUseCase } from './instances/usecases/terminate-instance.usecase';
+import { MetricsController } from './metrics/metrics.controller';
+import { MetricsService } from './metrics/metrics.service';
 import { TemplatesController } from './templates/templates.controller';
 import { CreateTemplateUseCase } from './templates/usecases/create-template.usecase';
 
-/** The HTTP side: CAM API, template library, ESC callback receiver, health. It only enqueues jobs. */
+/** The HTTP side: CAM API, template library, ESC callback receiver, health, metrics. It only enqueues jobs. */
 @Module({})
 export class GatewayModule {
   static register(config?: AppConfig): DynamicModule {
     return {
       module: GatewayModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule],
-      controllers: [TemplatesController, CatalogController, InstancesController, EscCallbacksController, HealthController],
+      controllers: [TemplatesController, CatalogController, InstancesController, EscCallbacksController, HealthController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
@@ -37,6 +39,7 @@ export class GatewayModule {
         TerminateInstanceUseCase,
         ReceiveEscCallbackUseCase,
         DependencyIndicators,
+        MetricsService,
       ],
     };
   }

@@ -23,7 +23,14 @@ export interface Stack {
   close(): Promise<void>;
 }
 
-export async function startStack(options: { callbackDelayMs?: number } = {}): Promise<Stack> {
+export interface StackOptions {
+  callbackDelayMs?: number;
+  /** Where the worker tells ESC to send callbacks; default: the gateway. */
+  publicUrl?: string;
+  escCallbackTimeoutSeconds?: number;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const settings = testRunSettings();
   const suiteId = randomBytes(4).toString('hex');
   const database = `${settings.databasePrefix}_${suiteId}`;
@@ -32,7 +39,7 @@ export async function startStack(options: { callbackDelayMs?: number } = {}): Pr
   await admin.query(`CREATE DATABASE "${database}" TEMPLATE "${settings.templateDatabase}"`);
   await admin.end();
 
-  const sim = await startEscSim({ callbackDelayMs: options.callbackDelayMs ?? 5, ...ESC_CREDENTIALS });
+  const sim = await startEscSim({ callbackDelayMs: options.callbackDelayMs ?? 5, callbackRetries: 1, callbackRetryDelayMs: 20, ...ESC_CREDENTIALS });
   const env = {
     DATABASE_URL: settings.databaseUrl(database),
     REDIS_URL: settings.redisUrl,
@@ -42,11 +49,12 @@ export async function startStack(options: { callbackDelayMs?: number } = {}): Pr
     ESC_USERNAME: ESC_CREDENTIALS.username,
     ESC_PASSWORD: ESC_CREDENTIALS.password,
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
+    ...(options.escCallbackTimeoutSeconds ? { ESC_CALLBACK_TIMEOUT_SECONDS: String(options.escCallbackTimeoutSeconds) } : {}),
   };
   const gateway: INestApplication = await createGateway(AppConfig.fromEnv(env));
   await gateway.listen(0, '127.0.0.1');
   const gatewayUrl = (await gateway.getUrl()).replace('[::1]', '127.0.0.1');
-  const worker: INestApplicationContext = await createWorker(AppConfig.fromEnv({ ...env, PUBLIC_URL: gatewayUrl }));
+  const worker: INestApplicationContext = await createWorker(AppConfig.fromEnv({ ...env, PUBLIC_URL: options.publicUrl ?? gatewayUrl }));
   const db = new Client({ connectionString: env.DATABASE_URL });
   await db.connect();
   return {

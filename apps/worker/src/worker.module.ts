@@ -7,6 +7,7 @@ import { PersistenceModule } from '@cam-esc/persistence';
 import { ApplyEscCallbackUseCase } from './apply-esc-callback/apply-esc-callback.usecase';
 import { EscCallbackProcessor } from './processors/esc-callback.processor';
 import { FlowProcessor } from './processors/flow.processor';
+import { ReconcileEscRequestUseCase } from './reconcile/reconcile-esc-request.usecase';
 import { RunActionUseCase } from './run-action/run-action.usecase';
 import { ResumeInFlightService } from './sweep/resume-in-flight.service';
 
@@ -17,7 +18,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule],
-      providers: [RunActionUseCase, ApplyEscCallbackUseCase, FlowProcessor, EscCallbackProcessor, ResumeInFlightService],
+      providers: [RunActionUseCase, ApplyEscCallbackUseCase, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, ResumeInFlightService],
     };
   }
 }

@@ -23,6 +23,7 @@ export class AppConfig {
   readonly logLevel: string;
   readonly queuePrefix: string;
   readonly workerConcurrency: number;
+  readonly escCallbackTimeoutMs: number;
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -40,6 +41,7 @@ export class AppConfig {
     this.logLevel = env.LOG_LEVEL ?? 'info';
     this.queuePrefix = env.QUEUE_PREFIX ?? 'cam-esc';
     this.workerConcurrency = env.WORKER_CONCURRENCY ?? 8;
+    this.escCallbackTimeoutMs = (env.ESC_CALLBACK_TIMEOUT_SECONDS ?? 900) * 1000;
   }
 
   static fromEnv(raw: Record<string, unknown> = process.env): AppConfig {

@@ -59,6 +59,14 @@ export class Environment {
   @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1..64 characters of A-Z a-z 0-9 : _ -' })
   QUEUE_PREFIX?: string;
 
+  /** How long a step may wait for ESC's final callback before the worker asks ESC (GET) itself. */
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt({ message: 'ESC_CALLBACK_TIMEOUT_SECONDS must be an integer number of seconds' })
+  @Min(1, { message: 'ESC_CALLBACK_TIMEOUT_SECONDS must be between 1 and 86400' })
+  @Max(86400, { message: 'ESC_CALLBACK_TIMEOUT_SECONDS must be between 1 and 86400' })
+  ESC_CALLBACK_TIMEOUT_SECONDS?: number;
+
   @Transform(toInt)
   @IsOptional()
   @IsInt({ message: 'WORKER_CONCURRENCY must be an integer' })

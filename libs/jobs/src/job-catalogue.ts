@@ -12,16 +12,20 @@ export enum JobName {
   RunAction = 'run-action',
   /** Apply one stored ESC callback to the instance state. */
   ApplyEscCallback = 'apply-esc-callback',
+  /** ESC's final callback is late: ask ESC (GET) how the request ended. */
+  ReconcileEscRequest = 'reconcile-esc-request',
 }
 
 export interface JobPayloads {
   [JobName.RunAction]: { actionInstanceId: string; serviceInstanceId: string; trigger: string };
   [JobName.ApplyEscCallback]: { callbackId: string };
+  [JobName.ReconcileEscRequest]: { escRequestId: string; serviceInstanceId: string; check: number };
 }
 
 export const QUEUE_OF_JOB: { [K in JobName]: QueueName } = {
   [JobName.RunAction]: QueueName.Flow,
   [JobName.ApplyEscCallback]: QueueName.EscCallbacks,
+  [JobName.ReconcileEscRequest]: QueueName.Flow,
 };
 
 /**
@@ -37,6 +41,10 @@ export function jobIdOf<K extends JobName>(name: K, payload: JobPayloads[K]): st
     }
     case JobName.ApplyEscCallback:
       return `${name}.${(payload as JobPayloads[JobName.ApplyEscCallback]).callbackId}`;
+    case JobName.ReconcileEscRequest: {
+      const p = payload as JobPayloads[JobName.ReconcileEscRequest];
+      return `${name}.${p.escRequestId}.${p.check}`;
+    }
     default: {
       const unreachable: never = name;
       throw new Error(`unknown job ${String(unreachable)}`);

@@ -19,7 +19,7 @@ export class JobQueue {
     this.queues = { [QueueName.Flow]: flow, [QueueName.EscCallbacks]: callbacks };
   }
 
-  async enqueue<K extends JobName>(name: K, payload: JobPayloads[K]): Promise<void> {
-    await this.queues[QUEUE_OF_JOB[name]].add(name, payload, { ...DEFAULT_JOB_OPTIONS, jobId: jobIdOf(name, payload) });
+  async enqueue<K extends JobName>(name: K, payload: JobPayloads[K], options: { delayMs?: number } = {}): Promise<void> {
+    await this.queues[QUEUE_OF_JOB[name]].add(name, payload, { ...DEFAULT_JOB_OPTIONS, jobId: jobIdOf(name, payload), delay: options.delayMs });
   }
 }

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { classifyStage, EscCallback as ParsedCallback, EscOperation, FINAL_STAGE_OF_OPERATION, HeaderBag, isSuccessCode, parseEscCallback, vmStageRank } from '@cam-esc/esc';
-import { CallbackOutcome, EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
+import { CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { EscCallback, EscCallbackRepository, EscRequest, EscResource, InstanceRepository, Prisma, Tx } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
-import { finishAction } from '../run-action/action-outcome';
+import { completeEscRequest } from '../esc-requests/complete-esc-request';
 
 type RequestWithResource = EscRequest & { escResource: EscResource };
 
@@ -132,27 +132,15 @@ export class ApplyEscCallbackUseCase {
     if (request.status === EscRequestStatus.Succeeded || request.status === EscRequestStatus.Failed) {
       return { outcome: CallbackOutcome.Duplicate, detail: `request already ${request.status}` };
     }
-    const operation = request.operation as EscOperation;
-    const expected = FINAL_STAGE_OF_OPERATION[operation];
+    const expected = FINAL_STAGE_OF_OPERATION[request.operation as EscOperation];
     const succeeded = parsed.stage === expected && isSuccessCode(parsed.statusCode);
     const summary = `ESC ${parsed.stage} with ESC-Status-Code ${parsed.statusCode ?? 'none'}: ${parsed.statusMessage ?? ''}`.trim();
-    await tx.escRequest.update({
-      where: { id: request.id },
-      data: {
-        status: succeeded ? EscRequestStatus.Succeeded : EscRequestStatus.Failed,
-        statusCode: parsed.statusCode ?? null,
-        statusMessage: parsed.statusMessage ?? null,
-        completedAt: new Date(),
-      },
+    const advance = await completeEscRequest(tx, request, {
+      succeeded,
+      statusCode: parsed.statusCode,
+      statusMessage: parsed.statusMessage,
+      summary: parsed.stage === expected ? summary : `${summary} (expected ${expected})`,
     });
-    const resourceStatus = !succeeded ? EscResourceStatus.Error : operation === 'DELETE_DEPLOYMENT' ? EscResourceStatus.Undeployed : EscResourceStatus.Active;
-    await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus } });
-    const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
-    if (!succeeded) {
-      await finishAction(tx, action, false, `step '${request.stepId}' failed on ESC (expected ${expected}): ${summary}`);
-      return { outcome: CallbackOutcome.Applied };
-    }
-    await appendActionLog(tx, action.id, `step '${request.stepId}': ${summary}`);
-    return { outcome: CallbackOutcome.Applied, advance: request };
+    return { outcome: CallbackOutcome.Applied, advance: advance ? request : undefined };
   }
 }

@@ -3,7 +3,10 @@ import { Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { JobName, JobPayloads, QueueName } from '@cam-esc/jobs';
 import { Job } from 'bullmq';
+import { ReconcileEscRequestUseCase } from '../reconcile/reconcile-esc-request.usecase';
 import { RunActionUseCase } from '../run-action/run-action.usecase';
+
+type FlowJob = Job<JobPayloads[JobName.RunAction] | JobPayloads[JobName.ReconcileEscRequest], void, string>;
 
 @Processor(QueueName.Flow)
 export class FlowProcessor extends WorkerHost implements OnModuleInit {
@@ -11,6 +14,7 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
 
   constructor(
     private readonly runAction: RunActionUseCase,
+    private readonly reconcile: ReconcileEscRequestUseCase,
     private readonly config: AppConfig,
   ) {
     super();
@@ -20,13 +24,21 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
     this.worker.concurrency = this.config.workerConcurrency;
   }
 
-  async process(job: Job<JobPayloads[JobName.RunAction]>): Promise<void> {
-    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    await this.runAction.execute({ ...job.data, lastAttempt });
+  async process(job: FlowJob): Promise<void> {
+    switch (job.name) {
+      case JobName.RunAction: {
+        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+        return this.runAction.execute({ ...(job.data as JobPayloads[JobName.RunAction]), lastAttempt });
+      }
+      case JobName.ReconcileEscRequest:
+        return this.reconcile.execute(job.data as JobPayloads[JobName.ReconcileEscRequest]);
+      default:
+        throw new Error(`the flow queue has no job named ${job.name}`);
+    }
   }
 
   @OnWorkerEvent('failed')
-  onFailed(job: Job<JobPayloads[JobName.RunAction]> | undefined, error: Error): void {
-    this.logger.warn({ serviceInstanceId: job?.data.serviceInstanceId, actionInstanceId: job?.data.actionInstanceId, attempt: job?.attemptsMade, err: error.message }, 'run-action job failed');
+  onFailed(job: FlowJob | undefined, error: Error): void {
+    this.logger.warn({ job: job?.name, serviceInstanceId: job?.data.serviceInstanceId, attempt: job?.attemptsMade, err: error.message }, `${job?.name ?? 'flow'} job failed`);
   }
 }

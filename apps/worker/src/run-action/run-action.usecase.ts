@@ -212,7 +212,11 @@ export class RunActionUseCase {
       await finishAction(tx, action, false, `step '${request.stepId}': ESC answered HTTP ${answer.status} to ${request.method} ${request.path}: ${answer.body.trim().slice(0, 2000) || '(empty body)'}`);
       return false;
     });
-    if (ok) this.logger.log(escLog, `ESC accepted ${request.method} ${request.path}`);
+    if (ok) {
+      this.logger.log(escLog, `ESC accepted ${request.method} ${request.path}`);
+      // if the final callback never comes, ask ESC
+      await this.jobs.enqueue(JobName.ReconcileEscRequest, { escRequestId: request.id, serviceInstanceId: cmd.serviceInstanceId, check: 1 }, { delayMs: this.config.escCallbackTimeoutMs });
+    }
     else if (!deleteOfMissing) this.logger.warn({ ...escLog, httpStatus: answer.status }, `ESC refused ${request.method} ${request.path}`);
     if (advance) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: cmd.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger: request.id });
   }

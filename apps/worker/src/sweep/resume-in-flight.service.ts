@@ -1,12 +1,13 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { ActionStatus, CallbackOutcome } from '@cam-esc/instances';
+import { AppConfig } from '@cam-esc/config';
+import { ActionStatus, CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { PrismaService } from '@cam-esc/persistence';
 
 /**
  * At start-up, re-enqueues what a crash or a Redis outage may have left behind: callbacks stored
- * but not applied, and running actions (whose next step may never have been queued). Both jobs
- * are idempotent, so enqueueing something that was in fact fine does no harm.
+ * but not applied, running actions (whose next step may never have been queued), and the overdue
+ * checks of requests ESC accepted. All these jobs are idempotent, so enqueueing something that was in fact fine does no harm.
  */
 @Injectable()
 export class ResumeInFlightService implements OnApplicationBootstrap {
@@ -15,6 +16,7 @@ export class ResumeInFlightService implements OnApplicationBootstrap {
   constructor(
     private readonly prisma: PrismaService,
     private readonly jobs: JobQueue,
+    private readonly config: AppConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -26,6 +28,11 @@ export class ResumeInFlightService implements OnApplicationBootstrap {
       select: { id: true, serviceInstanceId: true },
     });
     for (const a of actions) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: a.id, serviceInstanceId: a.serviceInstanceId, trigger: `resume-${boot}` });
+    // requests ESC accepted: make sure their overdue check exists (a no-op when it does)
+    const accepted = await this.prisma.escRequest.findMany({ where: { status: EscRequestStatus.Accepted }, select: { id: true, escResource: { select: { serviceInstanceId: true } } } });
+    for (const r of accepted) {
+      await this.jobs.enqueue(JobName.ReconcileEscRequest, { escRequestId: r.id, serviceInstanceId: r.escResource.serviceInstanceId, check: 1 }, { delayMs: this.config.escCallbackTimeoutMs });
+    }
     if (callbacks.length || actions.length) this.logger.log(`resumed ${actions.length} running action(s) and ${callbacks.length} unapplied callback(s)`);
   }
 }

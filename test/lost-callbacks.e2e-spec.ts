@@ -1,0 +1,42 @@
+import request from 'supertest';
+import { asaTemplateContent, deployBody, escService } from './support/payloads';
+import { Stack, startStack, TENANT_A, waitFor } from './support/stack';
+
+const A = `Bearer ${TENANT_A.token}`;
+
+/**
+ * ESC's callbacks never reach the gateway (PUBLIC_URL points nowhere, as behind a wrong firewall
+ * rule): after ESC_CALLBACK_TIMEOUT_SECONDS the worker asks ESC itself (GET) and goes on.
+ */
+describe('when ESC callbacks are lost', () => {
+  let stack: Stack;
+  let http: ReturnType<typeof request>;
+  let manifestId: string;
+
+  beforeAll(async () => {
+    stack = await startStack({ publicUrl: 'http://127.0.0.1:9', escCallbackTimeoutSeconds: 1 });
+    http = request(stack.gatewayUrl);
+    await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-deployment', version: '1.0', type: 'ESC', content: asaTemplateContent() }).expect(201);
+    manifestId = (await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('lost callbacks ASA')).expect(200)).body.serviceManifestId;
+  });
+  afterAll(() => stack?.close());
+
+  const get = async (id: string) => (await http.get(`/cam/composer/api/v1/ServiceInstances/${id}`).set('Authorization', A)).body;
+
+  it('reconciles deploy and terminate from GET /v0/deployments/{id}', async () => {
+    const id = (await http.post(`/cam/composer/api/v1/ServiceManifest/${manifestId}/deploy`).set('Authorization', A).send(deployBody('lost-1', { image: 'ASA' })).expect(200)).body.id;
+    const active = await waitFor(() => get(id), (i) => i.Status !== 'Submitted' && i.Status !== 'In_Progress', 'the deploy to be reconciled');
+    expect(active.Status).toBe('Active');
+    expect(active.logs).toContain('no final callback from ESC after 1 s; GET /v0/deployments answered SERVICE_ACTIVE_STATE');
+    const internalId = active.esc.deployments[0].internal_deployment_id;
+    const gets = ((await request(stack.sim.baseUrl).get('/_sim/requests')).body as Array<{ method: string; path: string }>).filter((r) => r.method === 'GET');
+    expect(gets.map((r) => r.path)).toContain(`/ESCManager/v0/deployments/${internalId}`);
+    const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM esc_callback');
+    expect(rows[0].n).toBe(0);
+
+    await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({}).expect(200);
+    const gone = await waitFor(() => get(id), (i) => i.Status !== 'Terminating', 'the terminate to be reconciled');
+    expect(gone.Status).toBe('Terminated');
+    expect(gone.logs).toContain('GET /v0/deployments answered 404: the deployment is gone');
+  });
+});

@@ -41,10 +41,14 @@ async function checkRedis(config: AppConfig): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (e) {
-    fail(`Redis is not reachable at ${config.redisUrl} (${(e as Error).message}).\n${FIX_SERVICES}`);
+    fail(`Redis is not reachable at ${withoutCredentials(config.redisUrl)} (${(e as Error).message}).\n${FIX_SERVICES}`);
   } finally {
     redis.disconnect();
   }
+}
+
+function withoutCredentials(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
 }
 
 function fail(message: string): never {

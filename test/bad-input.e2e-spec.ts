@@ -4,6 +4,14 @@ import { Stack, startStack, TENANT_A } from './support/stack';
 
 const A = `Bearer ${TENANT_A.token}`;
 
+/** The ESC test service with its one step changed. */
+function withStep(change: Record<string, unknown>) {
+  const body = escService(`step-${Object.keys(change).join('-')}`);
+  const entry = body.service.actions[0].flow.templates[0] as Record<string, Record<string, unknown>>;
+  Object.assign(entry['ASA on ESC'], change);
+  return body;
+}
+
 /** Nothing a client can send gets a 500: each of these is a 4xx whose message names the problem. */
 describe('bad input never yields a 500', () => {
   let stack: Stack;
@@ -30,6 +38,10 @@ describe('bad input never yields a 500', () => {
     ['deploy specifications not an array', 'POST', 'DEPLOY', { name: 'x', resourceProperties: { specifications: 'image=a' } }, /resourceProperties\.specifications must be an array/],
     ['deploy with a NUL in the name', 'POST', 'DEPLOY', deployBody('a\u0000b', { image: 'x' }), /name/],
     ['deploy of an unknown action', 'POST', 'DEPLOY', deployBody('a', { image: 'x' }, { action: 'Destroy' }), /action: service version '1\.0\.0\.0' has no action 'Destroy'/],
+    ['template with two root elements', 'POST', '/cam/api/v1/templates', { name: 'two', version: '1', type: 'ESC', content: '<tenant><name>a</name></tenant><tenant><name>b</name></tenant>' }, /Multiple possible root nodes|one root element/],
+    ['service author not a string', 'POST', '/cam/composer/api/v1/Service/createService', { service: { catalog_metadata: { name: 'a5', author: 5 }, actions: [] } }, /service\.catalog_metadata\.author: must be a string/],
+    ['service step version a number', 'POST', '/cam/composer/api/v1/Service/createService', withStep({ version: 1.0 }), /\.version: must be a string \(write "1\.0", not 1\.0\)/],
+    ['service step template_name an array', 'POST', '/cam/composer/api/v1/Service/createService', withStep({ template_name: ['x'] }), /\.template_name: must be a string/],
   ];
 
   it.each(cases)('%s', async (_what, method, path, body, message) => {
@@ -37,6 +49,36 @@ describe('bad input never yields a 500', () => {
     const res = await http[method.toLowerCase() as 'post'](url).set('Authorization', A).send(body as object);
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(message);
+  });
+
+  it('checks the render at deploy: a placeholder named like an Object method, an empty deployment name', async () => {
+    const content = asaTemplateContent().replace('<name>MyDemoDepName</name>', '<name>${dep_name}</name>').replace('<reboot_time>100</reboot_time>', '<reboot_time>${toString}</reboot_time>');
+    await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'tricky', version: '1', type: 'ESC', content }).expect(201);
+    const service = withStep({ template_name: 'tricky', version: '1' });
+    const step = (service.service.actions[0].flow.templates[0] as Record<string, { template_params: Record<string, string> }>)['ASA on ESC'];
+    step.template_params.dep_name = '${input_parameters.mgmt_ip}';
+    const created = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(service).expect(200);
+    expect(created.body.warning).toEqual([expect.stringContaining('no value for placeholder(s) ${toString}')]);
+    const url = `/cam/composer/api/v1/ServiceManifest/${created.body.serviceManifestId}/deploy`;
+    const noValue = await http.post(url).set('Authorization', A).send(deployBody('t1', { image: 'x', mgmt_ip: 'n' }));
+    expect(noValue.status).toBe(400);
+    expect(noValue.body.error.message).toContain('no value for placeholder(s) ${toString}');
+    Object.assign(step.template_params, { toString: '5' });
+    const fixed = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send({ service: { ...service.service, catalog_metadata: { ...service.service.catalog_metadata, name: 'tricky-2' } } }).expect(200);
+    const empty = await http.post(`/cam/composer/api/v1/ServiceManifest/${fixed.body.serviceManifestId}/deploy`).set('Authorization', A).send(deployBody('t2', { image: 'x', mgmt_ip: ' ' }));
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.message).toContain("step 'escasa0001': template: tenants/tenant/deployments/deployment/name is required");
+  });
+
+  it('masks secured parameter defaults in every answer', async () => {
+    const service = escService('secret defaults');
+    (service.service.actions[0].input_parameters[2] as Record<string, unknown>).default = 'topsecret-default';
+    const created = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(service).expect(200);
+    expect(JSON.stringify(created.body)).not.toContain('topsecret-default');
+    const manifest = await http.get(`/cam/composer/api/v1/ServiceManifest/${created.body.serviceManifestId}`).set('Authorization', A);
+    expect(JSON.stringify(manifest.body)).not.toContain('topsecret-default');
+    expect(manifest.body.actions[0].input_parameters[2].default).toBe('********');
+    expect(JSON.stringify((await http.get('/cam/composer/api/v1/service').set('Authorization', A)).body)).not.toContain('topsecret-default');
   });
 
   it('answers a callback with a body that is not XML, and records it as unusable', async () => {

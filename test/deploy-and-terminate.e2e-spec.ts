@@ -1,3 +1,4 @@
+import { Queue } from 'bullmq';
 import request from 'supertest';
 import { parseXml, rootElement, selectAll, textOf, childText } from '../libs/esc/src/datamodel/xml-tree';
 import { asaTemplateContent, deployBody, escService, jsonFixture } from './support/payloads';
@@ -50,8 +51,9 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     expect(active.active_time).toBeDefined();
     const [dep] = active.esc.deployments;
     expect(dep).toMatchObject({ step_id: 'escasa0001', esc_tenant: 'admin', status: 'Active' });
-    expect(dep.internal_deployment_id).toMatch(/^[A-Za-z0-9._-]{1,72}$/);
-    expect(dep.deployment_name).toMatch(/^MyDemoDepName-[0-9a-f]{8}$/);
+    expect(dep.internal_deployment_id).toMatch(/^ceg-[0-9a-f-]{36}$/);
+    // the name ESC shows carries the same id, so an operator can go from one to the other
+    expect(dep.deployment_name).toBe(`MyDemoDepName-${dep.internal_deployment_id.slice(4)}`);
     expect(dep.external_deployment_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(dep.transaction_ids).toEqual([{ operation: 'CREATE_DEPLOYMENT', transaction_id: expect.any(String), status: 'Succeeded' }]);
     expect(dep.vms).toEqual([
@@ -156,6 +158,27 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     expect((await untilStatus(id, 'Terminated', 'Error')).Status).toBe('Terminated');
   });
 
+  it('survives the same step being run twice at once (a second worker, a retried job): one deployment, Active', async () => {
+    const flow = new Queue('flow', { connection: stack.queue.connection, prefix: stack.queue.prefix });
+    try {
+      await flow.pause();
+      const id = (await deploy('raced', { image: 'ASA' })).body.id;
+      const [job] = await flow.getJobs(['waiting']);
+      expect(job.data.serviceInstanceId).toBe(id);
+      await flow.add('run-action', { ...job.data, trigger: 'second-worker' }, { jobId: `run-action.${job.data.actionInstanceId}.second-worker` });
+      await flow.resume();
+      const done = await untilStatus(id, 'Active', 'Error');
+      expect(done.Status).toBe('Active');
+      const internalId = done.esc.deployments[0].internal_deployment_id;
+      const posts = (await simRequests()).filter((r) => r.method === 'POST' && r.path === `/ESCManager/v0/deployments/${internalId}`);
+      expect(posts.length).toBeGreaterThanOrEqual(1); // twice when both jobs sent it; then the second got 409 and found its own id on ESC
+      if (posts.length > 1) expect(done.logs).toContain('an earlier attempt reached it');
+    } finally {
+      await flow.resume();
+      await flow.close();
+    }
+  });
+
   it('ends in Error with ESC message when SERVICE_ALIVE carries a failure status', async () => {
     await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, callback: { statusCode: 500, message: 'VIM quota exceeded for tenant admin' }, times: 1 }).expect(201);
     const id = (await deploy('doomed', { image: 'ASA' })).body.id;
@@ -163,6 +186,11 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     expect(failed.Status).toBe('Error');
     expect(failed.logs).toContain('ESC SERVICE_ALIVE with ESC-Status-Code 500: VIM quota exceeded for tenant admin');
     expect(failed.esc.deployments[0].status).toBe('Error');
+    // ESC made the deployment (in error): terminate must delete it
+    const internalId = failed.esc.deployments[0].internal_deployment_id;
+    await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({}).expect(200);
+    expect((await untilStatus(id, 'Terminated', 'Error')).Status).toBe('Terminated');
+    expect((await simRequests()).filter((r) => r.method === 'DELETE' && r.path === `/ESCManager/v0/deployments/${internalId}`)).toHaveLength(1);
   });
 
   it('answers 400 naming a missing required parameter, and writes nothing', async () => {

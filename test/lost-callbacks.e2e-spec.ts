@@ -28,6 +28,8 @@ describe('when ESC callbacks are lost', () => {
     const active = await waitFor(() => get(id), (i) => i.Status !== 'Submitted' && i.Status !== 'In_Progress', 'the deploy to be reconciled');
     expect(active.Status).toBe('Active');
     expect(active.logs).toContain('no final callback from ESC after 1 s; GET /v0/deployments answered SERVICE_ACTIVE_STATE');
+    // the VMs come from ESC's answer to GET
+    expect(active.esc.deployments[0].vms).toEqual([expect.objectContaining({ group: 'ASA-1', state: 'VM_ALIVE', ip_addresses: ['18.0.0.16'] })]);
     const internalId = active.esc.deployments[0].internal_deployment_id;
     const gets = ((await request(stack.sim.baseUrl).get('/_sim/requests')).body as Array<{ method: string; path: string }>).filter((r) => r.method === 'GET');
     expect(gets.map((r) => r.path)).toContain(`/ESCManager/v0/deployments/${internalId}`);

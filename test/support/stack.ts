@@ -18,6 +18,8 @@ export const ESC_CREDENTIALS = { username: 'admin', password: 'esc-secret-pw' };
 
 export interface Stack {
   gatewayUrl: string;
+  /** BullMQ connection of this suite's queues, for tests that play with the queue itself. */
+  queue: { connection: { host: string; port: number }; prefix: string };
   sim: RunningEscSim;
   db: Client;
   close(): Promise<void>;
@@ -57,8 +59,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const worker: INestApplicationContext = await createWorker(AppConfig.fromEnv({ ...env, PUBLIC_URL: options.publicUrl ?? gatewayUrl }));
   const db = new Client({ connectionString: env.DATABASE_URL });
   await db.connect();
+  const redis = new URL(settings.redisUrl);
   return {
     gatewayUrl,
+    queue: { connection: { host: redis.hostname, port: Number(redis.port || 6379) }, prefix: env.QUEUE_PREFIX },
     sim,
     db,
     async close() {

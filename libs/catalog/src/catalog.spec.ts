@@ -90,6 +90,20 @@ describe('resolveInputParameters', () => {
   });
 });
 
+describe('secured values', () => {
+  it('never repeats a secured value in an error message', () => {
+    const action: CamAction = { name: 'P', type: 'provision', input_parameters: [{ name: 'pin', type: 'counter', secured: true, range: { min: 1, max: 10 } }] };
+    const plan: CamPlan = { name: 'Standard' };
+    expect(() => resolveInputParameters(action, plan, [{ name: 'pin', value: 'hunter2' }], svc)).toThrow(/^resourceProperties.specifications: 'pin' must be a number$/);
+    expect(() => resolveInputParameters(action, plan, [{ name: 'pin', value: 987654 }], svc)).toThrow(/^resourceProperties.specifications: 'pin' must be at most 10$/);
+  });
+
+  it('does not take Object.prototype names for parameters', () => {
+    const ctx = { input_parameters: {}, plan_parameters: {}, svc_instance: svc };
+    expect(() => resolveTemplateParams('s', { x: '${input_parameters.toString}' }, ctx)).toThrow('refers to ${input_parameters.toString}');
+  });
+});
+
 describe('resolveTemplateParams', () => {
   const ctx = { input_parameters: { image: 'ASA', n: 3 }, plan_parameters: { zone: 'z1' }, svc_instance: svc };
 

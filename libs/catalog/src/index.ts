@@ -2,3 +2,4 @@ export * from './flow-steps';
 export * from './resolve-parameters';
 export * from './service-document';
 export * from './validate-service-document';
+export * from './action-parameters';

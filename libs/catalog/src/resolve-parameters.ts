@@ -67,8 +67,9 @@ export function resolveInputParameters(
       }
       value = '';
     }
-    checkRange(p, planParam, value);
-    if (p.secured || spec?.secured) secured.push(p.name);
+    const isSecured = Boolean(p.secured || spec?.secured);
+    checkRange(p, planParam, value, isSecured);
+    if (isSecured) secured.push(p.name);
     base.input_parameters[p.name] = value;
   }
   return { resolved: base, secured };
@@ -94,7 +95,7 @@ function interpolate(value: string, ctx: ResolvedParameters, where: string, stri
       resolved = ctx.svc_instance[key as keyof SvcInstanceContext];
     } else if (ns === 'input_parameters' || ns === 'plan_parameters') {
       const bag = ctx[ns];
-      if (!(key in bag)) {
+      if (!Object.hasOwn(bag, key)) {
         if (!strict) return whole;
         throw DomainException.invalid(`${where}: refers to \${${ns}.${key}}, which this action and plan do not define`);
       }
@@ -108,14 +109,16 @@ function interpolate(value: string, ctx: ResolvedParameters, where: string, stri
   });
 }
 
-function checkRange(p: CamParameter, planParam: CamParameter | undefined, value: unknown): void {
+/** Checks counters and ranges; a secured value is never repeated in the message. */
+function checkRange(p: CamParameter, planParam: CamParameter | undefined, value: unknown, secured: boolean): void {
+  const shown = (v: unknown) => (secured ? '' : ` (got ${JSON.stringify(v)})`);
   const range = planParam?.range ?? p.range;
   if ((p.type ?? p.customtype) !== 'counter' && !range) return;
   const n = Number(value);
   if (value === '' || Number.isNaN(n)) {
-    if ((p.type ?? p.customtype) === 'counter') throw DomainException.invalid(`resourceProperties.specifications: '${p.name}' must be a number (got ${JSON.stringify(value)})`, { field: p.name });
+    if ((p.type ?? p.customtype) === 'counter') throw DomainException.invalid(`resourceProperties.specifications: '${p.name}' must be a number${shown(value)}`, { field: p.name });
     return;
   }
-  if (range?.min !== undefined && n < range.min) throw DomainException.invalid(`resourceProperties.specifications: '${p.name}' must be at least ${range.min} (got ${n})`, { field: p.name });
-  if (range?.max !== undefined && n > range.max) throw DomainException.invalid(`resourceProperties.specifications: '${p.name}' must be at most ${range.max} (got ${n})`, { field: p.name });
+  if (range?.min !== undefined && n < range.min) throw DomainException.invalid(`resourceProperties.specifications: '${p.name}' must be at least ${range.min}${shown(n)}`, { field: p.name });
+  if (range?.max !== undefined && n > range.max) throw DomainException.invalid(`resourceProperties.specifications: '${p.name}' must be at most ${range.max}${shown(n)}`, { field: p.name });
 }

@@ -24,6 +24,10 @@ export function normalizeServiceDocument(body: unknown): NormalizedService {
   const name = doc.catalog_metadata.name;
   if (typeof name !== 'string' || !name.trim()) throw invalid('service.catalog_metadata.name', 'is required and must be a non-empty string');
   if (name.length > 255) throw invalid('service.catalog_metadata.name', 'must be at most 255 characters');
+  for (const field of ['description', 'longDescription', 'image', 'author', 'category'] as const) {
+    const value = doc.catalog_metadata[field];
+    if (value !== undefined && value !== null && typeof value !== 'string') throw invalid(`service.catalog_metadata.${field}`, 'must be a string');
+  }
 
   if (!doc.catalog_metadata.category) {
     doc.catalog_metadata.category = DEFAULT_CATEGORY;
@@ -70,9 +74,13 @@ function checkAction(action: CamAction, path: string): void {
       throw invalid(`${path}.flow.templates[${j}]`, 'must be an object with exactly one key (the template title) holding the template step');
     }
     const step = entry[keys[0]];
-    if (typeof step.id !== 'string' || !step.id) throw invalid(`${path}.flow.templates[${j}].${keys[0]}.id`, 'is required and must be a string');
+    const stepPath = `${path}.flow.templates[${j}].${keys[0]}`;
+    if (typeof step.id !== 'string' || !step.id) throw invalid(`${stepPath}.id`, 'is required and must be a string');
+    for (const field of ['template_name', 'version', 'template_type'] as const) {
+      if (step[field] !== undefined && typeof step[field] !== 'string') throw invalid(`${stepPath}.${field}`, `must be a string${field === 'version' ? ' (write "1.0", not 1.0)' : ''}`);
+    }
     if (step.template_params !== undefined && !isObject(step.template_params)) {
-      throw invalid(`${path}.flow.templates[${j}].${keys[0]}.template_params`, 'must be an object');
+      throw invalid(`${stepPath}.template_params`, 'must be an object');
     }
   });
   if (resthooks !== undefined && !Array.isArray(resthooks)) throw invalid(`${path}.flow.resthooks`, 'must be an array');

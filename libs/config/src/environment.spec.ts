@@ -38,3 +38,20 @@ describe('environment', () => {
     expect(() => validateEnvironment({ API_TOKENS: 'bad token value' })).toThrow('(got "***")');
   });
 });
+
+describe('environment cross-checks', () => {
+  it('refuses ESC_PASSWORD without ESC_USERNAME, and credentials inside ESC_URL', () => {
+    expect(() => validateEnvironment({ ESC_PASSWORD: 'x' })).toThrow('ESC_PASSWORD is set without ESC_USERNAME');
+    expect(() => validateEnvironment({ ESC_URL: 'http://admin:pw@esc:8080/ESCManager' })).toThrow('ESC_URL must not carry credentials');
+  });
+
+  it('does not echo a password found in a bad URL', () => {
+    try {
+      validateEnvironment({ DATABASE_URL: 'mysql://user:hunter2@db/x' });
+      throw new Error('expected a failure');
+    } catch (e) {
+      expect((e as Error).message).toContain('DATABASE_URL must be a postgresql:// URL');
+      expect((e as Error).message).not.toContain('hunter2');
+    }
+  });
+});

@@ -82,15 +82,25 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(Environment, cleaned, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) {
-    const lines = errors.flatMap((e) =>
-      Object.values(e.constraints ?? {}).map((m) => `  - ${m} (got ${JSON.stringify(redactIfSecret(e.property, e.value))})`),
-    );
+  const lines = errors.flatMap((e) =>
+    Object.values(e.constraints ?? {}).map((m) => `  - ${m} (got ${JSON.stringify(redactIfSecret(e.property, e.value))})`),
+  );
+  lines.push(...crossFieldErrors(env).map((m) => `  - ${m}`));
+  if (lines.length > 0) {
     throw new InvalidEnvironmentError(`Invalid environment:\n${lines.join('\n')}`);
   }
   return env;
 }
 
+function crossFieldErrors(env: Environment): string[] {
+  const errors: string[] = [];
+  if (env.ESC_PASSWORD && !env.ESC_USERNAME) errors.push('ESC_PASSWORD is set without ESC_USERNAME: set both for Basic auth, or neither');
+  if (env.ESC_URL && /^[a-z]+:\/\/[^/]*@/i.test(env.ESC_URL)) errors.push('ESC_URL must not carry credentials: put them in ESC_USERNAME and ESC_PASSWORD');
+  return errors;
+}
+
 function redactIfSecret(name: string, value: unknown): unknown {
-  return /PASSWORD|TOKEN/.test(name) ? '***' : value;
+  if (typeof value !== 'string') return value;
+  if (/PASSWORD|TOKEN/.test(name)) return '***';
+  return value.replace(/\/\/[^@/]*@/, '//***@'); // credentials inside a URL
 }

@@ -19,7 +19,8 @@ export enum JobName {
 export interface JobPayloads {
   [JobName.RunAction]: { actionInstanceId: string; serviceInstanceId: string; trigger: string };
   [JobName.ApplyEscCallback]: { callbackId: string };
-  [JobName.ReconcileEscRequest]: { escRequestId: string; serviceInstanceId: string; check: number };
+  /** `round` names what scheduled the checks (ESC's acceptance, or a worker start), `check` counts them. */
+  [JobName.ReconcileEscRequest]: { escRequestId: string; serviceInstanceId: string; round: string; check: number };
 }
 
 export const QUEUE_OF_JOB: { [K in JobName]: QueueName } = {
@@ -43,7 +44,7 @@ export function jobIdOf<K extends JobName>(name: K, payload: JobPayloads[K]): st
       return `${name}.${(payload as JobPayloads[JobName.ApplyEscCallback]).callbackId}`;
     case JobName.ReconcileEscRequest: {
       const p = payload as JobPayloads[JobName.ReconcileEscRequest];
-      return `${name}.${p.escRequestId}.${p.check}`;
+      return `${name}.${p.escRequestId}.${p.round}.${p.check}`;
     }
     default: {
       const unreachable: never = name;

@@ -19,7 +19,17 @@ export class JobQueue {
     this.queues = { [QueueName.Flow]: flow, [QueueName.EscCallbacks]: callbacks };
   }
 
-  async enqueue<K extends JobName>(name: K, payload: JobPayloads[K], options: { delayMs?: number } = {}): Promise<void> {
-    await this.queues[QUEUE_OF_JOB[name]].add(name, payload, { ...DEFAULT_JOB_OPTIONS, jobId: jobIdOf(name, payload), delay: options.delayMs });
+  /**
+   * Adds a job unless one with the same id exists. `retryFailed` first removes a job of that id
+   * that failed for good (kept for inspection), so a sweep can try it again.
+   */
+  async enqueue<K extends JobName>(name: K, payload: JobPayloads[K], options: { delayMs?: number; retryFailed?: boolean } = {}): Promise<void> {
+    const queue = this.queues[QUEUE_OF_JOB[name]];
+    const jobId = jobIdOf(name, payload);
+    if (options.retryFailed) {
+      const existing = await queue.getJob(jobId);
+      if (existing && (await existing.isFailed())) await existing.remove();
+    }
+    await queue.add(name, payload, { ...DEFAULT_JOB_OPTIONS, jobId, delay: options.delayMs });
   }
 }

@@ -8,7 +8,11 @@ export const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.query.token',
   'res.headers["set-cookie"]',
+  'password',
   '*.password',
+  'ESC_PASSWORD',
+  '*.ESC_PASSWORD',
+  'Bearer_Token',
   '*.Bearer_Token',
 ];
 

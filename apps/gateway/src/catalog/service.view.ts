@@ -1,9 +1,21 @@
-import { CamServiceDocument } from '@cam-esc/catalog';
+import { CamParameter, CamServiceDocument } from '@cam-esc/catalog';
 import { Service, ServiceVersion } from '@cam-esc/persistence';
+import { MASK } from '../common/mask';
+
+/** The document with the default value of every secured parameter masked. */
+export function maskSecuredDefaults(doc: CamServiceDocument): CamServiceDocument {
+  const mask = (params: CamParameter[] | undefined) => params?.map((p) => (p.secured && p.default !== undefined && p.default !== '' ? { ...p, default: MASK } : p));
+  return {
+    ...doc,
+    tags: mask(doc.tags),
+    actions: doc.actions.map((a) => ({ ...a, input_parameters: mask(a.input_parameters) })),
+    plans: doc.plans?.map((p) => ({ ...p, plan_parameters: mask(p.plan_parameters) })),
+  };
+}
 
 /** A service version ("ServiceManifest") as CAM answers it. */
 export function toVersionView(v: ServiceVersion, service: Service) {
-  const doc = v.document as unknown as CamServiceDocument;
+  const doc = maskSecuredDefaults(v.document as unknown as CamServiceDocument);
   return {
     version: v.version,
     ServiceEngine_InputFile: { service: doc },
@@ -47,7 +59,7 @@ export function toCreatedServiceView(service: Service, version: ServiceVersion, 
 /** An entry of GET /service. */
 export function toServiceListEntry(service: Service, versions: ServiceVersion[]) {
   const def = versions.find((v) => v.id === service.defaultVersionId) ?? versions[0];
-  const doc = def?.document as unknown as CamServiceDocument | undefined;
+  const doc = def ? maskSecuredDefaults(def.document as unknown as CamServiceDocument) : undefined;
   return {
     id: service.id,
     name: service.name,

@@ -2,7 +2,7 @@ import { CamServiceDocument } from '@cam-esc/catalog';
 import { InstanceDetails } from '@cam-esc/persistence';
 import { toVersionView } from '../catalog/service.view';
 
-export const MASK = '********';
+
 
 /** What the instance echoes of its deploy request (stored with secured values already masked). */
 export interface InstanceRequestEcho {

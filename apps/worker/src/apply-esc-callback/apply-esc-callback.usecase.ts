@@ -1,24 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { classifyStage, EscCallback as ParsedCallback, EscOperation, FINAL_STAGE_OF_OPERATION, HeaderBag, isSuccessCode, parseEscCallback, vmStageRank } from '@cam-esc/esc';
-import { CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
+import { classifyStage, EscCallback as ParsedCallback, EscOperation, FINAL_STAGE_OF_OPERATION, HeaderBag, isSuccessCode, parseEscCallback } from '@cam-esc/esc';
+import { ActionStatus, CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { EscCallback, EscCallbackRepository, EscRequest, EscResource, InstanceRepository, Prisma, Tx } from '@cam-esc/persistence';
+import { EscCallback, EscCallbackRepository, EscRequest, EscRequestRepository, EscResource, InstanceRepository, Tx } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
 import { completeEscRequest } from '../esc-requests/complete-esc-request';
+import { recordVm } from '../esc-requests/record-vm';
 
 type RequestWithResource = EscRequest & { escResource: EscResource };
 
 interface Applied {
   outcome: CallbackOutcome;
   detail?: string;
-  /** The request this callback completed successfully: the flow moves on. */
-  advance?: RequestWithResource;
 }
 
 /**
  * Applies stored ESC callbacks to instance state under the instance lock. Callbacks of one request
- * are applied in the order they were received (an earlier one still queued is applied first), the
- * same callback twice changes nothing, and a late callback never moves a VM or a step backwards.
+ * are applied in the order the gateway stored them (an earlier one still queued is applied first),
+ * the same callback twice changes nothing, and a late callback never moves a VM or a step backwards.
  */
 @Injectable()
 export class ApplyEscCallbackUseCase {
@@ -27,36 +26,42 @@ export class ApplyEscCallbackUseCase {
   constructor(
     private readonly instances: InstanceRepository,
     private readonly callbacks: EscCallbackRepository,
+    private readonly requests: EscRequestRepository,
     private readonly jobs: JobQueue,
   ) {}
 
   async execute(callbackId: string): Promise<void> {
     const callback = await this.callbacks.findById(callbackId);
-    if (!callback || callback.outcome !== CallbackOutcome.Received || !callback.escRequestId) return;
+    if (!callback?.escRequestId) return;
     const owner = await this.callbacks.findRequestById(callback.escRequestId);
     if (!owner) return;
     const serviceInstanceId = owner.escResource.serviceInstanceId;
 
-    const advances = await this.instances.withInstanceLock(serviceInstanceId, async (tx) => {
-      const due = await tx.escCallback.findMany({
-        where: { escRequestId: callback.escRequestId, outcome: CallbackOutcome.Received, receivedAt: { lte: callback.receivedAt } },
-        orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+    if (callback.outcome === CallbackOutcome.Received) {
+      await this.instances.withInstanceLock(serviceInstanceId, async (tx) => {
+        const due = await tx.escCallback.findMany({
+          where: { escRequestId: callback.escRequestId, outcome: CallbackOutcome.Received, receivedAt: { lte: callback.receivedAt } },
+          orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+        });
+        for (const cb of due) {
+          const result = await this.applyOne(tx, cb);
+          await tx.escCallback.update({ where: { id: cb.id }, data: { outcome: result.outcome, detail: result.detail ?? cb.detail, appliedAt: new Date() } });
+          this.logger.log(
+            { serviceInstanceId, escTransactionId: cb.transactionId, callbackId: cb.id, stage: cb.stage, outcome: result.outcome },
+            `ESC callback ${cb.stage ?? '(unparsed)'}: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}`,
+          );
+        }
       });
-      const toAdvance: RequestWithResource[] = [];
-      for (const cb of due) {
-        const result = await this.applyOne(tx, cb);
-        await tx.escCallback.update({ where: { id: cb.id }, data: { outcome: result.outcome, detail: result.detail ?? cb.detail, appliedAt: new Date() } });
-        this.logger.log(
-          { serviceInstanceId, escTransactionId: cb.transactionId, callbackId: cb.id, stage: cb.stage, outcome: result.outcome },
-          `ESC callback ${cb.stage ?? '(unparsed)'}: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}`,
-        );
-        if (result.advance) toAdvance.push(result.advance);
-      }
-      return toAdvance;
-    });
-    for (const request of advances) {
-      await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: request.actionInstanceId, serviceInstanceId, trigger: request.id });
     }
+    // also when an earlier attempt applied it but could not enqueue: the flow must move on
+    await this.advanceIfDue(owner.id, serviceInstanceId);
+  }
+
+  private async advanceIfDue(escRequestId: string, serviceInstanceId: string): Promise<void> {
+    const request = await this.requests.findWithAction(escRequestId);
+    if (request?.status !== EscRequestStatus.Succeeded || !request.isCurrentAction) return;
+    if (request.actionInstance.status !== ActionStatus.InProgress) return;
+    await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: request.actionInstanceId, serviceInstanceId, trigger: request.id });
   }
 
   private async applyOne(tx: Tx, cb: EscCallback): Promise<Applied> {
@@ -106,25 +111,11 @@ export class ApplyEscCallbackUseCase {
   private async applyVmStage(tx: Tx, request: RequestWithResource, parsed: ParsedCallback): Promise<Applied> {
     const vm = parsed.vm;
     if (!vm) return { outcome: CallbackOutcome.Ignored, detail: `${parsed.stage} without deployment_details/vm_name` };
-    const stage = parsed.stage!;
-    const rank = vmStageRank(stage);
-    const existing = await tx.escVm.findUnique({ where: { escResourceId_vmName: { escResourceId: request.escResourceId, vmName: vm.name } } });
-    if (existing && existing.stageRank > rank) return { outcome: CallbackOutcome.Ignored, detail: `VM ${vm.name} is already ${existing.stage}` };
-    const data = {
-      vmUuid: vm.uuid ?? existing?.vmUuid ?? null,
-      groupName: vm.group,
-      hostName: vm.hostName ?? existing?.hostName ?? null,
-      stage,
-      stageRank: rank,
-      interfaces: (vm.interfaces.length > 0 ? vm.interfaces : (existing?.interfaces ?? [])) as Prisma.InputJsonValue,
-    };
-    await tx.escVm.upsert({
-      where: { escResourceId_vmName: { escResourceId: request.escResourceId, vmName: vm.name } },
-      create: { escResourceId: request.escResourceId, vmName: vm.name, ...data },
-      update: data,
-    });
+    if (!(await recordVm(tx, request.escResourceId, vm, parsed.stage!))) {
+      return { outcome: CallbackOutcome.Ignored, detail: `VM ${vm.name} is already at a later stage` };
+    }
     const ips = vm.interfaces.map((i) => i.ipAddress).filter(Boolean).join(', ');
-    await appendActionLog(tx, request.actionInstanceId, `ESC ${stage}: VM ${vm.name} (group ${vm.group}${ips ? `, ${ips}` : ''})`);
+    await appendActionLog(tx, request.actionInstanceId, `ESC ${parsed.stage}: VM ${vm.name} (group ${vm.group}${ips ? `, ${ips}` : ''})`);
     return { outcome: CallbackOutcome.Applied };
   }
 
@@ -133,14 +124,13 @@ export class ApplyEscCallbackUseCase {
       return { outcome: CallbackOutcome.Duplicate, detail: `request already ${request.status}` };
     }
     const expected = FINAL_STAGE_OF_OPERATION[request.operation as EscOperation];
-    const succeeded = parsed.stage === expected && isSuccessCode(parsed.statusCode);
     const summary = `ESC ${parsed.stage} with ESC-Status-Code ${parsed.statusCode ?? 'none'}: ${parsed.statusMessage ?? ''}`.trim();
-    const advance = await completeEscRequest(tx, request, {
-      succeeded,
+    await completeEscRequest(tx, request, {
+      succeeded: parsed.stage === expected && isSuccessCode(parsed.statusCode),
       statusCode: parsed.statusCode,
       statusMessage: parsed.statusMessage,
       summary: parsed.stage === expected ? summary : `${summary} (expected ${expected})`,
     });
-    return { outcome: CallbackOutcome.Applied, advance: advance ? request : undefined };
+    return { outcome: CallbackOutcome.Applied };
   }
 }

@@ -2,9 +2,11 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { JobName, JobPayloads, QueueName } from '@cam-esc/jobs';
+import { InstanceGoneError } from '@cam-esc/persistence';
 import { Job } from 'bullmq';
 import { ApplyEscCallbackUseCase } from '../apply-esc-callback/apply-esc-callback.usecase';
 
+/** Thin: maps callback jobs to their use case. A callback that fails for good stays Received; the next worker start retries it. */
 @Processor(QueueName.EscCallbacks)
 export class EscCallbackProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger(EscCallbackProcessor.name);
@@ -21,7 +23,12 @@ export class EscCallbackProcessor extends WorkerHost implements OnModuleInit {
   }
 
   async process(job: Job<JobPayloads[JobName.ApplyEscCallback]>): Promise<void> {
-    await this.applyCallback.execute(job.data.callbackId);
+    try {
+      await this.applyCallback.execute(job.data.callbackId);
+    } catch (e) {
+      if (e instanceof InstanceGoneError) return;
+      throw e;
+    }
   }
 
   @OnWorkerEvent('failed')

@@ -2,12 +2,14 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { JobName, JobPayloads, QueueName } from '@cam-esc/jobs';
+import { InstanceGoneError } from '@cam-esc/persistence';
 import { Job } from 'bullmq';
 import { ReconcileEscRequestUseCase } from '../reconcile/reconcile-esc-request.usecase';
 import { RunActionUseCase } from '../run-action/run-action.usecase';
 
 type FlowJob = Job<JobPayloads[JobName.RunAction] | JobPayloads[JobName.ReconcileEscRequest], void, string>;
 
+/** Thin: maps flow jobs to their use cases. */
 @Processor(QueueName.Flow)
 export class FlowProcessor extends WorkerHost implements OnModuleInit {
   private readonly logger = new Logger(FlowProcessor.name);
@@ -25,20 +27,32 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
   }
 
   async process(job: FlowJob): Promise<void> {
-    switch (job.name) {
-      case JobName.RunAction: {
-        const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-        return this.runAction.execute({ ...(job.data as JobPayloads[JobName.RunAction]), lastAttempt });
+    try {
+      switch (job.name) {
+        case JobName.RunAction: {
+          const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+          return await this.runAction.execute({ ...(job.data as JobPayloads[JobName.RunAction]), lastAttempt });
+        }
+        case JobName.ReconcileEscRequest:
+          return await this.reconcile.execute(job.data as JobPayloads[JobName.ReconcileEscRequest]);
+        default:
+          throw new Error(`the flow queue has no job named ${job.name}`);
       }
-      case JobName.ReconcileEscRequest:
-        return this.reconcile.execute(job.data as JobPayloads[JobName.ReconcileEscRequest]);
-      default:
-        throw new Error(`the flow queue has no job named ${job.name}`);
+    } catch (e) {
+      if (e instanceof InstanceGoneError) return; // deleted meanwhile: nothing left to do
+      throw e;
     }
   }
 
   @OnWorkerEvent('failed')
-  onFailed(job: FlowJob | undefined, error: Error): void {
-    this.logger.warn({ job: job?.name, serviceInstanceId: job?.data.serviceInstanceId, attempt: job?.attemptsMade, err: error.message }, `${job?.name ?? 'flow'} job failed`);
+  async onFailed(job: FlowJob | undefined, error: Error): Promise<void> {
+    if (!job) return;
+    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+    this.logger.warn({ job: job.name, serviceInstanceId: job.data.serviceInstanceId, attempt: job.attemptsMade, final, err: error.message }, `${job.name} job failed`);
+    if (!final) return;
+    // out of retries: end the action instead of leaving it running with nothing queued
+    const actionInstanceId = job.name === JobName.RunAction ? (job.data as JobPayloads[JobName.RunAction]).actionInstanceId : undefined;
+    const target = actionInstanceId ?? (await this.runAction.actionOfRequest((job.data as JobPayloads[JobName.ReconcileEscRequest]).escRequestId));
+    if (target) await this.runAction.abandon({ actionInstanceId: target, serviceInstanceId: job.data.serviceInstanceId }, error.message).catch((e) => this.logger.error({ err: e }, 'could not end the action'));
   }
 }

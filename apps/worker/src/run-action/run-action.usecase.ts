@@ -1,11 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CamServiceDocument, findAction, stepsOf } from '@cam-esc/catalog';
+import { ActionParameters, CamServiceDocument, findAction, stepsOf } from '@cam-esc/catalog';
 import { AppConfig } from '@cam-esc/config';
 import { DomainException } from '@cam-esc/errors';
-import { EscClient, EscOperation, EscUnreachableError, renderDeployment } from '@cam-esc/esc';
+import { EscAnswer, EscClient, EscOperation, EscUnreachableError, renderDeployment } from '@cam-esc/esc';
 import { ActionStatus, ActionType, EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { ActionInstance, EscRequest, InstanceRepository, ServiceInstance, Tx } from '@cam-esc/persistence';
+import { ActionInstance, EscRequest, EscRequestRepository, EscRequestWithResource, InstanceRepository, ServiceInstance, Tx } from '@cam-esc/persistence';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendActionLog } from '../action-log';
 import { finishAction, markActionRunning } from './action-outcome';
@@ -17,18 +17,18 @@ export interface RunActionCommand {
   lastAttempt: boolean;
 }
 
-/** Per-step values stored by the gateway's deploy (see DeployInstanceUseCase). */
-interface StepParameters {
-  templateId: string;
-  values: Record<string, string>;
-}
+/** What to do once the instance lock is released. */
+type NextMove = { kind: 'idle' } | { kind: 'send'; requestId: string } | { kind: 'watch'; requestId: string };
 
-type NextMove = { kind: 'idle' } | { kind: 'send'; requestId: string };
+/** How ESC's answer to a request is taken. */
+type Verdict = { kind: 'accepted'; note?: string } | { kind: 'gone' } | { kind: 'refused' };
 
 /**
  * Advances an action by one step: decides under the instance lock what comes next (persisting
- * the ESC request before it is sent), then sends it and records ESC's answer. Running it twice
- * for the same state sends nothing twice: a request already accepted is never re-sent.
+ * the ESC request before it is sent), then sends it and records ESC's answer. Running it again
+ * for the same state is safe: a request is only re-sent while ESC has not accepted it, and a
+ * create that finds its own internal id already on ESC (an earlier send did reach ESC) counts as
+ * accepted.
  */
 @Injectable()
 export class RunActionUseCase {
@@ -36,25 +36,40 @@ export class RunActionUseCase {
 
   constructor(
     private readonly instances: InstanceRepository,
+    private readonly requests: EscRequestRepository,
     private readonly esc: EscClient,
     private readonly jobs: JobQueue,
     private readonly config: AppConfig,
   ) {}
 
   async execute(cmd: RunActionCommand): Promise<void> {
-    const move = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx, instance) => {
+    const move = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx, instance): Promise<NextMove> => {
       const action = await tx.actionInstance.findUnique({ where: { id: cmd.actionInstanceId } });
-      if (!action || action.serviceInstanceId !== instance.id || instance.currentActionInstanceId !== action.id) return { kind: 'idle' } as NextMove;
-      if (action.status === ActionStatus.Succeeded || action.status === ActionStatus.Failed) return { kind: 'idle' } as NextMove;
+      if (!action || action.serviceInstanceId !== instance.id || instance.currentActionInstanceId !== action.id) return { kind: 'idle' };
+      if (action.status === ActionStatus.Succeeded || action.status === ActionStatus.Failed) return { kind: 'idle' };
       try {
         return action.type === ActionType.Terminate ? await this.nextTerminateMove(tx, action) : await this.nextProvisionMove(tx, instance, action);
       } catch (e) {
         if (!(e instanceof DomainException)) throw e;
         await finishAction(tx, action, false, `${action.name} failed: ${e.message}`);
-        return { kind: 'idle' } as NextMove;
+        return { kind: 'idle' };
       }
     });
     if (move.kind === 'send') await this.send(move.requestId, cmd);
+    // a step waiting on ESC always has its overdue check scheduled (a no-op when it exists)
+    if (move.kind === 'watch') await this.scheduleOverdueCheck(move.requestId, cmd.serviceInstanceId);
+  }
+
+  /** The job failed for good (not for ESC being unreachable): end the action rather than leave it running. */
+  async abandon(cmd: Omit<RunActionCommand, 'lastAttempt'>, reason: string): Promise<void> {
+    await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
+      const action = await tx.actionInstance.findUnique({ where: { id: cmd.actionInstanceId } });
+      if (action) await finishAction(tx, action, false, `${action.name} failed: the worker could not run it (${reason})`);
+    });
+  }
+
+  async actionOfRequest(escRequestId: string): Promise<string | undefined> {
+    return (await this.requests.findWithResource(escRequestId))?.actionInstanceId;
   }
 
   private async nextProvisionMove(tx: Tx, instance: ServiceInstance, action: ActionInstance): Promise<NextMove> {
@@ -69,9 +84,8 @@ export class RunActionUseCase {
         case EscResourceStatus.Active:
           continue;
         case EscResourceStatus.Creating:
-          return this.resendPending(tx, resource.id);
         case EscResourceStatus.Deploying:
-          return { kind: 'idle' };
+          return this.openRequestMove(tx, resource.id);
         default:
           throw DomainException.invalid(`step '${step.id}': ESC deployment ${resource.internalId} is ${resource.status}`);
       }
@@ -90,14 +104,11 @@ export class RunActionUseCase {
     for (const resource of resources) {
       const last = resource.requests[0];
       if (resource.status === EscResourceStatus.Undeployed) continue;
-      if (resource.status === EscResourceStatus.Undeploying) {
-        if (last?.operation === 'DELETE_DEPLOYMENT' && last.status === EscRequestStatus.Pending) return this.resendPending(tx, resource.id);
-        return { kind: 'idle' };
-      }
-      if (last?.operation === 'CREATE_DEPLOYMENT' && last.status === EscRequestStatus.Failed && last.httpStatus !== null) {
-        // ESC refused the create outright: there is nothing on ESC to delete
+      if (resource.status === EscResourceStatus.Undeploying) return this.openRequestMove(tx, resource.id);
+      if (last?.operation === 'CREATE_DEPLOYMENT' && last.status === EscRequestStatus.Failed && last.httpStatus !== null && last.httpStatus >= 300) {
+        // ESC refused the create outright (and it was not our own id already there): nothing to delete
         await tx.escResource.update({ where: { id: resource.id }, data: { status: EscResourceStatus.Undeployed } });
-        await appendActionLog(tx, action.id, `step '${resource.stepId}': deployment ${resource.internalId} was never created on ESC; nothing to delete`);
+        await appendActionLog(tx, action.id, `step '${resource.stepId}': ESC refused to create deployment ${resource.internalId} (HTTP ${last.httpStatus}); nothing to delete`);
         continue;
       }
       await markActionRunning(tx, action);
@@ -112,15 +123,15 @@ export class RunActionUseCase {
   }
 
   private async createDeployment(tx: Tx, instance: ServiceInstance, action: ActionInstance, stepId: string, sequenceNo: number): Promise<NextMove> {
-    const params = (action.parameters as { steps?: Record<string, StepParameters> }).steps?.[stepId];
+    const params = (action.parameters as unknown as ActionParameters).steps?.[stepId];
     if (!params) throw DomainException.invalid(`step '${stepId}' has no resolved parameters`);
     const template = await tx.escTemplate.findUnique({ where: { id: params.templateId } });
     if (!template) throw DomainException.invalid(`step '${stepId}': its ESC template was deleted from the library after the deploy was accepted`);
     const resourceId = randomUUID();
     // the gateway owns ESC identities: an internal id never reused, a name unique in the tenant
+    // (both carry the resource id, so an operator can go from one to the other)
     const internalId = `ceg-${resourceId}`;
-    const rendered = renderDeployment(template.content, params.values, (name) => `${name.slice(0, 240)}-${resourceId.slice(0, 8)}`);
-    const deploymentName = `${rendered.templateDeploymentName.slice(0, 240)}-${resourceId.slice(0, 8)}`;
+    const rendered = renderDeployment(template.content, params.values, (name) => `${name.slice(0, 200)}-${resourceId}`);
     await markActionRunning(tx, action);
     await tx.escResource.create({
       data: {
@@ -130,43 +141,34 @@ export class RunActionUseCase {
         sequenceNo,
         kind: 'deployment',
         internalId,
-        name: deploymentName,
+        name: rendered.deploymentName,
         escTenant: rendered.escTenant,
         status: EscResourceStatus.Creating,
       },
     });
     const request = await this.persistRequest(tx, action, resourceId, stepId, 'CREATE_DEPLOYMENT', 'POST', `/v0/deployments/${internalId}`, rendered.xml);
-    await appendActionLog(tx, action.id, `step '${stepId}': POST /v0/deployments/${internalId} (deployment ${deploymentName} in ESC tenant ${rendered.escTenant}, template ${template.name} ${template.version})`);
+    await appendActionLog(tx, action.id, `step '${stepId}': POST /v0/deployments/${internalId} (deployment ${rendered.deploymentName} in ESC tenant ${rendered.escTenant}, template ${template.name} ${template.version})`);
     return { kind: 'send', requestId: request.id };
   }
 
   private persistRequest(tx: Tx, action: ActionInstance, escResourceId: string, stepId: string, operation: EscOperation, method: 'POST' | 'DELETE', path: string, body?: string): Promise<EscRequest> {
     return tx.escRequest.create({
-      data: {
-        actionInstanceId: action.id,
-        escResourceId,
-        stepId,
-        operation,
-        method,
-        path,
-        body,
-        callbackToken: randomBytes(24).toString('base64url'),
-        status: EscRequestStatus.Pending,
-      },
+      data: { actionInstanceId: action.id, escResourceId, stepId, operation, method, path, body, callbackToken: randomBytes(24).toString('base64url'), status: EscRequestStatus.Pending },
     });
   }
 
-  /** A request persisted but never answered (worker crash, ESC unreachable): send it again. */
-  private async resendPending(tx: Tx, escResourceId: string): Promise<NextMove> {
-    const pending = await tx.escRequest.findFirst({ where: { escResourceId, status: EscRequestStatus.Pending }, orderBy: { createdAt: 'desc' } });
-    return pending ? { kind: 'send', requestId: pending.id } : { kind: 'idle' };
+  /** A step whose request is out: re-send it while ESC has not accepted it, else wait for ESC. */
+  private async openRequestMove(tx: Tx, escResourceId: string): Promise<NextMove> {
+    const open = await tx.escRequest.findFirst({ where: { escResourceId, status: { in: [EscRequestStatus.Pending, EscRequestStatus.Accepted] } }, orderBy: { createdAt: 'desc' } });
+    if (!open) return { kind: 'idle' };
+    return open.status === EscRequestStatus.Pending ? { kind: 'send', requestId: open.id } : { kind: 'watch', requestId: open.id };
   }
 
   private async send(requestId: string, cmd: RunActionCommand): Promise<void> {
-    const { instances } = this;
-    const request = await instances.withInstanceLock(cmd.serviceInstanceId, (tx) => tx.escRequest.findUniqueOrThrow({ where: { id: requestId }, include: { escResource: true } }));
+    const request = await this.requests.findWithResource(requestId);
+    if (!request || request.status !== EscRequestStatus.Pending) return;
     const log = { serviceInstanceId: cmd.serviceInstanceId, actionInstanceId: cmd.actionInstanceId, escRequestId: request.id, internalId: request.escResource.internalId };
-    let answer;
+    let answer: EscAnswer;
     try {
       answer = await this.esc.call({
         method: request.method as 'POST' | 'DELETE',
@@ -179,45 +181,67 @@ export class RunActionUseCase {
         this.logger.warn({ ...log, err: (e as Error).message }, 'ESC not reachable; the job will retry');
         throw e;
       }
-      await instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
-        await tx.escRequest.update({ where: { id: request.id }, data: { status: EscRequestStatus.Failed, responseBody: e.message, completedAt: new Date() } });
-        await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: EscResourceStatus.Error } });
-        const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
-        await finishAction(tx, action, false, `step '${request.stepId}': ${e.message}; gave up after retries`);
-      });
+      await this.recordFailure(cmd.serviceInstanceId, request, { responseBody: e.message }, `step '${request.stepId}': ${e.message}; gave up after retries`);
       this.logger.error(log, 'ESC not reachable; action failed');
       return;
     }
-    const escLog = { ...log, escTransactionId: answer.transactionId };
-    const ok = answer.status >= 200 && answer.status < 300;
-    const deleteOfMissing = request.operation === 'DELETE_DEPLOYMENT' && answer.status === 404;
-    const advance = await instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
-      const answered = { httpStatus: answer.status, responseBody: answer.body.slice(0, 10_000), sentAt: new Date() };
-      if (ok) {
-        // callbacks may have been applied already: only move forward from Pending/Creating
-        await tx.escRequest.update({ where: { id: request.id }, data: { ...answered, transactionId: answer.transactionId ?? request.transactionId } });
-        await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { status: EscRequestStatus.Accepted } });
-        await tx.escResource.updateMany({ where: { id: request.escResourceId, status: EscResourceStatus.Creating }, data: { status: EscResourceStatus.Deploying } });
-        await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ESC accepted ${request.method} (HTTP ${answer.status}, esc-transaction-id ${answer.transactionId ?? 'none'})`);
-        return false;
+    const verdict = await this.judge(request, answer);
+    const escLog = { ...log, escTransactionId: answer.transactionId, httpStatus: answer.status };
+    const answered = { httpStatus: answer.status, responseBody: answer.body.slice(0, 10_000), sentAt: new Date() };
+    switch (verdict.kind) {
+      case 'accepted':
+        await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
+          // callbacks may already have moved this request on: only fill in, never move back
+          await tx.escRequest.update({ where: { id: request.id }, data: answered });
+          if (answer.transactionId) await tx.escRequest.updateMany({ where: { id: request.id, transactionId: null }, data: { transactionId: answer.transactionId } });
+          await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { status: EscRequestStatus.Accepted } });
+          await tx.escResource.updateMany({ where: { id: request.escResourceId, status: EscResourceStatus.Creating }, data: { status: EscResourceStatus.Deploying } });
+          await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ESC accepted ${request.method} (HTTP ${answer.status}, esc-transaction-id ${answer.transactionId ?? 'none'})${verdict.note ? `; ${verdict.note}` : ''}`);
+        });
+        this.logger.log(escLog, `ESC accepted ${request.method} ${request.path}`);
+        await this.scheduleOverdueCheck(request.id, cmd.serviceInstanceId);
+        return;
+      case 'gone': {
+        const advance = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
+          const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { ...answered, status: EscRequestStatus.Succeeded, completedAt: new Date() } });
+          if (count === 0) return false;
+          await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: EscResourceStatus.Undeployed } });
+          await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ESC does not know deployment ${request.escResource.internalId} (404); treated as already deleted`);
+          return true;
+        });
+        if (advance) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: cmd.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger: request.id });
+        return;
       }
-      await tx.escRequest.update({ where: { id: request.id }, data: { ...answered, status: deleteOfMissing ? EscRequestStatus.Succeeded : EscRequestStatus.Failed, completedAt: new Date() } });
-      if (deleteOfMissing) {
-        await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: EscResourceStatus.Undeployed } });
-        await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ESC does not know deployment ${request.escResource.internalId} (404); treated as already deleted`);
-        return true;
-      }
+      case 'refused':
+        await this.recordFailure(cmd.serviceInstanceId, request, answered, `step '${request.stepId}': ESC answered HTTP ${answer.status} to ${request.method} ${request.path}: ${answer.body.trim().slice(0, 2000) || '(empty body)'}`);
+        this.logger.warn(escLog, `ESC refused ${request.method} ${request.path}`);
+        return;
+    }
+  }
+
+  private async judge(request: EscRequestWithResource, answer: EscAnswer): Promise<Verdict> {
+    if (answer.status >= 200 && answer.status < 300) return { kind: 'accepted' };
+    if (request.operation === 'DELETE_DEPLOYMENT' && answer.status === 404) return { kind: 'gone' };
+    if (answer.status === 409) {
+      // internal ids are ours and never reused: if ESC has this one, an earlier send reached it
+      const probe = await this.esc.call({ method: 'GET', path: `/v0/deployments/${request.escResource.internalId}` }).catch(() => undefined);
+      if (probe?.status === 200) return { kind: 'accepted', note: `ESC answered 409 but already has deployment ${request.escResource.internalId}: an earlier attempt reached it` };
+    }
+    return { kind: 'refused' };
+  }
+
+  /** Fails the request, its resource and the action, unless ESC's callbacks already settled it. */
+  private async recordFailure(serviceInstanceId: string, request: EscRequest, data: { httpStatus?: number; responseBody: string; sentAt?: Date }, line: string): Promise<void> {
+    await this.instances.withInstanceLock(serviceInstanceId, async (tx) => {
+      const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { ...data, status: EscRequestStatus.Failed, completedAt: new Date() } });
+      if (count === 0) return;
       await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: EscResourceStatus.Error } });
       const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
-      await finishAction(tx, action, false, `step '${request.stepId}': ESC answered HTTP ${answer.status} to ${request.method} ${request.path}: ${answer.body.trim().slice(0, 2000) || '(empty body)'}`);
-      return false;
+      await finishAction(tx, action, false, line);
     });
-    if (ok) {
-      this.logger.log(escLog, `ESC accepted ${request.method} ${request.path}`);
-      // if the final callback never comes, ask ESC
-      await this.jobs.enqueue(JobName.ReconcileEscRequest, { escRequestId: request.id, serviceInstanceId: cmd.serviceInstanceId, check: 1 }, { delayMs: this.config.escCallbackTimeoutMs });
-    }
-    else if (!deleteOfMissing) this.logger.warn({ ...escLog, httpStatus: answer.status }, `ESC refused ${request.method} ${request.path}`);
-    if (advance) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: cmd.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger: request.id });
+  }
+
+  private scheduleOverdueCheck(escRequestId: string, serviceInstanceId: string): Promise<void> {
+    return this.jobs.enqueue(JobName.ReconcileEscRequest, { escRequestId, serviceInstanceId, round: 'accepted', check: 1 }, { delayMs: this.config.escCallbackTimeoutMs });
   }
 }

@@ -22,16 +22,16 @@ export class ResumeInFlightService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const boot = Date.now().toString(36);
     const callbacks = await this.prisma.escCallback.findMany({ where: { outcome: CallbackOutcome.Received }, select: { id: true } });
-    for (const c of callbacks) await this.jobs.enqueue(JobName.ApplyEscCallback, { callbackId: c.id });
+    for (const c of callbacks) await this.jobs.enqueue(JobName.ApplyEscCallback, { callbackId: c.id }, { retryFailed: true });
     const actions = await this.prisma.actionInstance.findMany({
       where: { status: { in: [ActionStatus.Submitted, ActionStatus.InProgress] } },
       select: { id: true, serviceInstanceId: true },
     });
     for (const a of actions) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: a.id, serviceInstanceId: a.serviceInstanceId, trigger: `resume-${boot}` });
-    // requests ESC accepted: make sure their overdue check exists (a no-op when it does)
+    // requests ESC accepted: their overdue checks may have been lost with Redis, or failed for good
     const accepted = await this.prisma.escRequest.findMany({ where: { status: EscRequestStatus.Accepted }, select: { id: true, escResource: { select: { serviceInstanceId: true } } } });
     for (const r of accepted) {
-      await this.jobs.enqueue(JobName.ReconcileEscRequest, { escRequestId: r.id, serviceInstanceId: r.escResource.serviceInstanceId, check: 1 }, { delayMs: this.config.escCallbackTimeoutMs });
+      await this.jobs.enqueue(JobName.ReconcileEscRequest, { escRequestId: r.id, serviceInstanceId: r.escResource.serviceInstanceId, round: `resume-${boot}`, check: 1 }, { delayMs: this.config.escCallbackTimeoutMs, retryFailed: true });
     }
     if (callbacks.length || actions.length) this.logger.log(`resumed ${actions.length} running action(s) and ${callbacks.length} unapplied callback(s)`);
   }

@@ -75,7 +75,8 @@ export function parseEscCallback(headers: HeaderBag, body: string): EscCallback 
   return result;
 }
 
-function vmReport(details: XmlNode, name: string): EscVmReport {
+/** A VM as ESC describes it in <deployment_details> (callbacks, GET) or <vm_source> (events). */
+export function vmReport(details: XmlNode, name: string): EscVmReport {
   const nested = selectAll(details, ['interfaces', 'interface']);
   const interfaceNodes = nested.length > 0 ? nested : childElements(details, 'interfaces');
   return {

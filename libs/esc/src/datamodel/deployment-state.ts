@@ -1,3 +1,4 @@
+import { EscVmReport, vmReport } from '../callbacks/esc-callback';
 import { childText, parseXml, rootElement, selectAll } from './xml-tree';
 
 /**
@@ -7,6 +8,8 @@ import { childText, parseXml, rootElement, selectAll } from './xml-tree';
 export interface EscDeploymentState {
   serviceState?: string;
   phase: 'active' | 'error' | 'in-progress';
+  /** Each VM with the stage its state machine state stands for (VM_ALIVE_STATE → VM_ALIVE). */
+  vms: Array<{ vm: EscVmReport; stage: string }>;
 }
 
 export function parseDeploymentState(body: string): EscDeploymentState {
@@ -15,5 +18,17 @@ export function parseDeploymentState(body: string): EscDeploymentState {
   const deployment = root && (selectAll(root, ['deployment'])[0] ?? root);
   const serviceState = deployment ? childText(deployment, 'service_state_machine_state') : undefined;
   const phase = serviceState === 'SERVICE_ACTIVE_STATE' ? 'active' : serviceState?.includes('ERROR') ? 'error' : 'in-progress';
-  return { serviceState, phase };
+  const vms = (deployment ? selectAll(deployment, ['deployment_details']) : []).flatMap((details) => {
+    const name = childText(details, 'vm_name');
+    if (!name) return [];
+    const vm = vmReport(details, name);
+    return [{ vm, stage: stageOfVmState(vm.state) }];
+  });
+  return { serviceState, phase, vms };
+}
+
+function stageOfVmState(state: string | undefined): string {
+  if (!state) return 'VM_DEPLOYED';
+  const stage = state.replace(/_STATE$/, '');
+  return stage === 'VM_INSERT' ? 'VM_DEPLOYED' : stage;
 }

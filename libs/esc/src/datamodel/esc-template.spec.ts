@@ -83,7 +83,16 @@ describe('renderDeployment', () => {
     expect(out.xml).toContain('a &amp; b');
   });
 
-  it('refuses to render with a placeholder left without a value', () => {
+  it('refuses to render with a placeholder left without a value, even one named like an Object method', () => {
     expect(() => render({ image: 'x' })).toThrow('template placeholders without a value: mgmt_ip');
+    const tricky = template.replace('<reboot_time>100</reboot_time>', '<reboot_time>${toString}</reboot_time>');
+    expect(() => renderDeployment(tricky, { image: 'x', mgmt_ip: 'y' }, (n) => n)).toThrow('template placeholders without a value: toString');
+  });
+
+  it('keeps the whitespace of CDATA day-0 configurations exactly', () => {
+    const day0 = '\nhostname ${host}\n  interface Gi1\n   ip address dhcp\n';
+    const xml = `<esc_datamodel><tenants><tenant><name>t</name><deployments><deployment><name>d</name><vm_group><name>g</name><config_data><configuration><dst>day0</dst><data><![CDATA[${day0}]]></data></configuration></config_data></vm_group></deployment></deployments></tenant></tenants></esc_datamodel>`;
+    const out = renderDeployment(xml, { host: 'fw1' }, (n) => n);
+    expect(out.xml).toContain('<data><![CDATA[\nhostname fw1\n  interface Gi1\n   ip address dhcp\n]]></data>');
   });
 });

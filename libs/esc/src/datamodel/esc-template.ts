@@ -7,6 +7,7 @@ import {
   mapStrings,
   parseXml,
   rootElement,
+  rootElements,
   selectAll,
   setText,
   tagOf,
@@ -34,7 +35,9 @@ export interface ParsedEscTemplate {
  */
 export function parseEscTemplate(content: string): ParsedEscTemplate {
   const nodes = parseOrReject(content, 'content');
-  const root = rootElement(nodes);
+  const roots = rootElements(nodes);
+  if (roots.length > 1) throw DomainException.invalid(`content: an XML document has one root element; this one has ${roots.length}`);
+  const root = roots[0];
   const rootName = root ? localName(tagOf(root)!) : undefined;
   if (!root || !isResourceKind(rootName)) {
     throw DomainException.invalid(
@@ -53,6 +56,8 @@ export interface RenderedDeployment {
   escTenant: string;
   /** The deployment <name> the template gave, before the gateway made it unique. */
   templateDeploymentName: string;
+  /** The name sent to ESC. */
+  deploymentName: string;
 }
 
 /**
@@ -69,7 +74,7 @@ export function renderDeployment(
   const missing = new Set<string>();
   mapStrings(nodes, (value, kind) =>
     value.replace(PLACEHOLDER, (whole, name: string) => {
-      if (!(name in values)) {
+      if (!Object.hasOwn(values, name)) {
         missing.add(name);
         return whole;
       }
@@ -82,10 +87,11 @@ export function renderDeployment(
   const root = rootElement(nodes)!;
   const { tenant, deployment } = deploymentOf(root, 'template');
   const nameNode = childElements(deployment, 'name')[0];
-  const templateDeploymentName = textOf(nameNode);
-  setText(nameNode, deploymentName(templateDeploymentName));
-  const escTenant = textOf(childElements(tenant, 'name')[0]);
-  return { xml: buildXml(nodes), escTenant, templateDeploymentName };
+  const templateDeploymentName = textOf(nameNode).trim();
+  const ownedName = deploymentName(templateDeploymentName);
+  setText(nameNode, ownedName);
+  const escTenant = textOf(childElements(tenant, 'name')[0]).trim();
+  return { xml: buildXml(nodes), escTenant, templateDeploymentName, deploymentName: ownedName };
 }
 
 function deploymentOf(root: XmlNode, field: string): { tenant: XmlNode; deployment: XmlNode } {

@@ -18,14 +18,15 @@ const options = {
   attributeNamePrefix: '@_',
   parseTagValue: false,
   parseAttributeValue: false,
-  trimValues: true,
+  // keep every character of the template: whitespace inside CDATA day-0 configs matters to ESC
+  trimValues: false,
   cdataPropName: CDATA,
   commentPropName: COMMENT,
   processEntities: true,
 } as const;
 
 const parser = new XMLParser(options);
-const builder = new XMLBuilder({ ...options, format: true, indentBy: '  ', suppressEmptyNode: false });
+const builder = new XMLBuilder({ ...options, format: false, suppressEmptyNode: false });
 
 export class XmlSyntaxError extends Error {
   constructor(message: string, readonly line?: number, readonly col?: number) {
@@ -60,10 +61,6 @@ export function localName(tag: string): string {
 export function childrenOf(node: XmlNode): XmlNode[] {
   const tag = tagOf(node);
   return tag ? ((node[tag] as XmlNode[]) ?? []) : [];
-}
-
-export function attributesOf(node: XmlNode): Record<string, string> {
-  return (node[ATTRS] as Record<string, string>) ?? {};
 }
 
 export function childElements(node: XmlNode, name?: string): XmlNode[] {
@@ -101,9 +98,14 @@ export function setText(node: XmlNode, value: string): void {
   if (tag) node[tag] = [{ [TEXT]: value }];
 }
 
-/** The document element (skipping the <?xml?> declaration and comments). */
+/** The document element (skipping the <?xml?> declaration, comments and whitespace). */
 export function rootElement(nodes: XmlNode[]): XmlNode | undefined {
   return nodes.find((n) => tagOf(n) !== undefined);
+}
+
+/** Every top-level element: a well-formed document has exactly one. */
+export function rootElements(nodes: XmlNode[]): XmlNode[] {
+  return nodes.filter((n) => tagOf(n) !== undefined);
 }
 
 /**

@@ -80,6 +80,15 @@ export class InstanceRepository {
     });
   }
 
+  /** Undoes startAction when its job could not be queued: the instance goes back to how it was. */
+  abandonAction(instanceId: string, actionId: string, previous: Pick<ServiceInstance, 'status' | 'currentActionInstanceId'>): Promise<void> {
+    return this.withInstanceLock(instanceId, async (tx, instance) => {
+      if (instance.currentActionInstanceId !== actionId) return;
+      await tx.serviceInstance.update({ where: { id: instanceId }, data: { status: previous.status, currentActionInstanceId: previous.currentActionInstanceId } });
+      await tx.actionInstance.delete({ where: { id: actionId } });
+    });
+  }
+
   /**
    * Runs fn in a transaction holding the instance's row lock, so the steps and callbacks of one
    * instance are applied one at a time, whatever worker or gateway process runs them.

@@ -42,10 +42,6 @@ export class ServiceRepository {
     return this.prisma.serviceVersion.findFirst({ where: { tenantId, id: versionId }, include: { service: true } });
   }
 
-  async countInstances(versionId: string): Promise<number> {
-    return this.prisma.serviceInstance.count({ where: { serviceVersionId: versionId } });
-  }
-
   publish(versionId: string, at: Date): Promise<VersionWithService> {
     return this.prisma.serviceVersion.update({ where: { id: versionId }, data: { status: 'Published', publishedAt: at }, include: { service: true } });
   }

@@ -71,7 +71,7 @@ export class CreateServiceUseCase {
           warnings.push(`${where}: ESC template '${t.template_name}' version '${t.version}' is not in the template library \n`);
           continue;
         }
-        const missing = stored.placeholders.filter((p) => !(p in (t.template_params ?? {})));
+        const missing = stored.placeholders.filter((p) => !Object.hasOwn(t.template_params ?? {}, p));
         if (missing.length) warnings.push(`${where}: template_params give no value for placeholder(s) ${missing.map((p) => `\${${p}}`).join(', ')} \n`);
       }
     }

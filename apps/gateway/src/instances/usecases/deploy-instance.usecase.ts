@@ -1,21 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
 import {
+  ActionParameters,
   CamServiceDocument,
   ESC_TEMPLATE_TYPE,
   findAction,
   resolveInputParameters,
   resolveTemplateParams,
-  ResolvedParameters,
+  StepParameters,
   stepsOf,
   SvcInstanceContext,
 } from '@cam-esc/catalog';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
+import { renderDeployment } from '@cam-esc/esc';
 import { ActionStatus, ActionType, InstanceStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { InstanceDetails, InstanceRepository, Prisma, ServiceRepository, TemplateRepository } from '@cam-esc/persistence';
 import { randomUUID } from 'node:crypto';
 import { DeployInstanceDto } from '../dto/deploy-instance.dto';
-import { InstanceRequestEcho, MASK } from '../instance.view';
+import { MASK } from '../../common/mask';
+import { InstanceRequestEcho } from '../instance.view';
 
 export interface DeployInstanceCommand {
   tenantId: string;
@@ -24,16 +27,6 @@ export interface DeployInstanceCommand {
   aceOrgGuid?: string;
   namespace?: string;
 }
-
-/** Per-step values the worker renders with: which template, and the value of each placeholder. */
-export interface StepParameters {
-  templateId: string;
-  templateName: string;
-  templateVersion: string;
-  values: Record<string, string>;
-}
-
-export type ActionParameters = ResolvedParameters & { steps: Record<string, StepParameters> };
 
 /**
  * Validates a deploy completely before anything is written (plan, parameters, every step's
@@ -91,8 +84,15 @@ export class DeployInstanceUseCase {
         throw DomainException.invalid(`${where}: template '${template.name}' makes an ESC ${template.resourceKind}; only esc_datamodel (deployment) templates can be deployed so far`);
       }
       const values = resolveTemplateParams(step.id, t.template_params ?? {}, resolved);
-      const missing = template.placeholders.filter((p) => !(p in values));
+      const missing = template.placeholders.filter((p) => !Object.hasOwn(values, p));
       if (missing.length) throw DomainException.invalid(`${where}: template_params give no value for placeholder(s) ${missing.map((p) => `\${${p}}`).join(', ')} of template '${template.name}'`);
+      // render once now, so what the worker will render is known to work (the worker renders again with its own ids)
+      try {
+        renderDeployment(template.content, values, (name) => name);
+      } catch (e) {
+        if (e instanceof DomainException) throw DomainException.invalid(`${where}: ${e.message}`);
+        throw e;
+      }
       steps[step.id] = { templateId: template.id, templateName: template.name, templateVersion: template.version, values };
     }
 
@@ -134,6 +134,8 @@ export class DeployInstanceUseCase {
         log: 'Waiting for service action to start',
       },
     );
+    // the answer shows the instance as submitted, whatever the worker does next
+    const submitted = (await this.instances.findDetails(cmd.tenantId, instanceId))!;
     try {
       await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: actionId, serviceInstanceId: instanceId, trigger: 'start' });
     } catch (e) {
@@ -143,7 +145,7 @@ export class DeployInstanceUseCase {
       throw new DomainException(DomainErrorCode.UNAVAILABLE, 'the job queue (Redis) is not reachable; nothing was deployed, try again');
     }
     this.logger.log({ serviceInstanceId: instanceId, actionInstanceId: actionId }, `instance '${body.name}' submitted`);
-    return (await this.instances.findDetails(cmd.tenantId, instanceId))!;
+    return submitted;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainException } from '@cam-esc/errors';
+import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { ActionStatus, ActionType, BUSY_INSTANCE_STATUSES, InstanceStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { InstanceRepository, ServiceInstance } from '@cam-esc/persistence';
@@ -19,9 +19,11 @@ export class TerminateInstanceUseCase {
     const existing = await this.instances.findDetails(tenantId, instanceId);
     if (!existing) throw DomainException.notFound('service instance', instanceId);
     const actionId = randomUUID();
+    let previous: Pick<ServiceInstance, 'status' | 'currentActionInstanceId'> = existing;
     const instance = await this.instances.startAction(
       instanceId,
       (current) => {
+        previous = current;
         if (BUSY_INSTANCE_STATUSES.includes(current.status)) {
           throw DomainException.conflict(`service instance '${current.name}' is ${current.status}: an action is running; wait for it to end before terminating`);
         }
@@ -30,9 +32,14 @@ export class TerminateInstanceUseCase {
       { id: actionId, name: 'terminate', type: ActionType.Terminate, status: ActionStatus.Submitted, parameters: {}, securedNames: [], log: 'Waiting for terminate to start' },
       InstanceStatus.Terminating,
     );
-    // if Redis is down the instance stays Terminating with a Submitted action; the worker's
-    // start-up sweep enqueues such actions again
-    await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: actionId, serviceInstanceId: instanceId, trigger: 'start' });
+    try {
+      await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: actionId, serviceInstanceId: instanceId, trigger: 'start' });
+    } catch (e) {
+      // nothing half-done: the instance goes back to how it was
+      await this.instances.abandonAction(instanceId, actionId, previous);
+      this.logger.error({ serviceInstanceId: instanceId, err: e }, 'could not enqueue the terminate; undone');
+      throw new DomainException(DomainErrorCode.UNAVAILABLE, 'the job queue (Redis) is not reachable; nothing was terminated, try again');
+    }
     this.logger.log({ serviceInstanceId: instanceId, actionInstanceId: actionId }, 'terminate submitted');
     return instance;
   }

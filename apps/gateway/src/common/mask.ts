@@ -1,0 +1,2 @@
+/** How a secured value is shown in every answer. */
+export const MASK = '********';

@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../prisma.service';
+import { ActionInstance, EscRequest, EscResource } from '../generated/prisma/client';
+
+export type EscRequestWithResource = EscRequest & { escResource: EscResource };
+
+@Injectable()
+export class EscRequestRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  findWithResource(id: string): Promise<EscRequestWithResource | null> {
+    return this.prisma.escRequest.findUnique({ where: { id }, include: { escResource: true } });
+  }
+
+  /** The request with the action it belongs to and whether that action is the instance's current one. */
+  async findWithAction(id: string): Promise<(EscRequest & { actionInstance: ActionInstance; isCurrentAction: boolean }) | null> {
+    const request = await this.prisma.escRequest.findUnique({ where: { id }, include: { actionInstance: { include: { serviceInstance: { select: { currentActionInstanceId: true } } } } } });
+    if (!request) return null;
+    const { serviceInstance, ...actionInstance } = request.actionInstance;
+    return { ...request, actionInstance, isCurrentAction: serviceInstance.currentActionInstanceId === actionInstance.id };
+  }
+}

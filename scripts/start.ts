@@ -13,11 +13,15 @@ import { AppConfig, InvalidEnvironmentError } from '../libs/config/src';
 import { migrate } from './db-migrate';
 
 const root = join(__dirname, '..');
-const FIX_SERVICES = [
-  'Start them with the Debian packages\' servers:',
-  '    pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
-  '    redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
-  'or with Docker: docker compose up -d postgres redis',
+const FIX_POSTGRES = [
+  'Start it (Debian package):  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
+  'or with Docker:             docker compose up -d postgres',
+  'or point DATABASE_URL at a running server.',
+].join('\n');
+const FIX_REDIS = [
+  'Start it (Debian package):  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
+  'or with Docker:             docker compose up -d redis',
+  'or point REDIS_URL at a running server.',
 ].join('\n');
 
 async function checkPostgres(config: AppConfig): Promise<void> {
@@ -28,7 +32,7 @@ async function checkPostgres(config: AppConfig): Promise<void> {
     await client.connect();
     await client.query('SELECT 1');
   } catch (e) {
-    fail(`PostgreSQL is not reachable at ${url.host} (${(e as Error).message}).\n${FIX_SERVICES}`);
+    fail(`PostgreSQL is not reachable at ${url.host} (${(e as Error).message}).\n${FIX_POSTGRES}`);
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -36,12 +40,13 @@ async function checkPostgres(config: AppConfig): Promise<void> {
 
 async function checkRedis(config: AppConfig): Promise<void> {
   const redis = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined);
+  let cause: Error | undefined;
+  redis.on('error', (e: Error) => (cause ??= e));
   try {
     await redis.connect();
     await redis.ping();
   } catch (e) {
-    fail(`Redis is not reachable at ${withoutCredentials(config.redisUrl)} (${(e as Error).message}).\n${FIX_SERVICES}`);
+    fail(`Redis is not reachable at ${withoutCredentials(config.redisUrl)} (${(cause ?? (e as Error)).message}).\n${FIX_REDIS}`);
   } finally {
     redis.disconnect();
   }

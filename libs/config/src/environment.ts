@@ -82,9 +82,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const cleaned = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(Environment, cleaned, { exposeDefaultValues: true });
   const errors = validateSync(env, { skipMissingProperties: false, whitelist: false });
-  const lines = errors.flatMap((e) =>
-    Object.values(e.constraints ?? {}).map((m) => `  - ${m} (got ${JSON.stringify(redactIfSecret(e.property, e.value))})`),
-  );
+  // one line per variable: the first rule it breaks
+  const lines = errors.map((e) => `  - ${Object.values(e.constraints ?? {}).reverse()[0]} (got ${JSON.stringify(redactIfSecret(e.property, e.value))})`);
   lines.push(...crossFieldErrors(env).map((m) => `  - ${m}`));
   if (lines.length > 0) {
     throw new InvalidEnvironmentError(`Invalid environment:\n${lines.join('\n')}`);

@@ -22,28 +22,24 @@ export class MetricsService {
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'cam_esc_gateway_' });
     const registers = [this.registry];
-    new Gauge({
-      name: 'cam_esc_service_instances',
-      help: 'Service instances by Status',
-      labelNames: ['status'],
-      registers,
-      collect: async function (this: Gauge) {
-        this.reset();
-        const rows = await prisma.serviceInstance.groupBy({ by: ['status'], _count: { _all: true } });
-        for (const r of rows) this.set({ status: r.status }, r._count._all);
-      },
-    });
-    new Gauge({
-      name: 'cam_esc_esc_requests',
-      help: 'Requests sent to ESC by status (Pending: not yet answered; Accepted: waiting for the final callback)',
-      labelNames: ['status'],
-      registers,
-      collect: async function (this: Gauge) {
-        this.reset();
-        const rows = await prisma.escRequest.groupBy({ by: ['status'], _count: { _all: true } });
-        for (const r of rows) this.set({ status: r.status }, r._count._all);
-      },
-    });
+    type StatusCount = Array<{ status: string; n: number }>;
+    const byStatus = (name: string, help: string, count: () => Promise<StatusCount>) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['status'],
+        registers,
+        collect: async function (this: Gauge) {
+          this.reset();
+          for (const r of await count()) this.set({ status: r.status }, r.n);
+        },
+      });
+    byStatus('cam_esc_service_instances', 'Service instances by Status', () => prisma.$queryRaw<StatusCount>`SELECT status, count(*)::int AS n FROM service_instance GROUP BY status`);
+    byStatus(
+      'cam_esc_esc_requests',
+      'Requests sent to ESC by status (Pending: not yet answered; Accepted: waiting for the final callback)',
+      () => prisma.$queryRaw<StatusCount>`SELECT status, count(*)::int AS n FROM esc_request GROUP BY status`,
+    );
     new Gauge({
       name: 'cam_esc_callbacks_unapplied',
       help: 'ESC callbacks stored but not yet applied by the worker',

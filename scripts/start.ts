@@ -87,6 +87,8 @@ async function main(): Promise<void> {
     if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) fail('the build failed');
   }
   const runSim = !env.ESC_URL;
+  // esc-sim's /_sim API shows every request it got (rendered datamodels, callback URLs): keep it local
+  env.ESC_SIM_HOST ??= '127.0.0.1';
   const commands = [
     ...(runSim ? [{ name: 'esc-sim', command: 'node dist/apps/esc-sim/main.js', prefixColor: 'magenta', env }] : []),
     { name: 'worker', command: 'node dist/apps/worker/main.js', prefixColor: 'cyan', env },

@@ -51,6 +51,22 @@ describe('bad input never yields a 500', () => {
     expect(res.body.error.message).toMatch(message);
   });
 
+  it('answers 4xx to bodies the parser refuses: bad charset, bad encoding, lone surrogates, absurd nesting', async () => {
+    const charset = await http.post('/cam/api/v1/templates').set('Authorization', A).set('Content-Type', 'application/json; charset=foo').send('{}');
+    expect(charset.status).toBe(415);
+    const encoding = await http.post('/cam/api/v1/templates').set('Authorization', A).set('Content-Type', 'application/json').set('Content-Encoding', 'foo').send('{}');
+    expect(encoding.status).toBe(415);
+    const json = await http.post('/cam/api/v1/templates').set('Authorization', A).set('Content-Type', 'application/json').send('{"name": ');
+    expect(json.status).toBe(400);
+    expect(json.body.error.code).toBe('INVALID_INPUT');
+    const surrogate = await http.post(`/cam/composer/api/v1/ServiceManifest/${manifestId}/deploy`).set('Authorization', A).set('Content-Type', 'application/json').send('{"name": "x\\ud800y"}');
+    expect(surrogate.status).toBe(400);
+    expect(surrogate.body.error.message).toBe('body.name: must not contain a lone UTF-16 surrogate (invalid Unicode)');
+    const deep = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).set('Content-Type', 'application/json').send(`{"service": ${'['.repeat(50_000)}${']'.repeat(50_000)}}`);
+    expect(deep.status).toBe(400);
+    expect(deep.body.error.message).toMatch(/nested more than 64 levels deep/);
+  });
+
   it('checks the render at deploy: a placeholder named like an Object method, an empty deployment name', async () => {
     const content = asaTemplateContent().replace('<name>MyDemoDepName</name>', '<name>${dep_name}</name>').replace('<reboot_time>100</reboot_time>', '<reboot_time>${toString}</reboot_time>');
     await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'tricky', version: '1', type: 'ESC', content }).expect(201);

@@ -155,7 +155,11 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     expect(failed.logs).toMatch(/ESC answered HTTP 503 to POST \/v0\/deployments\/\S+: Failed to query VIM/);
     // terminating it deletes nothing on ESC, since ESC never made it
     await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({}).expect(200);
-    expect((await untilStatus(id, 'Terminated', 'Error')).Status).toBe('Terminated');
+    const terminated = await untilStatus(id, 'Terminated', 'Error');
+    expect(terminated.Status).toBe('Terminated');
+    expect(terminated.logs).toContain('ESC refused to create deployment');
+    const internalId = terminated.esc.deployments[0].internal_deployment_id;
+    expect((await simRequests()).filter((r) => r.method === 'DELETE' && r.path.endsWith(internalId))).toEqual([]);
   });
 
   it('survives the same step being run twice at once (a second worker, a retried job): one deployment, Active', async () => {
@@ -191,6 +195,20 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({}).expect(200);
     expect((await untilStatus(id, 'Terminated', 'Error')).Status).toBe('Terminated');
     expect((await simRequests()).filter((r) => r.method === 'DELETE' && r.path === `/ESCManager/v0/deployments/${internalId}`)).toHaveLength(1);
+  });
+
+  it('ends a terminate in Error when ESC refuses the DELETE', async () => {
+    const id = (await deploy('undeletable', { image: 'ASA' })).body.id;
+    const active = await untilStatus(id, 'Active', 'Error');
+    const internalId = active.esc.deployments[0].internal_deployment_id;
+    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'delete', match: { internalId }, respond: { status: 409, body: 'Deployment is locked' }, times: 1 }).expect(201);
+    await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({}).expect(200);
+    const failed = await untilStatus(id, 'Error', 'Terminated');
+    expect(failed.Status).toBe('Error');
+    expect(failed.logs).toContain(`ESC answered HTTP 409 to DELETE /v0/deployments/${internalId}: Deployment is locked`);
+    // the deployment is still there, so a second terminate tries again, and succeeds
+    await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({}).expect(200);
+    expect((await untilStatus(id, 'Terminated', 'Error')).Status).toBe('Terminated');
   });
 
   it('answers 400 naming a missing required parameter, and writes nothing', async () => {

@@ -5,7 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@cam-esc/config';
 import { DomainException } from '@cam-esc/errors';
 import { Logger } from 'nestjs-pino';
-import { RejectNulCharactersPipe } from './common/reject-nul.pipe';
+import { RejectUnstorableTextPipe } from './common/reject-unstorable-text.pipe';
 import { GatewayModule } from './gateway.module';
 
 /** Builds the gateway app (used by main.ts and by the e2e tests). */
@@ -17,7 +17,7 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   // ESC posts XML; the receiver stores it raw
   app.useBodyParser('text', { type: ['application/xml', 'text/xml', 'text/plain', 'application/*+xml'], limit: '5mb' });
   app.useGlobalPipes(
-    new RejectNulCharactersPipe(),
+    new RejectUnstorableTextPipe(),
     new ValidationPipe({
       transform: true,
       whitelist: false,

@@ -72,6 +72,7 @@ export function resolveInputParameters(
     if (isSecured) secured.push(p.name);
     base.input_parameters[p.name] = value;
   }
+  for (const p of plan.plan_parameters ?? []) if (p.secured && !secured.includes(p.name)) secured.push(p.name);
   return { resolved: base, secured };
 }
 

@@ -30,6 +30,9 @@ export enum EscResourceStatus {
   Active = 'Active',
   Undeploying = 'Undeploying',
   Undeployed = 'Undeployed',
+  /** ESC refused to create it: nothing exists on ESC, so terminate has nothing to delete. */
+  Rejected = 'Rejected',
+  /** Something went wrong on ESC's side (or ESC could not be reached): terminate deletes it. */
   Error = 'Error',
 }
 
@@ -41,6 +44,9 @@ export enum EscRequestStatus {
   Succeeded = 'Succeeded',
   Failed = 'Failed',
 }
+
+/** Requests ESC may still act on: the ones a callback or a reconciliation can complete. */
+export const OPEN_ESC_REQUEST_STATUSES: readonly string[] = [EscRequestStatus.Pending, EscRequestStatus.Accepted];
 
 export enum CallbackOutcome {
   Received = 'Received',

@@ -21,14 +21,18 @@ export class DomainExceptionFilter implements ExceptionFilter {
       const body = exception.getResponse();
       const raw = typeof body === 'object' && body !== null && 'message' in body ? (body as { message: unknown }).message : exception.message;
       const message = Array.isArray(raw) ? raw.join('; ') : String(raw);
-      return { status: exception.getStatus(), message, code: HttpStatus[exception.getStatus()] ?? 'ERROR' };
+      const status = exception.getStatus();
+      return { status, message, code: status === 400 ? DomainErrorCode.INVALID_INPUT : (HttpStatus[status] ?? 'ERROR') };
     }
     if (exception instanceof Prisma.PrismaClientKnownRequestError && exception.code === 'P2002') {
       return { status: 409, message: 'a record with the same unique values already exists', code: DomainErrorCode.CONFLICT };
     }
-    const bodyParserError = exception as { type?: string; status?: number; message?: string };
-    if (bodyParserError?.type === 'entity.parse.failed') return { status: 400, message: `request body is not valid JSON: ${bodyParserError.message}`, code: DomainErrorCode.INVALID_INPUT };
-    if (bodyParserError?.type === 'entity.too.large') return { status: 413, message: 'request body is too large', code: DomainErrorCode.INVALID_INPUT };
+    // body-parser and express errors (bad charset or encoding, too large, ...) carry their own 4xx
+    const httpError = exception as { status?: unknown; statusCode?: unknown; expose?: boolean; message?: string };
+    const status = Number(httpError?.status ?? httpError?.statusCode);
+    if (status >= 400 && status < 500) {
+      return { status, message: httpError.expose !== false && httpError.message ? httpError.message : (HttpStatus[status] ?? 'bad request'), code: DomainErrorCode.INVALID_INPUT };
+    }
     return { status: 500, message: 'internal error; see the gateway log', code: 'INTERNAL' };
   }
 }

@@ -29,7 +29,9 @@ export async function completeEscRequest(tx: Tx, request: EscRequest, result: Es
   });
   const operation = request.operation as EscOperation;
   const resourceStatus = !result.succeeded ? EscResourceStatus.Error : operation === 'DELETE_DEPLOYMENT' ? EscResourceStatus.Undeployed : EscResourceStatus.Active;
-  await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus } });
+  // only the resource's latest request speaks for it: an older one must not move it backwards
+  const latest = await tx.escRequest.findFirst({ where: { escResourceId: request.escResourceId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+  if (latest?.id === request.id) await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus } });
   const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
   if (!result.succeeded) {
     await finishAction(tx, action, false, `step '${request.stepId}' failed on ESC: ${result.summary}`);

@@ -46,13 +46,22 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
 
   @OnWorkerEvent('failed')
   async onFailed(job: FlowJob | undefined, error: Error): Promise<void> {
-    if (!job) return;
-    const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-    this.logger.warn({ job: job.name, serviceInstanceId: job.data.serviceInstanceId, attempt: job.attemptsMade, final, err: error.message }, `${job.name} job failed`);
-    if (!final) return;
-    // out of retries: end the action instead of leaving it running with nothing queued
-    const actionInstanceId = job.name === JobName.RunAction ? (job.data as JobPayloads[JobName.RunAction]).actionInstanceId : undefined;
-    const target = actionInstanceId ?? (await this.runAction.actionOfRequest((job.data as JobPayloads[JobName.ReconcileEscRequest]).escRequestId));
-    if (target) await this.runAction.abandon({ actionInstanceId: target, serviceInstanceId: job.data.serviceInstanceId }, error.message).catch((e) => this.logger.error({ err: e }, 'could not end the action'));
+    try {
+      if (!job) return;
+      const final = job.attemptsMade >= (job.opts.attempts ?? 1);
+      this.logger.warn({ job: job.name, serviceInstanceId: job.data.serviceInstanceId, attempt: job.attemptsMade, final, err: error.message }, `${job.name} job failed`);
+      if (!final) return;
+      if (job.name === JobName.RunAction) {
+        // out of retries: end the action instead of leaving it running with nothing queued
+        const data = job.data as JobPayloads[JobName.RunAction];
+        await this.runAction.abandon({ actionInstanceId: data.actionInstanceId, serviceInstanceId: data.serviceInstanceId }, `job ${job.id} failed ${job.attemptsMade} times`);
+      } else if (job.name === JobName.ReconcileEscRequest) {
+        // the request may still complete on ESC: look again later rather than give up
+        await this.reconcile.later(job.data as JobPayloads[JobName.ReconcileEscRequest]);
+      }
+    } catch (e) {
+      // the periodic sweep picks up what this could not do
+      this.logger.error({ err: (e as Error).message }, 'could not handle a failed flow job');
+    }
   }
 }

@@ -70,6 +70,11 @@ export class ReconcileEscRequestUseCase {
     if (advance) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: request.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger: request.id });
   }
 
+  /** Schedules this check again, in a new round (the failed job keeps its id). */
+  async later(cmd: ReconcileEscRequestCommand): Promise<void> {
+    await this.jobs.enqueue(JobName.ReconcileEscRequest, { ...cmd, round: `${cmd.round}-again` }, { delayMs: this.config.escCallbackTimeoutMs });
+  }
+
   private unanswered(reason: string, waited: number, check: number): Judgement {
     if (check < RECONCILE_CHECKS) return { kind: 'wait', why: `ESC did not answer GET (${reason})` };
     return { kind: 'done', result: { succeeded: false, summary: `no final callback from ESC after ${waited} s, and ESC does not answer: ${reason}` } };

@@ -3,7 +3,7 @@ import { ActionParameters, CamServiceDocument, findAction, stepsOf } from '@cam-
 import { AppConfig } from '@cam-esc/config';
 import { DomainException } from '@cam-esc/errors';
 import { EscAnswer, EscClient, EscOperation, EscUnreachableError, renderDeployment } from '@cam-esc/esc';
-import { ActionStatus, ActionType, EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
+import { ActionStatus, ActionType, EscRequestStatus, EscResourceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { ActionInstance, EscRequest, EscRequestRepository, EscRequestWithResource, InstanceRepository, ServiceInstance, Tx } from '@cam-esc/persistence';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -64,12 +64,8 @@ export class RunActionUseCase {
   async abandon(cmd: Omit<RunActionCommand, 'lastAttempt'>, reason: string): Promise<void> {
     await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
       const action = await tx.actionInstance.findUnique({ where: { id: cmd.actionInstanceId } });
-      if (action) await finishAction(tx, action, false, `${action.name} failed: the worker could not run it (${reason})`);
+      if (action) await finishAction(tx, action, false, `${action.name} failed: the worker could not run it (internal error; the worker log has the details of ${reason})`);
     });
-  }
-
-  async actionOfRequest(escRequestId: string): Promise<string | undefined> {
-    return (await this.requests.findWithResource(escRequestId))?.actionInstanceId;
   }
 
   private async nextProvisionMove(tx: Tx, instance: ServiceInstance, action: ActionInstance): Promise<NextMove> {
@@ -85,7 +81,7 @@ export class RunActionUseCase {
           continue;
         case EscResourceStatus.Creating:
         case EscResourceStatus.Deploying:
-          return this.openRequestMove(tx, resource.id);
+          return (await this.openRequestMove(tx, action, resource.id)) ?? { kind: 'idle' };
         default:
           throw DomainException.invalid(`step '${step.id}': ESC deployment ${resource.internalId} is ${resource.status}`);
       }
@@ -99,18 +95,17 @@ export class RunActionUseCase {
     const resources = await tx.escResource.findMany({
       where: { serviceInstanceId: action.serviceInstanceId },
       orderBy: { sequenceNo: 'desc' },
-      include: { requests: { orderBy: { createdAt: 'desc' }, take: 1 } },
     });
     for (const resource of resources) {
-      const last = resource.requests[0];
       if (resource.status === EscResourceStatus.Undeployed) continue;
-      if (resource.status === EscResourceStatus.Undeploying) return this.openRequestMove(tx, resource.id);
-      if (last?.operation === 'CREATE_DEPLOYMENT' && last.status === EscRequestStatus.Failed && last.httpStatus !== null && last.httpStatus >= 300) {
-        // ESC refused the create outright (and it was not our own id already there): nothing to delete
+      if (resource.status === EscResourceStatus.Rejected) {
         await tx.escResource.update({ where: { id: resource.id }, data: { status: EscResourceStatus.Undeployed } });
-        await appendActionLog(tx, action.id, `step '${resource.stepId}': ESC refused to create deployment ${resource.internalId} (HTTP ${last.httpStatus}); nothing to delete`);
+        await appendActionLog(tx, action.id, `step '${resource.stepId}': ESC refused to create deployment ${resource.internalId}; nothing to delete`);
         continue;
       }
+      // a DELETE of this terminate still out: resend or wait; one left by an earlier, ended action is not ours to wait for
+      const open = resource.status === EscResourceStatus.Undeploying ? await this.openRequestMove(tx, action, resource.id) : undefined;
+      if (open) return open;
       await markActionRunning(tx, action);
       await tx.escResource.update({ where: { id: resource.id }, data: { status: EscResourceStatus.Undeploying } });
       const request = await this.persistRequest(tx, action, resource.id, resource.stepId, 'DELETE_DEPLOYMENT', 'DELETE', `/v0/deployments/${resource.internalId}`);
@@ -157,10 +152,13 @@ export class RunActionUseCase {
     });
   }
 
-  /** A step whose request is out: re-send it while ESC has not accepted it, else wait for ESC. */
-  private async openRequestMove(tx: Tx, escResourceId: string): Promise<NextMove> {
-    const open = await tx.escRequest.findFirst({ where: { escResourceId, status: { in: [EscRequestStatus.Pending, EscRequestStatus.Accepted] } }, orderBy: { createdAt: 'desc' } });
-    if (!open) return { kind: 'idle' };
+  /** This action's request for the resource, if still out: re-send it while ESC has not accepted it, else wait for ESC. */
+  private async openRequestMove(tx: Tx, action: ActionInstance, escResourceId: string): Promise<NextMove | undefined> {
+    const open = await tx.escRequest.findFirst({
+      where: { escResourceId, actionInstanceId: action.id, status: { in: [...OPEN_ESC_REQUEST_STATUSES] } },
+      orderBy: { createdAt: 'desc' },
+    });
+    if (!open) return undefined;
     return open.status === EscRequestStatus.Pending ? { kind: 'send', requestId: open.id } : { kind: 'watch', requestId: open.id };
   }
 
@@ -191,10 +189,9 @@ export class RunActionUseCase {
     switch (verdict.kind) {
       case 'accepted':
         await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
-          // callbacks may already have moved this request on: only fill in, never move back
-          await tx.escRequest.update({ where: { id: request.id }, data: answered });
+          // callbacks (or a concurrent send) may already have moved this request on: the first answer wins
+          await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { ...answered, status: EscRequestStatus.Accepted } });
           if (answer.transactionId) await tx.escRequest.updateMany({ where: { id: request.id, transactionId: null }, data: { transactionId: answer.transactionId } });
-          await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { status: EscRequestStatus.Accepted } });
           await tx.escResource.updateMany({ where: { id: request.escResourceId, status: EscResourceStatus.Creating }, data: { status: EscResourceStatus.Deploying } });
           await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ESC accepted ${request.method} (HTTP ${answer.status}, esc-transaction-id ${answer.transactionId ?? 'none'})${verdict.note ? `; ${verdict.note}` : ''}`);
         });
@@ -213,7 +210,13 @@ export class RunActionUseCase {
         return;
       }
       case 'refused':
-        await this.recordFailure(cmd.serviceInstanceId, request, answered, `step '${request.stepId}': ESC answered HTTP ${answer.status} to ${request.method} ${request.path}: ${answer.body.trim().slice(0, 2000) || '(empty body)'}`);
+        await this.recordFailure(
+          cmd.serviceInstanceId,
+          request,
+          answered,
+          `step '${request.stepId}': ESC answered HTTP ${answer.status} to ${request.method} ${request.path}: ${answer.body.trim().slice(0, 2000) || '(empty body)'}`,
+          request.operation === 'CREATE_DEPLOYMENT' ? EscResourceStatus.Rejected : EscResourceStatus.Error,
+        );
         this.logger.warn(escLog, `ESC refused ${request.method} ${request.path}`);
         return;
     }
@@ -222,20 +225,28 @@ export class RunActionUseCase {
   private async judge(request: EscRequestWithResource, answer: EscAnswer): Promise<Verdict> {
     if (answer.status >= 200 && answer.status < 300) return { kind: 'accepted' };
     if (request.operation === 'DELETE_DEPLOYMENT' && answer.status === 404) return { kind: 'gone' };
-    if (answer.status === 409) {
+    if (request.operation === 'CREATE_DEPLOYMENT' && answer.status === 409) {
       // internal ids are ours and never reused: if ESC has this one, an earlier send reached it
-      const probe = await this.esc.call({ method: 'GET', path: `/v0/deployments/${request.escResource.internalId}` }).catch(() => undefined);
-      if (probe?.status === 200) return { kind: 'accepted', note: `ESC answered 409 but already has deployment ${request.escResource.internalId}: an earlier attempt reached it` };
+      // (an unreachable ESC here throws, and the job retries)
+      const probe = await this.esc.call({ method: 'GET', path: `/v0/deployments/${request.escResource.internalId}` });
+      if (probe.status === 200) return { kind: 'accepted', note: `ESC answered 409 but already has deployment ${request.escResource.internalId}: an earlier attempt reached it` };
+      if (probe.status !== 404) throw new EscUnreachableError(`ESC answered ${probe.status} to GET /v0/deployments/${request.escResource.internalId} after a 409; will try again`);
     }
     return { kind: 'refused' };
   }
 
   /** Fails the request, its resource and the action, unless ESC's callbacks already settled it. */
-  private async recordFailure(serviceInstanceId: string, request: EscRequest, data: { httpStatus?: number; responseBody: string; sentAt?: Date }, line: string): Promise<void> {
+  private async recordFailure(
+    serviceInstanceId: string,
+    request: EscRequest,
+    data: { httpStatus?: number; responseBody: string; sentAt?: Date },
+    line: string,
+    resourceStatus: EscResourceStatus = EscResourceStatus.Error,
+  ): Promise<void> {
     await this.instances.withInstanceLock(serviceInstanceId, async (tx) => {
       const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { ...data, status: EscRequestStatus.Failed, completedAt: new Date() } });
       if (count === 0) return;
-      await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: EscResourceStatus.Error } });
+      await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus } });
       const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
       await finishAction(tx, action, false, line);
     });

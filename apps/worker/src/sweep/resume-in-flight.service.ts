@@ -1,17 +1,22 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { ActionStatus, CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { PrismaService } from '@cam-esc/persistence';
 
+/** How often a running worker looks for work that lost its job. */
+export const SWEEP_INTERVAL_MS = 5 * 60_000;
+
 /**
- * At start-up, re-enqueues what a crash or a Redis outage may have left behind: callbacks stored
- * but not applied, running actions (whose next step may never have been queued), and the overdue
- * checks of requests ESC accepted. All these jobs are idempotent, so enqueueing something that was in fact fine does no harm.
+ * Re-enqueues what a crash, a Redis outage or a job that failed for good may have left behind:
+ * callbacks stored but not applied, running actions (whose next step may never have been queued)
+ * and the overdue checks of requests ESC accepted. At start-up it takes everything; then, every
+ * SWEEP_INTERVAL_MS, what has been quiet for a while. All these jobs are idempotent.
  */
 @Injectable()
-export class ResumeInFlightService implements OnApplicationBootstrap {
+export class ResumeInFlightService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ResumeInFlightService.name);
+  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -20,19 +25,41 @@ export class ResumeInFlightService implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const boot = Date.now().toString(36);
-    const callbacks = await this.prisma.escCallback.findMany({ where: { outcome: CallbackOutcome.Received }, select: { id: true } });
+    await this.sweep(`boot-${Date.now().toString(36)}`, new Date());
+    this.timer = setInterval(() => {
+      const round = `sweep-${Date.now().toString(36)}`;
+      this.sweep(round, new Date(Date.now() - 2 * 60_000), new Date(Date.now() - 2 * this.config.escCallbackTimeoutMs)).catch((e) =>
+        this.logger.error({ err: (e as Error).message }, 'sweep failed; will try again'),
+      );
+    }, SWEEP_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.timer);
+  }
+
+  private async sweep(round: string, quietSince: Date, acceptedBefore: Date = quietSince): Promise<void> {
+    const callbacks = await this.prisma.escCallback.findMany({ where: { outcome: CallbackOutcome.Received, receivedAt: { lte: quietSince } }, select: { id: true } });
     for (const c of callbacks) await this.jobs.enqueue(JobName.ApplyEscCallback, { callbackId: c.id }, { retryFailed: true });
     const actions = await this.prisma.actionInstance.findMany({
-      where: { status: { in: [ActionStatus.Submitted, ActionStatus.InProgress] } },
+      where: { status: { in: [ActionStatus.Submitted, ActionStatus.InProgress] }, updatedAt: { lte: quietSince } },
       select: { id: true, serviceInstanceId: true },
     });
-    for (const a of actions) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: a.id, serviceInstanceId: a.serviceInstanceId, trigger: `resume-${boot}` });
-    // requests ESC accepted: their overdue checks may have been lost with Redis, or failed for good
-    const accepted = await this.prisma.escRequest.findMany({ where: { status: EscRequestStatus.Accepted }, select: { id: true, escResource: { select: { serviceInstanceId: true } } } });
+    for (const a of actions) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: a.id, serviceInstanceId: a.serviceInstanceId, trigger: round });
+    const accepted = await this.prisma.escRequest.findMany({
+      where: { status: EscRequestStatus.Accepted, sentAt: { lte: acceptedBefore } },
+      select: { id: true, escResource: { select: { serviceInstanceId: true } } },
+    });
     for (const r of accepted) {
-      await this.jobs.enqueue(JobName.ReconcileEscRequest, { escRequestId: r.id, serviceInstanceId: r.escResource.serviceInstanceId, round: `resume-${boot}`, check: 1 }, { delayMs: this.config.escCallbackTimeoutMs, retryFailed: true });
+      await this.jobs.enqueue(
+        JobName.ReconcileEscRequest,
+        { escRequestId: r.id, serviceInstanceId: r.escResource.serviceInstanceId, round, check: 1 },
+        { delayMs: round.startsWith('boot') ? this.config.escCallbackTimeoutMs : 0 },
+      );
     }
-    if (callbacks.length || actions.length) this.logger.log(`resumed ${actions.length} running action(s) and ${callbacks.length} unapplied callback(s)`);
+    if (callbacks.length || actions.length || accepted.length) {
+      this.logger.log(`${round}: re-enqueued ${actions.length} running action(s), ${callbacks.length} unapplied callback(s), ${accepted.length} overdue check(s)`);
+    }
   }
 }

@@ -52,7 +52,8 @@ export class EscClient {
       const body = await res.body.text();
       return { status: res.statusCode, body, transactionId: transactionIdOf(res.headers) };
     } catch (e) {
-      throw new EscUnreachableError(`ESC at ${this.baseUrl} did not answer ${call.method} ${call.path}: ${(e as Error).message}`);
+      // the base URL stays out of the message: it ends up in instance logs that tenants read
+      throw new EscUnreachableError(`ESC did not answer ${call.method} ${call.path}: ${(e as Error).message}`);
     }
   }
 }

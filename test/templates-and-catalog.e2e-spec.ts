@@ -148,6 +148,12 @@ describe('template library and service catalog (gateway over HTTP, PostgreSQL, R
     });
 
     it('serves the OpenAPI document at /docs', async () => {
+      const page = await http.get('/docs');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('swagger-ui');
+      const script = /<script src="\.?\/?([^"]+swagger-ui-bundle\.js)"/.exec(page.text)?.[1];
+      expect(script).toBeDefined();
+      expect((await http.get(script!.startsWith('docs/') ? `/${script}` : `/docs/${script}`)).status).toBe(200);
       const res = await http.get('/docs-json');
       expect(res.status).toBe(200);
       expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/cam/api/v1/templates', '/cam/composer/api/v1/ServiceManifest/{id}/deploy', '/cam/composer/api/v1/ServiceInstances/{id}/terminate']));

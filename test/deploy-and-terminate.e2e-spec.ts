@@ -100,6 +100,36 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     expect(a.esc.deployments[0].internal_deployment_id).not.toBe(b.esc.deployments[0].internal_deployment_id);
   });
 
+  it('runs a two-step flow in sequence order and terminates it in reverse order', async () => {
+    const service = escService('two-step ASA');
+    const flow = service.service.actions[0].flow;
+    const second = structuredClone(flow.templates[0]) as Record<string, { id: string; template_params: Record<string, string> }>;
+    second['ASA on ESC'].id = 'escasa0002';
+    second['ASA on ESC'].template_params.mgmt_ip = '10.20.0.9';
+    flow.templates.push(second as (typeof flow.templates)[number]);
+    flow.sequence = { '0': 'escasa0002', '1': 'escasa0001' } as typeof flow.sequence;
+    const version = (await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(service).expect(200)).body.serviceManifestId;
+    const id = (await http.post(`/cam/composer/api/v1/ServiceManifest/${version}/deploy`).set('Authorization', A).send(deployBody('two-step', { image: 'ASA', mgmt_ip: '10.20.0.8' })).expect(200)).body.id;
+    const active = await untilStatus(id, 'Active', 'Error');
+    expect(active.Status).toBe('Active');
+    const byStep = Object.fromEntries(active.esc.deployments.map((d: { step_id: string }) => [d.step_id, d]));
+    expect(byStep.escasa0002.vms[0].ip_addresses).toEqual(['10.20.0.9']);
+    expect(byStep.escasa0001.vms[0].ip_addresses).toEqual(['10.20.0.8']);
+    const paths = (await simRequests()).map((r) => `${r.method} ${r.path}`);
+    const postFirst = paths.indexOf(`POST /ESCManager/v0/deployments/${byStep.escasa0002.internal_deployment_id}`);
+    const postSecond = paths.indexOf(`POST /ESCManager/v0/deployments/${byStep.escasa0001.internal_deployment_id}`);
+    expect(postFirst).toBeGreaterThanOrEqual(0);
+    expect(postSecond).toBeGreaterThan(postFirst);
+
+    await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({}).expect(200);
+    expect((await untilStatus(id, 'Terminated', 'Error')).Status).toBe('Terminated');
+    const after = (await simRequests()).map((r) => `${r.method} ${r.path}`);
+    const deleteLast = after.indexOf(`DELETE /ESCManager/v0/deployments/${byStep.escasa0001.internal_deployment_id}`);
+    const deleteFirst = after.indexOf(`DELETE /ESCManager/v0/deployments/${byStep.escasa0002.internal_deployment_id}`);
+    expect(deleteLast).toBeGreaterThanOrEqual(0);
+    expect(deleteFirst).toBeGreaterThan(deleteLast);
+  });
+
   it('applies a replayed or late callback without changing anything', async () => {
     const id = (await deploy('replayed', { image: 'ASA' })).body.id;
     const before = await untilStatus(id, 'Active', 'Error');

@@ -81,7 +81,7 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     const { rows } = await stack.db.query(
       `SELECT c.stage, c.outcome, c.transaction_id = r.transaction_id AS matched, c.body LIKE '<?xml%' AS raw
          FROM esc_callback c JOIN esc_request r ON r.id = c.esc_request_id JOIN esc_resource s ON s.id = r.esc_resource_id
-        WHERE s.internal_id = $1 ORDER BY c.received_at`,
+        WHERE s.internal_id = $1 ORDER BY c.seq`,
       [dep.internal_deployment_id],
     );
     expect(rows).toEqual([
@@ -145,7 +145,7 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     await replay('SERVICE_ALIVE'); // ESC resends the final callback
     await replay('VM_DEPLOYED'); // and an earlier stage arrives late
     const outcomes = await waitFor(
-      async () => (await stack.db.query(`SELECT stage, outcome FROM esc_callback c JOIN esc_request r ON r.id = c.esc_request_id JOIN esc_resource s ON s.id = r.esc_resource_id WHERE s.internal_id = $1 ORDER BY received_at`, [internalId])).rows,
+      async () => (await stack.db.query(`SELECT stage, outcome FROM esc_callback c JOIN esc_request r ON r.id = c.esc_request_id JOIN esc_resource s ON s.id = r.esc_resource_id WHERE s.internal_id = $1 ORDER BY seq`, [internalId])).rows,
       (r) => r.length === 5 && r.every((x) => x.outcome !== 'Received'),
       'replayed callbacks to be applied',
     );

@@ -16,7 +16,7 @@ interface Applied {
 
 /**
  * Applies stored ESC callbacks to instance state under the instance lock. Callbacks of one request
- * are applied in the order the gateway stored them (an earlier one still queued is applied first),
+ * are applied in the order they arrived (an earlier one still queued is applied first),
  * the same callback twice changes nothing, and a late callback never moves a VM or a step backwards.
  */
 @Injectable()
@@ -40,8 +40,8 @@ export class ApplyEscCallbackUseCase {
     if (callback.outcome === CallbackOutcome.Received) {
       await this.instances.withInstanceLock(serviceInstanceId, async (tx) => {
         const due = await tx.escCallback.findMany({
-          where: { escRequestId: callback.escRequestId, outcome: CallbackOutcome.Received, receivedAt: { lte: callback.receivedAt } },
-          orderBy: [{ receivedAt: 'asc' }, { id: 'asc' }],
+          where: { escRequestId: callback.escRequestId, outcome: CallbackOutcome.Received, seq: { lte: callback.seq } },
+          orderBy: { seq: 'asc' },
         });
         for (const cb of due) {
           const result = await this.applyOne(tx, cb);

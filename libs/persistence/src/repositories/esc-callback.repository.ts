@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
 import { EscCallback, EscRequest, Prisma } from '../generated/prisma/client';
 
-export type NewCallback = Omit<Prisma.EscCallbackUncheckedCreateInput, 'id' | 'receivedAt' | 'appliedAt'>;
+export type NewCallback = Omit<Prisma.EscCallbackUncheckedCreateInput, 'id' | 'seq' | 'receivedAt' | 'appliedAt'>;
 
 @Injectable()
 export class EscCallbackRepository {

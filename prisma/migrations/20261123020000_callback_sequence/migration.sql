@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "esc_callback" ADD COLUMN     "seq" BIGSERIAL NOT NULL;

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
 import concurrently from 'concurrently';
 import Redis from 'ioredis';
 import { Client } from 'pg';
@@ -13,16 +14,18 @@ import { AppConfig, InvalidEnvironmentError } from '../libs/config/src';
 import { migrate } from './db-migrate';
 
 const root = join(__dirname, '..');
-const FIX_POSTGRES = [
-  'Start it (Debian package):  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start',
-  'or with Docker:             docker compose up -d postgres',
-  'or point DATABASE_URL at a running server.',
-].join('\n');
-const FIX_REDIS = [
-  'Start it (Debian package):  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no',
-  'or with Docker:             docker compose up -d redis',
-  'or point REDIS_URL at a running server.',
-].join('\n');
+const fixPostgres = (port: string) =>
+  [
+    `Start it (Debian package):  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start${port === '5432' ? '' : `   (it listens on 5432; DATABASE_URL says ${port})`}`,
+    'or with Docker:             docker compose up -d postgres',
+    'or point DATABASE_URL at a running server.',
+  ].join('\n');
+const fixRedis = (port: string) =>
+  [
+    `Start it (Debian package):  redis-server --daemonize yes --bind 127.0.0.1 --port ${port} --save "" --appendonly no`,
+    'or with Docker:             docker compose up -d redis',
+    'or point REDIS_URL at a running server.',
+  ].join('\n');
 
 async function checkPostgres(config: AppConfig): Promise<void> {
   const url = new URL(config.databaseUrl);
@@ -32,7 +35,7 @@ async function checkPostgres(config: AppConfig): Promise<void> {
     await client.connect();
     await client.query('SELECT 1');
   } catch (e) {
-    fail(`PostgreSQL is not reachable at ${url.host} (${(e as Error).message}).\n${FIX_POSTGRES}`);
+    fail(`PostgreSQL is not reachable at ${url.host} (${(e as Error).message}).\n${fixPostgres(url.port || '5432')}`);
   } finally {
     await client.end().catch(() => undefined);
   }
@@ -46,7 +49,7 @@ async function checkRedis(config: AppConfig): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (e) {
-    fail(`Redis is not reachable at ${withoutCredentials(config.redisUrl)} (${(cause ?? (e as Error)).message}).\n${FIX_REDIS}`);
+    fail(`Redis is not reachable at ${withoutCredentials(config.redisUrl)} (${(cause ?? (e as Error)).message}).\n${fixRedis(new URL(config.redisUrl).port || '6379')}`);
   } finally {
     redis.disconnect();
   }
@@ -59,6 +62,16 @@ function withoutCredentials(url: string): string {
 function fail(message: string): never {
   console.error(`\nnpm start: ${message}\n`);
   process.exit(1);
+}
+
+/** A port another program holds would make our app exit, or worse, answer our health check for it. */
+async function checkPortFree(port: number, variable: string, host: string): Promise<void> {
+  const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
+    const server = createServer();
+    server.once('error', (e) => resolve(e));
+    server.listen(port, host, () => server.close(() => resolve(undefined)));
+  });
+  if (error) fail(`port ${port} (${variable}) is not free (${error.code ?? error.message}): stop what uses it, or start with ${variable}=<another port>`);
 }
 
 async function waitForHealth(url: string, timeoutMs: number): Promise<boolean> {
@@ -89,15 +102,26 @@ async function main(): Promise<void> {
   const runSim = !env.ESC_URL;
   // esc-sim's /_sim API shows every request it got (rendered datamodels, callback URLs): keep it local
   env.ESC_SIM_HOST ??= '127.0.0.1';
+  await checkPortFree(config.port, 'PORT', '0.0.0.0');
+  if (runSim) await checkPortFree(config.escSimPort, 'ESC_SIM_PORT', env.ESC_SIM_HOST);
   const commands = [
     ...(runSim ? [{ name: 'esc-sim', command: 'node dist/apps/esc-sim/main.js', prefixColor: 'magenta', env }] : []),
     { name: 'worker', command: 'node dist/apps/worker/main.js', prefixColor: 'cyan', env },
     { name: 'gateway', command: 'node dist/apps/gateway/main.js', prefixColor: 'green', env },
   ];
   const { result } = concurrently(commands, { cwd: root, killOthersOn: ['failure'], prefix: 'name' });
+  let stopped = false;
+  const finished = result.then(
+    () => undefined,
+    () => {
+      stopped = true;
+      console.error('\nnpm start: a process stopped (see its log above); the others were stopped too');
+      process.exit(1);
+    },
+  );
 
   const base = `http://127.0.0.1:${config.port}`;
-  if (await waitForHealth(`${base}/health`, 60_000)) {
+  if ((await waitForHealth(`${base}/health`, 60_000)) && !stopped) {
     const token = [...config.apiTokens.entries()][0];
     console.log(
       [
@@ -116,7 +140,7 @@ async function main(): Promise<void> {
   } else {
     console.error(`the gateway did not answer ${base}/health within 60 s; see its log above`);
   }
-  await result.catch(() => process.exit(1));
+  await finished;
 }
 
 main().catch((e) => fail(e instanceof InvalidEnvironmentError ? e.message : String((e as Error).stack ?? e)));

@@ -94,6 +94,26 @@ describe('template library and service catalog (gateway over HTTP, PostgreSQL, R
       expect(list.body.find((s: { name: string }) => s.name === 'ASA firewall')).toMatchObject({ status: 'Published', serviceManifestId: res.body.serviceManifestId });
     });
 
+    it('refuses to delete a template a service version uses', async () => {
+      const used = (await http.get('/cam/api/v1/templates').set('Authorization', A)).body.find((t: { name: string }) => t.name === 'asa-deployment');
+      const res = await http.delete(`/cam/api/v1/templates/${used.id}`).set('Authorization', A);
+      expect(res.status).toBe(409);
+      expect(res.body.error.message).toBe("template 'asa-deployment' 1.0 is used by service version(s) 'ASA firewall' 1.0.0.0; remove it from their flows first");
+    });
+
+    it('warns about step parameters that refer to parameters nothing defines', async () => {
+      const body = escService('typo in reference');
+      body.service.actions[0].flow.templates[0]['ASA on ESC'].template_params.image = '${input_parameters.img}';
+      const res = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(body).expect(200);
+      expect(res.body.warning).toEqual([expect.stringContaining("template_params refer to ${input_parameters.img}, which neither the action's input parameters nor any plan defines")]);
+    });
+
+    it('says so when a body is not sent as JSON', async () => {
+      const res = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).set('Content-Type', 'application/x-www-form-urlencoded').send('service=x');
+      expect(res.status).toBe(415);
+      expect(res.body.error.message).toBe('the request body must be JSON, sent with Content-Type: application/json (got application/x-www-form-urlencoded)');
+    });
+
     it('warns when an ESC step names a template the library does not have', async () => {
       const res = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('ghost', { name: 'nope', version: '9' }));
       expect(res.status).toBe(200);
@@ -132,6 +152,13 @@ describe('template library and service catalog (gateway over HTTP, PostgreSQL, R
       expect((await http.post(`/cam/composer/api/v1/ServiceManifest/${s.body.serviceManifestId}/publish`).set('Authorization', B)).status).toBe(404);
       expect((await http.post(`/cam/composer/api/v1/ServiceManifest/${s.body.serviceManifestId}/deploy`).set('Authorization', B).send({ name: 'x' })).status).toBe(404);
       expect((await http.get('/cam/composer/api/v1/service').set('Authorization', B)).body).toEqual([]);
+    });
+
+    it('points at the version id when a service id is used to deploy', async () => {
+      const s = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('deploy by service id')).expect(200);
+      const res = await http.post(`/cam/composer/api/v1/ServiceManifest/${s.body.id}/deploy`).set('Authorization', A).send({ name: 'x' });
+      expect(res.status).toBe(404);
+      expect(res.body.error.message).toContain(`that is the id of service 'deploy by service id'; deploy one of its versions (its default version, the serviceManifestId, is '${s.body.serviceManifestId}')`);
     });
 
     it('answers 404 for ids that are not ids', async () => {

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule } from '@cam-esc/config';
@@ -10,6 +10,7 @@ import { CatalogController } from './catalog/catalog.controller';
 import { CreateServiceUseCase } from './catalog/usecases/create-service.usecase';
 import { PublishVersionUseCase } from './catalog/usecases/publish-version.usecase';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
+import { RequireJsonMiddleware } from './common/require-json.middleware';
 import { EscCallbacksController } from './esc-callbacks/esc-callbacks.controller';
 import { ReceiveEscCallbackUseCase } from './esc-callbacks/receive-esc-callback.usecase';
 import { DependencyIndicators, HealthController } from './health/health.controller';
@@ -20,10 +21,15 @@ import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { TemplatesController } from './templates/templates.controller';
 import { CreateTemplateUseCase } from './templates/usecases/create-template.usecase';
+import { DeleteTemplateUseCase } from './templates/usecases/delete-template.usecase';
 
 /** The HTTP side: CAM API, template library, ESC callback receiver, health, metrics. It only enqueues jobs. */
 @Module({})
-export class GatewayModule {
+export class GatewayModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequireJsonMiddleware).forRoutes(TemplatesController, CatalogController, InstancesController);
+  }
+
   static register(config?: AppConfig): DynamicModule {
     return {
       module: GatewayModule,
@@ -33,6 +39,7 @@ export class GatewayModule {
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         CreateTemplateUseCase,
+        DeleteTemplateUseCase,
         CreateServiceUseCase,
         PublishVersionUseCase,
         DeployInstanceUseCase,

@@ -10,6 +10,8 @@ export enum DomainErrorCode {
   CONFLICT = 'CONFLICT',
   FORBIDDEN = 'FORBIDDEN',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
+  /** The body is not in a format the call takes (e.g. not JSON). */
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   /** A dependency (Redis, ESC) is down; the client may retry. */
   UNAVAILABLE = 'UNAVAILABLE',
 }

@@ -32,4 +32,10 @@ export class JobQueue {
     }
     await queue.add(name, payload, { ...DEFAULT_JOB_OPTIONS, jobId, delay: options.delayMs });
   }
+
+  /** Removes a job that is no longer needed (e.g. an overdue check of a request that completed); no-op if gone or running. */
+  async cancel<K extends JobName>(name: K, payload: JobPayloads[K]): Promise<void> {
+    const job = await this.queues[QUEUE_OF_JOB[name]].getJob(jobIdOf(name, payload));
+    if (job && ((await job.isDelayed()) || (await job.isWaiting()))) await job.remove();
+  }
 }

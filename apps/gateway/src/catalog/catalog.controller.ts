@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiBody, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { ServiceRepository } from '@cam-esc/persistence';
 import { TenantId } from '../auth/tenant.decorator';
@@ -29,6 +29,7 @@ export class CatalogController {
   ) {}
 
   @Post('Service/createService')
+  @ApiOperation({ summary: 'Create a service with its default version (CAM service_create.json); answers with CAM-style warnings' })
   @HttpCode(200)
   @ApiBody({ description: "CAM's service_create.json: { service: { catalog_metadata, tags, actions, plans, ... } }", schema: { type: 'object' } })
   async create(@TenantId() tenantId: string, @CamQueryParams() q: CamQuery, @Body() body: unknown) {
@@ -37,11 +38,13 @@ export class CatalogController {
   }
 
   @Get(['service', 'Service'])
+  @ApiOperation({ summary: "List the tenant's services" })
   async list(@TenantId() tenantId: string) {
     return (await this.services.list(tenantId)).map((s) => toServiceListEntry(s, s.versions));
   }
 
   @Get('ServiceManifest/:id')
+  @ApiOperation({ summary: 'Read a service version (its manifest)' })
   async manifest(@TenantId() tenantId: string, @Param('id', versionId) id: string) {
     const v = await this.services.findVersion(tenantId, id);
     if (!v) throw DomainException.notFound('service version', id);
@@ -49,6 +52,7 @@ export class CatalogController {
   }
 
   @Post('ServiceManifest/:id/publish')
+  @ApiOperation({ summary: 'Publish a service version' })
   @HttpCode(200)
   async publish(@TenantId() tenantId: string, @Param('id', versionId) id: string) {
     const v = await this.publishVersion.execute(tenantId, id);
@@ -56,6 +60,7 @@ export class CatalogController {
   }
 
   @Post('ServiceManifest/:id/deploy')
+  @ApiOperation({ summary: 'Deploy an instance of a service version on ESC (CAM service__instance_create.json); answers Status Submitted' })
   @HttpCode(200)
   async deploy(@TenantId() tenantId: string, @CamQueryParams() q: CamQuery, @Param('id', versionId) id: string, @Body() body: DeployInstanceDto) {
     const instance = await this.deployInstance.execute({ tenantId, versionId: id, body, aceOrgGuid: q.aceOrgGuid, namespace: q.namespace });

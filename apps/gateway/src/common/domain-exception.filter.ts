@@ -49,6 +49,8 @@ function statusOf(code: DomainErrorCode): number {
       return 404;
     case DomainErrorCode.CONFLICT:
       return 409;
+    case DomainErrorCode.UNSUPPORTED_MEDIA_TYPE:
+      return 415;
     case DomainErrorCode.UNAVAILABLE:
       return 503;
     default: {

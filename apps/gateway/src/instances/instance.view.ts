@@ -66,7 +66,7 @@ export function toInstanceView(d: InstanceDetails) {
     creationTime: d.createdAt.toISOString(),
     ...(d.activeAt ? { active_time: d.activeAt.toISOString() } : {}),
     activity_deployment_details: activityDetails(deployments),
-    logs: current?.log ?? '',
+    logs: (current?.log ?? '').trimStart() || (current?.status === 'Submitted' ? 'Waiting for service action to start' : ''),
     serviceId: d.serviceId,
     serviceManifestId: d.serviceVersionId,
     ownership: echo.ownership,

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { InstanceRepository } from '@cam-esc/persistence';
 import { TenantId } from '../auth/tenant.decorator';
@@ -20,11 +20,13 @@ export class InstancesController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: "List the tenant's service instances" })
   async list(@TenantId() tenantId: string) {
     return (await this.instances.list(tenantId)).map(toInstanceView);
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'Read an instance: Status, logs, and its ESC deployments and VMs under esc.deployments' })
   async get(@TenantId() tenantId: string, @Param('id', instanceId) id: string) {
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
@@ -32,6 +34,7 @@ export class InstancesController {
   }
 
   @Post(':id/terminate')
+  @ApiOperation({ summary: "Terminate an instance: delete its ESC deployments in reverse step order; answers {name, Status: 'Terminating', id}" })
   @HttpCode(200)
   async terminate(@TenantId() tenantId: string, @Param('id', instanceId) id: string) {
     const instance = await this.terminateInstance.execute(tenantId, id);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { classifyStage, EscCallback as ParsedCallback, EscOperation, FINAL_STAGE_OF_OPERATION, HeaderBag, isSuccessCode, parseEscCallback } from '@cam-esc/esc';
-import { ActionStatus, CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
+import { ActionStatus, CallbackOutcome, EscRequestStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { EscCallback, EscCallbackRepository, EscRequest, EscRequestRepository, EscResource, InstanceRepository, Tx } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
@@ -54,13 +54,15 @@ export class ApplyEscCallbackUseCase {
       });
     }
     // also when an earlier attempt applied it but could not enqueue: the flow must move on
-    await this.advanceIfDue(owner.id, serviceInstanceId);
+    await this.followUp(owner.id, serviceInstanceId);
   }
 
-  private async advanceIfDue(escRequestId: string, serviceInstanceId: string): Promise<void> {
+  /** Once the request has completed: drop its overdue check, and start the next step if due. */
+  private async followUp(escRequestId: string, serviceInstanceId: string): Promise<void> {
     const request = await this.requests.findWithAction(escRequestId);
-    if (request?.status !== EscRequestStatus.Succeeded || !request.isCurrentAction) return;
-    if (request.actionInstance.status !== ActionStatus.InProgress) return;
+    if (!request || OPEN_ESC_REQUEST_STATUSES.includes(request.status)) return;
+    await this.jobs.cancel(JobName.ReconcileEscRequest, { escRequestId, serviceInstanceId, round: 'accepted', check: 1 });
+    if (request.status !== EscRequestStatus.Succeeded || !request.isCurrentAction || request.actionInstance.status !== ActionStatus.InProgress) return;
     await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: request.actionInstanceId, serviceInstanceId, trigger: request.id });
   }
 

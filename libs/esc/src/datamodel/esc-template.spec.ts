@@ -30,6 +30,14 @@ describe('parseEscTemplate', () => {
     expect(() => parseEscTemplate('<esc_datamodel><tenants></esc_datamodel>')).toThrow(/content: malformed XML: .*line 1, column/);
   });
 
+  it('says which tags are left open', () => {
+    expect(() => parseEscTemplate('<esc_datamodel><tenants>')).toThrow('content: malformed XML: unclosed tags <esc_datamodel>, <tenants>');
+  });
+
+  it('rejects something that looks like a placeholder but is not one', () => {
+    expect(() => parseEscTemplate('<tenant><name>${im age}</name></tenant>')).toThrow("content: '${im age}' is not a placeholder");
+  });
+
   it('rejects a root element that is not an ESC resource', () => {
     expect(() => parseEscTemplate('<html><body/></html>')).toThrow("content: root element <html> is not an ESC resource");
   });

@@ -46,7 +46,11 @@ export function parseEscTemplate(content: string): ParsedEscTemplate {
   }
   if (rootName === 'esc_datamodel') deploymentOf(root, 'content');
   const placeholders = new Set<string>();
-  for (const s of collectStrings(nodes)) for (const m of s.matchAll(PLACEHOLDER)) placeholders.add(m[1]);
+  for (const s of collectStrings(nodes)) {
+    for (const m of s.matchAll(PLACEHOLDER)) placeholders.add(m[1]);
+    const malformed = /\$\{(?![A-Za-z_][A-Za-z0-9_.-]*\})[^}]*\}?/.exec(s);
+    if (malformed) throw DomainException.invalid(`content: '${malformed[0]}' is not a placeholder; write \${name} with a name of letters, digits, _ . - (starting with a letter or _)`);
+  }
   return { resourceKind: rootName, placeholders: [...placeholders] };
 }
 

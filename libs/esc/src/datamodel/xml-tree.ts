@@ -38,7 +38,7 @@ export function parseXml(xml: string): XmlNode[] {
   const result = XMLValidator.validate(xml);
   if (result !== true) {
     const { msg, line, col } = result.err;
-    throw new XmlSyntaxError(`${msg} (line ${line}, column ${col})`, line, col);
+    throw new XmlSyntaxError(`${readable(msg)} (line ${line}, column ${col})`, line, col);
   }
   return parser.parse(xml) as XmlNode[];
 }
@@ -138,4 +138,16 @@ export function collectStrings(nodes: XmlNode[]): string[] {
     return v;
   });
   return out;
+}
+
+/** fast-xml-parser reports unclosed tags as "Invalid '[ \"a\", \"b\" ]' found."; say it in words. */
+function readable(msg: string): string {
+  const unclosed = /^Invalid '(\[[\s\S]*\])' found\.?$/.exec(msg);
+  if (!unclosed) return msg;
+  try {
+    const tags = JSON.parse(unclosed[1]) as string[];
+    return `unclosed tag${tags.length > 1 ? 's' : ''} ${tags.map((t) => `<${t}>`).join(', ')}`;
+  } catch {
+    return msg;
+  }
 }

@@ -38,6 +38,10 @@ export class ServiceRepository {
     return this.prisma.service.findUnique({ where: { tenantId_name: { tenantId, name } } });
   }
 
+  findById(tenantId: string, id: string): Promise<Service | null> {
+    return this.prisma.service.findFirst({ where: { tenantId, id } });
+  }
+
   findVersion(tenantId: string, versionId: string): Promise<VersionWithService | null> {
     return this.prisma.serviceVersion.findFirst({ where: { tenantId, id: versionId }, include: { service: true } });
   }

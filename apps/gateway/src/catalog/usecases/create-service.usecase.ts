@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ESC_TEMPLATE_TYPE, normalizeServiceDocument, stepsOf } from '@cam-esc/catalog';
+import { CamAction, CamPlan, ESC_TEMPLATE_TYPE, normalizeServiceDocument, stepsOf } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { Prisma, ServiceRepository, TemplateRepository, VersionWithService } from '@cam-esc/persistence';
 
@@ -31,7 +31,7 @@ export class CreateServiceUseCase {
     if (await this.services.findByName(cmd.tenantId, meta.name)) {
       throw DomainException.conflict(`service.catalog_metadata.name: a service named '${meta.name}' already exists`);
     }
-    warnings.push(...(await this.flowWarnings(cmd.tenantId, document.actions)));
+    warnings.push(...(await this.flowWarnings(cmd.tenantId, document.actions, document.plans ?? [])));
     const version = await this.services.createWithDefaultVersion({
       tenantId: cmd.tenantId,
       namespaceId: cmd.namespaceId,
@@ -46,7 +46,7 @@ export class CreateServiceUseCase {
     return { version, warnings };
   }
 
-  private async flowWarnings(tenantId: string, actions: Parameters<typeof stepsOf>[0][]): Promise<string[]> {
+  private async flowWarnings(tenantId: string, actions: CamAction[], plans: CamPlan[]): Promise<string[]> {
     const warnings: string[] = [];
     for (const action of actions) {
       for (const step of stepsOf(action)) {
@@ -73,8 +73,25 @@ export class CreateServiceUseCase {
         }
         const missing = stored.placeholders.filter((p) => !Object.hasOwn(t.template_params ?? {}, p));
         if (missing.length) warnings.push(`${where}: template_params give no value for placeholder(s) ${missing.map((p) => `\${${p}}`).join(', ')} \n`);
+        for (const ref of undefinedReferences(t.template_params ?? {}, action, plans)) {
+          warnings.push(`${where}: template_params refer to \${${ref}}, which neither the action's input parameters nor any plan defines \n`);
+        }
       }
     }
     return warnings;
   }
+}
+
+/** `${input_parameters.X}` / `${plan_parameters.X}` references in step parameters that nothing defines. */
+function undefinedReferences(params: Record<string, unknown>, action: CamAction, plans: CamPlan[]): string[] {
+  const inputs = new Set((action.input_parameters ?? []).map((p) => p.name));
+  const planned = new Set(plans.flatMap((p) => (p.plan_parameters ?? []).map((q) => q.name)));
+  const refs = new Set<string>();
+  for (const value of Object.values(params)) {
+    if (typeof value !== 'string') continue;
+    for (const [, ns, name] of value.matchAll(/\$\{(input_parameters|plan_parameters)\.([A-Za-z0-9_.-]+)\}/g)) {
+      if (ns === 'input_parameters' ? !inputs.has(name) : !planned.has(name)) refs.add(`${ns}.${name}`);
+    }
+  }
+  return [...refs];
 }

@@ -46,7 +46,16 @@ export class DeployInstanceUseCase {
 
   async execute(cmd: DeployInstanceCommand): Promise<InstanceDetails> {
     const version = await this.services.findVersion(cmd.tenantId, cmd.versionId);
-    if (!version) throw DomainException.notFound('service version', cmd.versionId);
+    if (!version) {
+      const service = await this.services.findById(cmd.tenantId, cmd.versionId);
+      if (service) {
+        throw new DomainException(
+          DomainErrorCode.NOT_FOUND,
+          `service version '${cmd.versionId}' was not found: that is the id of service '${service.name}'; deploy one of its versions (its default version, the serviceManifestId, is '${service.defaultVersionId}')`,
+        );
+      }
+      throw DomainException.notFound('service version', cmd.versionId);
+    }
     if (version.status === 'Retired') throw DomainException.conflict(`service version '${version.version}' is retired and cannot be deployed`);
     const doc = version.document as unknown as CamServiceDocument;
     const { body } = cmd;
@@ -131,7 +140,7 @@ export class DeployInstanceUseCase {
         status: ActionStatus.Submitted,
         parameters: parameters as unknown as Prisma.InputJsonValue,
         securedNames: secured,
-        log: 'Waiting for service action to start',
+        log: '',
       },
     );
     // the answer shows the instance as submitted, whatever the worker does next

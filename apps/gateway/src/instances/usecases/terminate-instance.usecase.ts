@@ -29,7 +29,7 @@ export class TerminateInstanceUseCase {
         }
         if (current.status === InstanceStatus.Terminated) throw DomainException.conflict(`service instance '${current.name}' is already terminated`);
       },
-      { id: actionId, name: 'terminate', type: ActionType.Terminate, status: ActionStatus.Submitted, parameters: {}, securedNames: [], log: 'Waiting for terminate to start' },
+      { id: actionId, name: 'terminate', type: ActionType.Terminate, status: ActionStatus.Submitted, parameters: {}, securedNames: [], log: '' },
       InstanceStatus.Terminating,
     );
     try {

@@ -16,7 +16,7 @@ export class MetricsService {
   readonly registry = new Registry();
 
   constructor(
-    private readonly prisma: PrismaService,
+    prisma: PrismaService,
     @InjectQueue(QueueName.Flow) flow: Queue,
     @InjectQueue(QueueName.EscCallbacks) callbacks: Queue,
   ) {

@@ -203,6 +203,7 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
       await flow.resume();
       const done = await untilStatus(id, 'Active', 'Error');
       expect(done.Status).toBe('Active');
+      expect(done.esc.deployments).toHaveLength(1);
       const internalId = done.esc.deployments[0].internal_deployment_id;
       const posts = (await simRequests()).filter((r) => r.method === 'POST' && r.path === `/ESCManager/v0/deployments/${internalId}`);
       expect(posts.length).toBeGreaterThanOrEqual(1); // twice when both jobs sent it; then the second got 409 and found its own id on ESC

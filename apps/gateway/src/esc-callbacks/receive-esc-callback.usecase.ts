@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { HeaderBag, parseEscCallback } from '@cam-esc/esc';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { EscCallbackRepository } from '@cam-esc/persistence';
+import { EscCallbackRepository, EscRequestRepository } from '@cam-esc/persistence';
 
 export interface ReceiveEscCallbackCommand {
   token: string;
@@ -23,11 +23,12 @@ export class ReceiveEscCallbackUseCase {
 
   constructor(
     private readonly callbacks: EscCallbackRepository,
+    private readonly requests: EscRequestRepository,
     private readonly jobs: JobQueue,
   ) {}
 
   async execute(cmd: ReceiveEscCallbackCommand): Promise<string> {
-    const request = await this.callbacks.findRequestByCallbackToken(cmd.token);
+    const request = await this.requests.findByCallbackToken(cmd.token);
     if (!request) throw DomainException.notFound('callback', '[token]');
     let summary: ReturnType<typeof parseEscCallback> | undefined;
     let detail: string | undefined;

@@ -33,7 +33,7 @@ export class ApplyEscCallbackUseCase {
   async execute(callbackId: string): Promise<void> {
     const callback = await this.callbacks.findById(callbackId);
     if (!callback?.escRequestId) return;
-    const owner = await this.callbacks.findRequestById(callback.escRequestId);
+    const owner = await this.requests.findWithResource(callback.escRequestId);
     if (!owner) return;
     const serviceInstanceId = owner.escResource.serviceInstanceId;
 

@@ -37,6 +37,6 @@ export async function completeEscRequest(tx: Tx, request: EscRequest, result: Es
     await finishAction(tx, action, false, `step '${request.stepId}' failed on ESC: ${result.summary}`);
     return false;
   }
-  await appendActionLog(tx, action.id, `step '${request.stepId}': ${result.summary}`);
+  await appendActionLog(tx, action, `step '${request.stepId}': ${result.summary}`);
   return true;
 }

@@ -14,7 +14,7 @@ export async function finishAction(tx: Tx, action: ActionInstance, succeeded: bo
   const current = await tx.actionInstance.findUniqueOrThrow({ where: { id: action.id }, include: { serviceInstance: { select: { currentActionInstanceId: true } } } });
   if (!RUNNING.includes(current.status) || current.serviceInstance.currentActionInstanceId !== action.id) return false;
   const now = new Date();
-  await appendActionLog(tx, action.id, line);
+  await appendActionLog(tx, current, line);
   await tx.escRequest.updateMany({
     where: { actionInstanceId: action.id, status: { in: [...OPEN_ESC_REQUEST_STATUSES] } },
     data: { status: EscRequestStatus.Failed, statusMessage: 'closed: its action ended first', completedAt: now },

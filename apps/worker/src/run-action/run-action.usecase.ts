@@ -100,7 +100,7 @@ export class RunActionUseCase {
       if (resource.status === EscResourceStatus.Undeployed) continue;
       if (resource.status === EscResourceStatus.Rejected) {
         await tx.escResource.update({ where: { id: resource.id }, data: { status: EscResourceStatus.Undeployed } });
-        await appendActionLog(tx, action.id, `step '${resource.stepId}': ESC refused to create deployment ${resource.internalId}; nothing to delete`);
+        await appendActionLog(tx, action, `step '${resource.stepId}': ESC refused to create deployment ${resource.internalId}; nothing to delete`);
         continue;
       }
       // a DELETE of this terminate still out: resend or wait; one left by an earlier, ended action is not ours to wait for
@@ -109,7 +109,7 @@ export class RunActionUseCase {
       await markActionRunning(tx, action);
       await tx.escResource.update({ where: { id: resource.id }, data: { status: EscResourceStatus.Undeploying } });
       const request = await this.persistRequest(tx, action, resource.id, resource.stepId, 'DELETE_DEPLOYMENT', 'DELETE', `/v0/deployments/${resource.internalId}`);
-      await appendActionLog(tx, action.id, `step '${resource.stepId}': DELETE /v0/deployments/${resource.internalId} (deployment ${resource.name})`);
+      await appendActionLog(tx, action, `step '${resource.stepId}': DELETE /v0/deployments/${resource.internalId} (deployment ${resource.name})`);
       return { kind: 'send', requestId: request.id };
     }
     await finishAction(tx, action, true, 'terminate completed: every ESC deployment is undeployed');
@@ -142,7 +142,7 @@ export class RunActionUseCase {
       },
     });
     const request = await this.persistRequest(tx, action, resourceId, stepId, 'CREATE_DEPLOYMENT', 'POST', `/v0/deployments/${internalId}`, rendered.xml);
-    await appendActionLog(tx, action.id, `step '${stepId}': POST /v0/deployments/${internalId} (deployment ${rendered.deploymentName} in ESC tenant ${rendered.escTenant}, template ${template.name} ${template.version})`);
+    await appendActionLog(tx, action, `step '${stepId}': POST /v0/deployments/${internalId} (deployment ${rendered.deploymentName} in ESC tenant ${rendered.escTenant}, template ${template.name} ${template.version})`);
     return { kind: 'send', requestId: request.id };
   }
 

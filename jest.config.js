@@ -1,7 +1,14 @@
-// Two projects: fast unit specs next to the code, and e2e suites in test/ that boot
-// gateway + worker + esc-sim against the real PostgreSQL and Redis.
+// Three projects: fast unit specs next to the code; e2e suites in test/ that boot
+// gateway + worker + esc-sim against the real PostgreSQL and Redis; and the flow and
+// reliability suites again with BullMQ on its PostgreSQL backend (no Redis involved).
 const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
+
+const e2eShared = {
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 60000,
+};
 
 const shared = {
   testEnvironment: 'node',
@@ -18,9 +25,15 @@ module.exports = {
       displayName: 'e2e',
       rootDir: __dirname,
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      globalSetup: '<rootDir>/test/support/global-setup.ts',
-      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 60000,
+      ...e2eShared,
+    },
+    {
+      ...shared,
+      displayName: 'e2e-pg-queue',
+      rootDir: __dirname,
+      testMatch: ['deploy-and-terminate', 'lost-callbacks', 'slow-esc', 'queue-backend'].map((s) => `<rootDir>/test/${s}.e2e-spec.ts`),
+      setupFiles: ['<rootDir>/test/support/use-postgres-queue-backend.ts'],
+      ...e2eShared,
     },
   ],
 };

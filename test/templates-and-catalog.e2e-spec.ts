@@ -171,7 +171,7 @@ describe('template library and service catalog (gateway over HTTP, PostgreSQL, R
     it('GET /health reports PostgreSQL and Redis', async () => {
       const res = await http.get('/health');
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, redis: { status: 'up' } } });
+      expect(res.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, queue: { status: 'up', backend: stack.queue.backend } } });
     });
 
     it('serves the OpenAPI document at /docs', async () => {

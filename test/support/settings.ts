@@ -20,5 +20,7 @@ export function testRunSettings() {
     databaseUrl: dbUrl,
     redisUrl: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
     queuePrefix: `cam-esc-e2e-${runId}`,
+    /** Set per Jest project (see jest.config.js); each suite's database then holds its queues. */
+    queueBackend: (process.env.E2E_QUEUE_BACKEND === 'postgres' ? 'postgres' : 'redis') as 'redis' | 'postgres',
   };
 }

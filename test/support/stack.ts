@@ -1,7 +1,8 @@
 /**
  * The real thing, in one Jest worker: esc-sim, the gateway (HTTP on a free port) and the worker,
  * over a PostgreSQL database of this suite's own (cloned from the run's migrated template) and
- * Redis under a key prefix of its own. Nothing of ours is stubbed.
+ * BullMQ on Redis under a key prefix of its own, or (E2E_QUEUE_BACKEND=postgres, the e2e-pg-queue
+ * project) on BullMQ's PostgreSQL backend in that database. Nothing of ours is stubbed.
  */
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
@@ -10,6 +11,7 @@ import { AppConfig } from '../../libs/config/src';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
 import { createWorker } from '../../apps/worker/src/bootstrap';
 import { RunningEscSim, startEscSim } from '../../apps/esc-sim/src/esc-sim';
+import { QUEUE_SCHEMA, QueueBackendKind } from '../../libs/jobs/src';
 import { testRunSettings } from './settings';
 
 export const TENANT_A = { tenant: 'tenant-a', token: 'token-a' };
@@ -18,8 +20,8 @@ export const ESC_CREDENTIALS = { username: 'admin', password: 'esc-secret-pw' };
 
 export interface Stack {
   gatewayUrl: string;
-  /** BullMQ connection of this suite's queues, for tests that play with the queue itself. */
-  queue: { connection: { host: string; port: number }; prefix: string };
+  /** BullMQ backend and connection of this suite's queues, for tests that play with the queue itself. */
+  queue: { backend: QueueBackendKind; connection: object; prefix: string };
   sim: RunningEscSim;
   db: Client;
   close(): Promise<void>;
@@ -46,6 +48,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     DATABASE_URL: settings.databaseUrl(database),
     REDIS_URL: settings.redisUrl,
     QUEUE_PREFIX: `${settings.queuePrefix}:${suiteId}`,
+    QUEUE_BACKEND: settings.queueBackend,
     API_TOKENS: `${TENANT_A.tenant}:${TENANT_A.token},${TENANT_B.tenant}:${TENANT_B.token}`,
     ESC_URL: sim.url,
     ESC_USERNAME: ESC_CREDENTIALS.username,
@@ -60,9 +63,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const db = new Client({ connectionString: env.DATABASE_URL });
   await db.connect();
   const redis = new URL(settings.redisUrl);
+  const connection =
+    settings.queueBackend === 'postgres' ? { connectionString: env.DATABASE_URL, schema: QUEUE_SCHEMA } : { host: redis.hostname, port: Number(redis.port || 6379) };
   return {
     gatewayUrl,
-    queue: { connection: { host: redis.hostname, port: Number(redis.port || 6379) }, prefix: env.QUEUE_PREFIX },
+    queue: { backend: settings.queueBackend, connection, prefix: env.QUEUE_PREFIX },
     sim,
     db,
     async close() {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_API_TOKENS, Environment, validateEnvironment } from './environment';
+import { DEFAULT_API_TOKENS, DEFAULT_REDIS_URL, Environment, validateEnvironment } from './environment';
 
 export interface EscConnectionConfig {
   /** Base URL up to and including /ESCManager, without a trailing slash. */
@@ -14,6 +14,12 @@ export class AppConfig {
   readonly port: number;
   readonly databaseUrl: string;
   readonly redisUrl: string;
+  /** REDIS_URL was set (rather than defaulted): the queue backend is then Redis unless QUEUE_BACKEND says otherwise. */
+  readonly redisUrlIsExplicit: boolean;
+  /** QUEUE_BACKEND as set; when undefined, libs/jobs decides (see resolveQueueBackend). */
+  readonly queueBackend?: 'redis' | 'postgres';
+  /** Where the embedded PostgreSQL of `npm start` keeps its data (DATA_DIR), when set. */
+  readonly dataDir?: string;
   readonly esc: EscConnectionConfig;
   readonly publicUrl: string;
   /** token → tenantId */
@@ -28,7 +34,10 @@ export class AppConfig {
   constructor(env: Environment) {
     this.port = env.PORT;
     this.databaseUrl = env.DATABASE_URL;
-    this.redisUrl = env.REDIS_URL;
+    this.redisUrl = env.REDIS_URL ?? DEFAULT_REDIS_URL;
+    this.redisUrlIsExplicit = env.REDIS_URL !== undefined;
+    this.queueBackend = env.QUEUE_BACKEND;
+    this.dataDir = env.DATA_DIR;
     this.escSimPort = env.ESC_SIM_PORT;
     this.esc = {
       url: stripTrailingSlash(env.ESC_URL ?? `http://127.0.0.1:${env.ESC_SIM_PORT}/ESCManager`),

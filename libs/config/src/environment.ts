@@ -2,6 +2,8 @@ import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
 
 export const DEFAULT_API_TOKENS = 'dev-tenant:dev-token';
+export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/cam_esc_gateway';
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
@@ -18,10 +20,22 @@ export class Environment {
   PORT = 3000;
 
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgresql:// URL' })
-  DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/cam_esc_gateway';
+  DATABASE_URL = DEFAULT_DATABASE_URL;
 
+  /** Optional: when it is not set, the Redis queue backend uses the default address (if it answers). */
+  @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
-  REDIS_URL = 'redis://127.0.0.1:6379';
+  REDIS_URL?: string;
+
+  /** Where BullMQ keeps its jobs; unset: `redis` when REDIS_URL is set or Redis answers, else `postgres`. */
+  @IsOptional()
+  @IsIn(['redis', 'postgres'], { message: 'QUEUE_BACKEND must be redis or postgres' })
+  QUEUE_BACKEND?: 'redis' | 'postgres';
+
+  /** Where `npm start`'s embedded PostgreSQL keeps its data (in DATA_DIR/postgres). */
+  @IsOptional()
+  @IsString({ message: 'DATA_DIR must be a directory path' })
+  DATA_DIR?: string;
 
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'ESC_URL must be an http(s) URL such as http://esc:8080/ESCManager' })

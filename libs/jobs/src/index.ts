@@ -1,3 +1,5 @@
 export * from './job-catalogue';
 export * from './job-queue.service';
 export * from './jobs.module';
+export * from './queue-backend';
+export * from './queue-health';

@@ -14,6 +14,8 @@ export enum JobName {
   ApplyEscCallback = 'apply-esc-callback',
   /** ESC's final callback is late: ask ESC (GET) how the request ended. */
   ReconcileEscRequest = 'reconcile-esc-request',
+  /** Periodic (a BullMQ job scheduler): re-enqueue what lost its job. */
+  SweepInFlight = 'sweep-in-flight',
 }
 
 export interface JobPayloads {
@@ -21,12 +23,14 @@ export interface JobPayloads {
   [JobName.ApplyEscCallback]: { callbackId: string };
   /** `round` names what scheduled the checks (ESC's acceptance, or a worker start), `check` counts them. */
   [JobName.ReconcileEscRequest]: { escRequestId: string; serviceInstanceId: string; round: string; check: number };
+  [JobName.SweepInFlight]: Record<string, never>;
 }
 
 export const QUEUE_OF_JOB: { [K in JobName]: QueueName } = {
   [JobName.RunAction]: QueueName.Flow,
   [JobName.ApplyEscCallback]: QueueName.EscCallbacks,
   [JobName.ReconcileEscRequest]: QueueName.Flow,
+  [JobName.SweepInFlight]: QueueName.Flow,
 };
 
 /**
@@ -46,6 +50,8 @@ export function jobIdOf<K extends JobName>(name: K, payload: JobPayloads[K]): st
       const p = payload as JobPayloads[JobName.ReconcileEscRequest];
       return `${name}.${p.escRequestId}.${p.round}.${p.check}`;
     }
+    case JobName.SweepInFlight:
+      return name; // also the id of its job scheduler: one schedule however many workers start
     default: {
       const unreachable: never = name;
       throw new Error(`unknown job ${String(unreachable)}`);

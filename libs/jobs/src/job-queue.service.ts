@@ -33,6 +33,14 @@ export class JobQueue {
     await queue.add(name, payload, { ...DEFAULT_JOB_OPTIONS, jobId, delay: options.delayMs });
   }
 
+  /**
+   * Runs a job every `everyMs` (a BullMQ job scheduler, kept in the queue's store): however many
+   * workers call this, one schedule exists and each run happens once.
+   */
+  async schedule<K extends JobName>(name: K, payload: JobPayloads[K], everyMs: number): Promise<void> {
+    await this.queues[QUEUE_OF_JOB[name]].upsertJobScheduler(jobIdOf(name, payload), { every: everyMs }, { name, data: payload, opts: { removeOnComplete: true, removeOnFail: { count: 100 } } });
+  }
+
   /** Removes a job that is no longer needed (e.g. an overdue check of a request that completed); no-op if gone or running. */
   async cancel<K extends JobName>(name: K, payload: JobPayloads[K]): Promise<void> {
     const job = await this.queues[QUEUE_OF_JOB[name]].getJob(jobIdOf(name, payload));

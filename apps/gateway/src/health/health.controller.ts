@@ -1,24 +1,17 @@
-import { Controller, Get, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Controller, Get, Injectable } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
-import { AppConfig } from '@cam-esc/config';
-import { redisConnectionOptions } from '@cam-esc/jobs';
+import { QueueHealth } from '@cam-esc/jobs';
 import { PrismaService } from '@cam-esc/persistence';
-import Redis from 'ioredis';
 import { Public } from '../auth/bearer-auth.guard';
 
 @Injectable()
-export class DependencyIndicators implements OnModuleDestroy {
-  private readonly redis: Redis;
-
+export class DependencyIndicators {
   constructor(
     private readonly indicator: HealthIndicatorService,
     private readonly prisma: PrismaService,
-    config: AppConfig,
-  ) {
-    this.redis = new Redis({ ...redisConnectionOptions(config.redisUrl), lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-    this.redis.on('error', () => undefined); // reported through the health check
-  }
+    private readonly queue: QueueHealth,
+  ) {}
 
   async database() {
     const check = this.indicator.check('database');
@@ -30,19 +23,16 @@ export class DependencyIndicators implements OnModuleDestroy {
     }
   }
 
-  async redisPing() {
-    const check = this.indicator.check('redis');
+  /** The job queue's store: Redis, or the `bullmq` schema of the gateway's PostgreSQL. */
+  async queueStore() {
+    const check = this.indicator.check('queue');
+    const backend = this.queue.backend.kind;
     try {
-      if (this.redis.status === 'wait' || this.redis.status === 'end') await this.redis.connect();
-      await this.redis.ping();
-      return check.up();
+      await this.queue.ping();
+      return check.up({ backend });
     } catch (e) {
-      return check.down({ message: (e as Error).message });
+      return check.down({ backend, message: (e as Error).message });
     }
-  }
-
-  onModuleDestroy(): void {
-    this.redis.disconnect();
   }
 }
 
@@ -58,6 +48,6 @@ export class HealthController {
   @Get()
   @HealthCheck()
   check() {
-    return this.health.check([() => this.deps.database(), () => this.deps.redisPing()]);
+    return this.health.check([() => this.deps.database(), () => this.deps.queueStore()]);
   }
 }

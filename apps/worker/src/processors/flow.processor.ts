@@ -6,8 +6,9 @@ import { InstanceGoneError } from '@cam-esc/persistence';
 import { Job } from 'bullmq';
 import { ReconcileEscRequestUseCase } from '../reconcile/reconcile-esc-request.usecase';
 import { RunActionUseCase } from '../run-action/run-action.usecase';
+import { ResumeInFlightService } from '../sweep/resume-in-flight.service';
 
-type FlowJob = Job<JobPayloads[JobName.RunAction] | JobPayloads[JobName.ReconcileEscRequest], void, string>;
+type FlowJob = Job<JobPayloads[JobName.RunAction] | JobPayloads[JobName.ReconcileEscRequest] | JobPayloads[JobName.SweepInFlight], void, string>;
 
 /** Thin: maps flow jobs to their use cases. */
 @Processor(QueueName.Flow)
@@ -17,6 +18,7 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
   constructor(
     private readonly runAction: RunActionUseCase,
     private readonly reconcile: ReconcileEscRequestUseCase,
+    private readonly sweep: ResumeInFlightService,
     private readonly config: AppConfig,
   ) {
     super();
@@ -35,6 +37,8 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
         }
         case JobName.ReconcileEscRequest:
           return await this.reconcile.execute(job.data as JobPayloads[JobName.ReconcileEscRequest]);
+        case JobName.SweepInFlight:
+          return await this.sweep.sweepQuiet();
         default:
           throw new Error(`the flow queue has no job named ${job.name}`);
       }

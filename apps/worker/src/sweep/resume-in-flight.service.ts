@@ -1,22 +1,22 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { ActionStatus, CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { PrismaService } from '@cam-esc/persistence';
 
-/** How often a running worker looks for work that lost its job. */
+/** How often the workers look for work that lost its job. */
 export const SWEEP_INTERVAL_MS = 5 * 60_000;
 
 /**
- * Re-enqueues what a crash, a Redis outage or a job that failed for good may have left behind:
- * callbacks stored but not applied, running actions (whose next step may never have been queued)
- * and the overdue checks of requests ESC accepted. At start-up it takes everything; then, every
- * SWEEP_INTERVAL_MS, what has been quiet for a while. All these jobs are idempotent.
+ * Re-enqueues what a crash, a queue-store outage or a job that failed for good may have left
+ * behind: callbacks stored but not applied, running actions (whose next step may never have been
+ * queued) and the overdue checks of requests ESC accepted. At start-up it takes everything; then,
+ * every SWEEP_INTERVAL_MS (a job scheduler, so one sweep however many workers run), what has been
+ * quiet for a while. All these jobs are idempotent.
  */
 @Injectable()
-export class ResumeInFlightService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ResumeInFlightService implements OnApplicationBootstrap {
   private readonly logger = new Logger(ResumeInFlightService.name);
-  private timer?: NodeJS.Timeout;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -26,17 +26,12 @@ export class ResumeInFlightService implements OnApplicationBootstrap, OnApplicat
 
   async onApplicationBootstrap(): Promise<void> {
     await this.sweep(`boot-${Date.now().toString(36)}`, new Date());
-    this.timer = setInterval(() => {
-      const round = `sweep-${Date.now().toString(36)}`;
-      this.sweep(round, new Date(Date.now() - 2 * 60_000), new Date(Date.now() - 2 * this.config.escCallbackTimeoutMs)).catch((e) =>
-        this.logger.error({ err: (e as Error).message }, 'sweep failed; will try again'),
-      );
-    }, SWEEP_INTERVAL_MS);
-    this.timer.unref();
+    await this.jobs.schedule(JobName.SweepInFlight, {}, SWEEP_INTERVAL_MS);
   }
 
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
+  /** The scheduled sweep: what has been quiet for two minutes, and checks overdue twice over. */
+  async sweepQuiet(): Promise<void> {
+    await this.sweep(`sweep-${Date.now().toString(36)}`, new Date(Date.now() - 2 * 60_000), new Date(Date.now() - 2 * this.config.escCallbackTimeoutMs));
   }
 
   private async sweep(round: string, quietSince: Date, acceptedBefore: Date = quietSince): Promise<void> {

@@ -151,7 +151,7 @@ export class DeployInstanceUseCase {
       // nothing half-written: without its job the instance would never start
       await this.instances.delete(instanceId);
       this.logger.error({ serviceInstanceId: instanceId, err: e }, 'could not enqueue the deploy; instance removed');
-      throw new DomainException(DomainErrorCode.UNAVAILABLE, 'the job queue (Redis) is not reachable; nothing was deployed, try again');
+      throw new DomainException(DomainErrorCode.UNAVAILABLE, 'the job queue is not reachable; nothing was deployed, try again');
     }
     this.logger.log({ serviceInstanceId: instanceId, actionInstanceId: actionId }, `instance '${body.name}' submitted`);
     return submitted;

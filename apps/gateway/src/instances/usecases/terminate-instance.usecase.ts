@@ -38,7 +38,7 @@ export class TerminateInstanceUseCase {
       // nothing half-done: the instance goes back to how it was
       await this.instances.abandonAction(instanceId, actionId, previous);
       this.logger.error({ serviceInstanceId: instanceId, err: e }, 'could not enqueue the terminate; undone');
-      throw new DomainException(DomainErrorCode.UNAVAILABLE, 'the job queue (Redis) is not reachable; nothing was terminated, try again');
+      throw new DomainException(DomainErrorCode.UNAVAILABLE, 'the job queue is not reachable; nothing was terminated, try again');
     }
     this.logger.log({ serviceInstanceId: instanceId, actionInstanceId: actionId }, 'terminate submitted');
     return instance;

@@ -1,0 +1,30 @@
+import { AppConfig } from '@cam-esc/config';
+import { chooseQueueBackend } from './queue-backend';
+
+describe('chooseQueueBackend', () => {
+  const never = async () => {
+    throw new Error('must not probe');
+  };
+
+  it('takes QUEUE_BACKEND as set, without probing', async () => {
+    expect(await chooseQueueBackend(AppConfig.fromEnv({ QUEUE_BACKEND: 'postgres', REDIS_URL: 'redis://r:6379' }), never)).toEqual({ kind: 'postgres', reason: 'QUEUE_BACKEND=postgres' });
+    expect((await chooseQueueBackend(AppConfig.fromEnv({ QUEUE_BACKEND: 'redis' }), never)).kind).toBe('redis');
+  });
+
+  it('is Redis when REDIS_URL is set, without probing', async () => {
+    expect(await chooseQueueBackend(AppConfig.fromEnv({ REDIS_URL: 'redis://cache:6379' }), never)).toEqual({ kind: 'redis', reason: 'REDIS_URL is set' });
+  });
+
+  it('otherwise probes the default Redis address: Redis when it answers, PostgreSQL when not', async () => {
+    const probed: string[] = [];
+    const answers = (ok: boolean) => async (url: string) => (probed.push(url), ok);
+    expect((await chooseQueueBackend(AppConfig.fromEnv({}), answers(true))).kind).toBe('redis');
+    const pg = await chooseQueueBackend(AppConfig.fromEnv({}), answers(false));
+    expect(pg).toEqual({ kind: 'postgres', reason: 'REDIS_URL is not set and no Redis answers on redis://127.0.0.1:6379' });
+    expect(probed).toEqual(['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379']);
+  });
+
+  it('refuses an unknown QUEUE_BACKEND, naming the variable', () => {
+    expect(() => AppConfig.fromEnv({ QUEUE_BACKEND: 'kafka' })).toThrow('QUEUE_BACKEND must be redis or postgres');
+  });
+});

@@ -1,82 +1,49 @@
 /**
- * `npm start`: everything for a first try on one machine. Checks PostgreSQL and Redis (and says
- * how to start them), applies migrations, builds if needed, then runs esc-sim (unless ESC_URL
- * points at a real ESC), the worker and the gateway, and prints where to go.
+ * `npm start`: everything for a first try on one machine, with nothing but Node installed.
+ * Builds if needed; uses the PostgreSQL of DATABASE_URL (or one on the default address) or
+ * starts an embedded one; picks the queue backend (Redis when there is one, else PostgreSQL);
+ * migrates; then runs esc-sim (unless ESC_URL points at a real ESC), the worker and the gateway,
+ * says what it chose and why, and prints where to go. Ctrl-C stops the apps, then the database.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { Command } from 'commander';
 import concurrently from 'concurrently';
-import Redis from 'ioredis';
-import { Client } from 'pg';
 import { AppConfig, InvalidEnvironmentError } from '../libs/config/src';
+import { chooseQueueBackend } from '../libs/jobs/src/queue-backend';
 import { migrate } from './db-migrate';
+import { EmbeddedPostgresServer } from './start/embedded-postgres';
+import { portInUse } from './start/ports';
+import { checkRedis, chooseDatabase, StartError, withoutCredentials } from './start/services';
 
 const root = join(__dirname, '..');
-const fixPostgres = (port: string) =>
-  [
-    `Start it (Debian package):  pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start${port === '5432' ? '' : `   (it listens on 5432; DATABASE_URL says ${port})`}`,
-    'or with Docker:             docker compose up -d postgres',
-    'or point DATABASE_URL at a running server.',
-  ].join('\n');
-const fixRedis = (port: string) =>
-  [
-    `Start it (Debian package):  redis-server --daemonize yes --bind 127.0.0.1 --port ${port} --save "" --appendonly no`,
-    'or with Docker:             docker compose up -d redis',
-    'or point REDIS_URL at a running server.',
-  ].join('\n');
+const DATABASE_NAME = 'cam_esc_gateway';
+let embedded: EmbeddedPostgresServer | undefined;
 
-async function checkPostgres(config: AppConfig): Promise<void> {
-  const url = new URL(config.databaseUrl);
-  url.pathname = '/postgres';
-  const client = new Client({ connectionString: url.toString(), connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query('SELECT 1');
-  } catch (e) {
-    fail(`PostgreSQL is not reachable at ${url.host} (${(e as Error).message}).\n${fixPostgres(url.port || '5432')}`);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
+const say = (line: string) => console.log(`npm start: ${line}`);
 
-async function checkRedis(config: AppConfig): Promise<void> {
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, connectTimeout: 3000, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  let cause: Error | undefined;
-  redis.on('error', (e: Error) => (cause ??= e));
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (e) {
-    fail(`Redis is not reachable at ${withoutCredentials(config.redisUrl)} (${(cause ?? (e as Error)).message}).\n${fixRedis(new URL(config.redisUrl).port || '6379')}`);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-function withoutCredentials(url: string): string {
-  return url.replace(/\/\/[^@/]*@/, '//***@');
-}
-
-function fail(message: string): never {
+async function fail(message: string): Promise<never> {
   console.error(`\nnpm start: ${message}\n`);
+  await stopDatabase();
   process.exit(1);
 }
 
-/** A port another program holds would make our app exit, or worse, answer our health check for it. */
-async function checkPortFree(port: number, variable: string, host: string): Promise<void> {
-  const error = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
-    const server = createServer();
-    server.once('error', (e) => resolve(e));
-    server.listen(port, host, () => server.close(() => resolve(undefined)));
-  });
-  if (error) fail(`port ${port} (${variable}) is not free (${error.code ?? error.message}): stop what uses it, or start with ${variable}=<another port>`);
+async function stopDatabase(): Promise<void> {
+  const server = embedded;
+  embedded = undefined;
+  if (server && !(await server.stop())) console.error('npm start: the embedded PostgreSQL did not stop within 30 s');
 }
 
-async function waitForHealth(url: string, timeoutMs: number): Promise<boolean> {
+/** A port another program holds would make our app exit, or worse, answer our health check for it. */
+async function checkPortFree(port: number, what: string, host: string): Promise<void> {
+  const error = await portInUse(port, host);
+  if (error) throw new StartError(`port ${port} (${what}) is not free (${error}): stop what uses it, or start with ${what}=<another port>`);
+}
+
+async function waitForHealth(url: string, timeoutMs: number, givenUp: () => boolean): Promise<boolean> {
   const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
+  while (Date.now() < end && !givenUp()) {
     try {
       if ((await fetch(url)).ok) return true;
     } catch {
@@ -87,18 +54,49 @@ async function waitForHealth(url: string, timeoutMs: number): Promise<boolean> {
   return false;
 }
 
-async function main(): Promise<void> {
-  const env = { ...process.env };
-  const config = AppConfig.fromEnv(env);
-  await checkPostgres(config);
-  await checkRedis(config);
-  await migrate(config, (line) => console.log(`db: ${line}`));
-
+function buildIfNeeded(): void {
   const apps = ['gateway', 'worker', 'esc-sim'];
-  if (apps.some((a) => !existsSync(join(root, 'dist', 'apps', a, 'main.js')))) {
-    console.log('building (first start)...');
-    if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) fail('the build failed');
+  if (apps.every((a) => existsSync(join(root, 'dist', 'apps', a, 'main.js')))) return;
+  say('building (first start)...');
+  if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new StartError('the build failed');
+}
+
+/** Decides and prepares the database and the queue backend; returns the variables the apps then get. */
+async function prepareServices(env: NodeJS.ProcessEnv, options: { embeddedPostgres: boolean; postgresPort: number }): Promise<AppConfig> {
+  const initial = AppConfig.fromEnv(env);
+  const database = await chooseDatabase(initial, options.embeddedPostgres);
+  if (database.mode === 'embedded') {
+    embedded = new EmbeddedPostgresServer({ dataDir: initial.dataDir ?? join(root, '.data'), port: options.postgresPort, log: say });
+    await embedded.start();
+    env.DATABASE_URL = embedded.url(DATABASE_NAME);
+    say(`database: embedded PostgreSQL on 127.0.0.1:${options.postgresPort}, data in ${embedded.dataDirectory} (${database.reason})`);
+  } else {
+    say(`database: ${withoutCredentials(initial.databaseUrl)} (${database.reason})`);
   }
+  const queue = await chooseQueueBackend(AppConfig.fromEnv(env));
+  if (queue.kind === 'redis' && !queue.reason.startsWith('Redis answers')) await checkRedis(initial);
+  env.QUEUE_BACKEND = queue.kind; // decided once here, so the gateway and the worker agree
+  say(`queue: BullMQ on ${queue.kind === 'redis' ? `Redis at ${withoutCredentials(initial.redisUrl)}` : 'PostgreSQL (schema bullmq of the same database)'} (${queue.reason})`);
+  if (database.mode === 'embedded' || queue.kind === 'postgres') {
+    say('for an external PostgreSQL and Redis (production, several workers): DATABASE_URL=postgresql://... REDIS_URL=redis://... npm start (README, "Running in production")');
+  }
+  const config = AppConfig.fromEnv(env);
+  await migrate(config, (line) => say(`db: ${line}`));
+  return config;
+}
+
+async function main(): Promise<void> {
+  const options = new Command()
+    .name('npm start --')
+    .description('Start esc-sim, the worker and the gateway on one machine')
+    .option('--embedded-postgres', 'use the embedded PostgreSQL even when one answers on the default address')
+    .option('--postgres-port <port>', 'port of the embedded PostgreSQL', (v) => parseInt(v, 10), 54329)
+    .parse()
+    .opts<{ embeddedPostgres?: boolean; postgresPort: number }>();
+  const env = { ...process.env };
+  buildIfNeeded();
+  const config = await prepareServices(env, { embeddedPostgres: Boolean(options.embeddedPostgres), postgresPort: options.postgresPort });
+
   const runSim = !env.ESC_URL;
   // esc-sim's /_sim API shows every request it got (rendered datamodels, callback URLs): keep it local
   env.ESC_SIM_HOST ??= '127.0.0.1';
@@ -109,19 +107,20 @@ async function main(): Promise<void> {
     { name: 'worker', command: 'node dist/apps/worker/main.js', prefixColor: 'cyan', env },
     { name: 'gateway', command: 'node dist/apps/gateway/main.js', prefixColor: 'green', env },
   ];
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => (stopping = true)); // concurrently stops the apps
   const { result } = concurrently(commands, { cwd: root, killOthersOn: ['failure'], prefix: 'name' });
-  let stopped = false;
-  const finished = result.then(
-    () => undefined,
-    () => {
-      stopped = true;
-      console.error('\nnpm start: a process stopped (see its log above); the others were stopped too');
-      process.exit(1);
-    },
-  );
+  let ended = false;
+  const finished = result
+    .then(
+      () => true,
+      () => false,
+    )
+    .finally(() => (ended = true));
 
   const base = `http://127.0.0.1:${config.port}`;
-  if ((await waitForHealth(`${base}/health`, 60_000)) && !stopped) {
+  const up = await waitForHealth(`${base}/health`, 60_000, () => ended || stopping);
+  if (up && !stopping) {
     const token = [...config.apiTokens.entries()][0];
     console.log(
       [
@@ -134,13 +133,18 @@ async function main(): Promise<void> {
           ? `  Token:  Authorization: Bearer ${token[0]}   (tenant ${token[1]}; the development default: set API_TOKENS for anything else)`
           : `  Tokens: from API_TOKENS (${config.apiTokens.size} configured)`,
         `  Try:    curl -H 'Authorization: Bearer ${config.usesDefaultApiTokens ? token[0] : '<token>'}' ${base}/cam/composer/api/v1/ServiceInstances`,
+        ...(embedded ? [`  DB:     DATABASE_URL=${config.databaseUrl}   (the embedded PostgreSQL, while npm start runs)`] : []),
         '',
       ].join('\n'),
     );
-  } else {
+  } else if (!stopping && !ended) {
     console.error(`the gateway did not answer ${base}/health within 60 s; see its log above`);
   }
-  await finished;
+  const ok = await finished;
+  if (!stopping && !ok) await fail('a process stopped (see its log above); the others were stopped too');
+  if (embedded) say('stopping the embedded PostgreSQL');
+  await stopDatabase();
+  process.exit(0);
 }
 
-main().catch((e) => fail(e instanceof InvalidEnvironmentError ? e.message : String((e as Error).stack ?? e)));
+main().catch((e) => fail(e instanceof InvalidEnvironmentError || e instanceof StartError ? e.message : String((e as Error).stack ?? e)));

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_API_TOKENS, DEFAULT_REDIS_URL, Environment, validateEnvironment } from './environment';
+import { DEFAULT_API_TOKENS, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, Environment, validateEnvironment } from './environment';
 
 export interface EscConnectionConfig {
   /** Base URL up to and including /ESCManager, without a trailing slash. */
@@ -13,6 +13,8 @@ export interface EscConnectionConfig {
 export class AppConfig {
   readonly port: number;
   readonly databaseUrl: string;
+  /** DATABASE_URL was set (rather than defaulted): `npm start` then never falls back to its embedded PostgreSQL. */
+  readonly databaseUrlIsExplicit: boolean;
   readonly redisUrl: string;
   /** REDIS_URL was set (rather than defaulted): the queue backend is then Redis unless QUEUE_BACKEND says otherwise. */
   readonly redisUrlIsExplicit: boolean;
@@ -33,7 +35,8 @@ export class AppConfig {
 
   constructor(env: Environment) {
     this.port = env.PORT;
-    this.databaseUrl = env.DATABASE_URL;
+    this.databaseUrl = env.DATABASE_URL ?? DEFAULT_DATABASE_URL;
+    this.databaseUrlIsExplicit = env.DATABASE_URL !== undefined;
     this.redisUrl = env.REDIS_URL ?? DEFAULT_REDIS_URL;
     this.redisUrlIsExplicit = env.REDIS_URL !== undefined;
     this.queueBackend = env.QUEUE_BACKEND;

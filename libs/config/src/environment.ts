@@ -19,8 +19,9 @@ export class Environment {
   @Max(65535, { message: 'PORT must be between 1 and 65535' })
   PORT = 3000;
 
+  @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgresql:// URL' })
-  DATABASE_URL = DEFAULT_DATABASE_URL;
+  DATABASE_URL?: string;
 
   /** Optional: when it is not set, the Redis queue backend uses the default address (if it answers). */
   @IsOptional()

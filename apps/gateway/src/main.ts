@@ -1,4 +1,5 @@
 import { AppConfig, InvalidEnvironmentError } from '@cam-esc/config';
+import { QueueBackend } from '@cam-esc/jobs';
 import { createGateway } from './bootstrap';
 
 async function main(): Promise<void> {
@@ -6,7 +7,8 @@ async function main(): Promise<void> {
   const app = await createGateway(config);
   await app.listen(config.port, '0.0.0.0');
   const base = `http://127.0.0.1:${config.port}`;
-  console.log(`cam-esc-gateway listening: API ${base}/cam/composer/api/v1, docs ${base}/docs, ESC ${config.esc.url}`);
+  const queue = app.get(QueueBackend);
+  console.log(`cam-esc-gateway listening: API ${base}/cam/composer/api/v1, docs ${base}/docs, ESC ${config.esc.url}, queue on ${queue.kind} (${queue.reason})`);
   if (config.usesDefaultApiTokens) {
     console.log('API_TOKENS is not set: using the development token: Authorization: Bearer dev-token (tenant dev-tenant). Set API_TOKENS in production.');
   }

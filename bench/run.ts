@@ -8,6 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { DEFAULT_REDIS_URL } from '../libs/config/src';
+import { redisAnswers } from '../libs/jobs/src/queue-backend';
 import { runDeployScenario, ScenarioResult } from './deploy-scenario';
 
 const root = join(__dirname, '..');
@@ -53,6 +55,10 @@ async function main(): Promise<void> {
   }
   const results: ScenarioResult[] = [];
   for (const backend of opts.backends as Array<(typeof BACKENDS)[number]>) {
+    if (backend === 'redis' && !(await redisAnswers(DEFAULT_REDIS_URL))) {
+      console.error(`bench: no Redis answers on ${DEFAULT_REDIS_URL}: the redis queue backend is left out of this report`);
+      continue;
+    }
     results.push(await runDeployScenario({ backend, instances: opts.instances, concurrency: opts.concurrency, callbackDelay: opts.callbackDelay, port: opts.port, simPort: opts.simPort }));
   }
   const date = new Date().toISOString();

@@ -32,7 +32,9 @@ async function fail(message: string): Promise<never> {
 async function stopDatabase(): Promise<void> {
   const server = embedded;
   embedded = undefined;
-  if (server && !(await server.stop())) console.error('npm start: the embedded PostgreSQL did not stop within 30 s');
+  if (!server) return;
+  if (await server.stop()) server.release();
+  else console.error('npm start: the embedded PostgreSQL did not stop within 30 s');
 }
 
 /** A port another program holds would make our app exit, or worse, answer our health check for it. */
@@ -66,7 +68,7 @@ async function prepareServices(env: NodeJS.ProcessEnv, options: { embeddedPostgr
   const initial = AppConfig.fromEnv(env);
   const database = await chooseDatabase(initial, options.embeddedPostgres);
   if (database.mode === 'embedded') {
-    embedded = new EmbeddedPostgresServer({ dataDir: initial.dataDir ?? join(root, '.data'), port: options.postgresPort, log: say });
+    embedded = new EmbeddedPostgresServer({ dataDir: initial.dataDir ?? join(root, '.data'), dataDirIsDefault: !initial.dataDir, port: options.postgresPort, log: say });
     await embedded.start();
     env.DATABASE_URL = embedded.url(DATABASE_NAME);
     say(`database: embedded PostgreSQL on 127.0.0.1:${options.postgresPort}, data in ${embedded.dataDirectory} (${database.reason})`);
@@ -94,6 +96,15 @@ async function main(): Promise<void> {
     .parse()
     .opts<{ embeddedPostgres?: boolean; postgresPort: number }>();
   const env = { ...process.env };
+  // until the apps run, a signal ends the start-up (and the database, if it was started)
+  let appsStarted = false;
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      stopping = true; // once the apps run, concurrently stops them and main() goes on below
+      if (!appsStarted) void stopDatabase().then(() => process.exit(130));
+    });
+  }
   buildIfNeeded();
   const config = await prepareServices(env, { embeddedPostgres: Boolean(options.embeddedPostgres), postgresPort: options.postgresPort });
 
@@ -107,8 +118,7 @@ async function main(): Promise<void> {
     { name: 'worker', command: 'node dist/apps/worker/main.js', prefixColor: 'cyan', env },
     { name: 'gateway', command: 'node dist/apps/gateway/main.js', prefixColor: 'green', env },
   ];
-  let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => (stopping = true)); // concurrently stops the apps
+  appsStarted = true;
   const { result } = concurrently(commands, { cwd: root, killOthersOn: ['failure'], prefix: 'name' });
   let ended = false;
   const finished = result
@@ -133,7 +143,7 @@ async function main(): Promise<void> {
           ? `  Token:  Authorization: Bearer ${token[0]}   (tenant ${token[1]}; the development default: set API_TOKENS for anything else)`
           : `  Tokens: from API_TOKENS (${config.apiTokens.size} configured)`,
         `  Try:    curl -H 'Authorization: Bearer ${config.usesDefaultApiTokens ? token[0] : '<token>'}' ${base}/cam/composer/api/v1/ServiceInstances`,
-        ...(embedded ? [`  DB:     DATABASE_URL=${config.databaseUrl}   (the embedded PostgreSQL, while npm start runs)`] : []),
+        ...(embedded ? [`  DB:     DATABASE_URL=${withoutCredentials(config.databaseUrl)}   (the embedded PostgreSQL, while npm start runs; password in ${embedded.passwordFile})`] : []),
         '',
       ].join('\n'),
     );

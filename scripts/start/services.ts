@@ -61,8 +61,14 @@ export async function chooseDatabase(config: AppConfig, forceEmbedded: boolean, 
   const where = `${host.hostname}:${host.port || '5432'}`;
   const answer = await probe(config.databaseUrl);
   if (answer.state === 'ok') return { mode: 'external', reason: config.databaseUrlIsExplicit ? 'DATABASE_URL is set' : `PostgreSQL answers on ${where}` };
-  if (config.databaseUrlIsExplicit || answer.state === 'error') {
+  if (config.databaseUrlIsExplicit && answer.state === 'absent') {
     throw new StartError(`PostgreSQL is not reachable at ${where} (${answer.detail}).\n${fixPostgres(host.port || '5432')}`);
+  }
+  if (answer.state === 'error') {
+    throw new StartError(
+      `a PostgreSQL answers on ${where} but refused us (${answer.detail}): ` +
+        (config.databaseUrlIsExplicit ? 'check the user, password and database of DATABASE_URL' : 'set DATABASE_URL with credentials it accepts, or use npm start -- --embedded-postgres'),
+    );
   }
   return { mode: 'embedded', reason: `DATABASE_URL is not set and nothing answers on ${where}` };
 }
@@ -84,5 +90,11 @@ export async function checkRedis(config: AppConfig): Promise<void> {
 
 /** The URL with its password (if any) masked. */
 export function withoutCredentials(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/\/\/.*@/, '//***@');
+  }
 }

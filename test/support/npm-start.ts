@@ -14,6 +14,8 @@ export interface NpmStart {
   output(): string;
   /** Signals the whole process group and waits for npm start to exit; resolves with its exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code when npm start exits by itself. */
+  exited(): Promise<number | null>;
 }
 
 export function runNpmStart(env: Record<string, string>, args: string[] = []): NpmStart {
@@ -34,6 +36,7 @@ export function runNpmStart(env: Record<string, string>, args: string[] = []): N
       if (child.exitCode === null && child.pid) process.kill(-child.pid, signal);
       return exited;
     },
+    exited: () => exited,
   };
 }
 

@@ -20,6 +20,8 @@ export class AppConfig {
   readonly redisUrlIsExplicit: boolean;
   /** QUEUE_BACKEND as set; when undefined, libs/jobs decides (see resolveQueueBackend). */
   readonly queueBackend?: 'redis' | 'postgres';
+  /** NODE_ENV=production: nothing is guessed or defaulted that an operator should decide. */
+  readonly production: boolean;
   /** Where the embedded PostgreSQL of `npm start` keeps its data (DATA_DIR), when set. */
   readonly dataDir?: string;
   readonly esc: EscConnectionConfig;
@@ -41,6 +43,7 @@ export class AppConfig {
     this.redisUrlIsExplicit = env.REDIS_URL !== undefined;
     this.queueBackend = env.QUEUE_BACKEND;
     this.dataDir = env.DATA_DIR;
+    this.production = env.NODE_ENV === 'production';
     this.escSimPort = env.ESC_SIM_PORT;
     this.esc = {
       url: stripTrailingSlash(env.ESC_URL ?? `http://127.0.0.1:${env.ESC_SIM_PORT}/ESCManager`),

@@ -33,6 +33,10 @@ export class Environment {
   @IsIn(['redis', 'postgres'], { message: 'QUEUE_BACKEND must be redis or postgres' })
   QUEUE_BACKEND?: 'redis' | 'postgres';
 
+  @IsOptional()
+  @IsString()
+  NODE_ENV?: string;
+
   /** Where `npm start`'s embedded PostgreSQL keeps its data (in DATA_DIR/postgres). */
   @IsOptional()
   @IsString({ message: 'DATA_DIR must be a directory path' })

@@ -24,6 +24,11 @@ describe('chooseQueueBackend', () => {
     expect(probed).toEqual(['redis://127.0.0.1:6379', 'redis://127.0.0.1:6379']);
   });
 
+  it('does not guess in production', async () => {
+    await expect(chooseQueueBackend(AppConfig.fromEnv({ NODE_ENV: 'production' }), never)).rejects.toThrow('QUEUE_BACKEND must be set when NODE_ENV=production');
+    expect((await chooseQueueBackend(AppConfig.fromEnv({ NODE_ENV: 'production', REDIS_URL: 'redis://r:6379' }), never)).kind).toBe('redis');
+  });
+
   it('refuses an unknown QUEUE_BACKEND, naming the variable', () => {
     expect(() => AppConfig.fromEnv({ QUEUE_BACKEND: 'kafka' })).toThrow('QUEUE_BACKEND must be redis or postgres');
   });

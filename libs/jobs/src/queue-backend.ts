@@ -58,9 +58,14 @@ export async function redisAnswers(redisUrl: string, timeoutMs = 1000): Promise<
 export async function chooseQueueBackend(config: AppConfig, probe: (url: string) => Promise<boolean> = redisAnswers): Promise<QueueBackendChoice> {
   if (config.queueBackend) return { kind: config.queueBackend, reason: `QUEUE_BACKEND=${config.queueBackend}` };
   if (config.redisUrlIsExplicit) return { kind: 'redis', reason: 'REDIS_URL is set' };
+  if (config.production) {
+    throw new QueueBackendUnsetError('QUEUE_BACKEND must be set when NODE_ENV=production (redis or postgres): a guess could differ between the gateway and the worker');
+  }
   if (await probe(config.redisUrl)) return { kind: 'redis', reason: `Redis answers on ${config.redisUrl}` };
   return { kind: 'postgres', reason: `REDIS_URL is not set and no Redis answers on ${config.redisUrl}` };
 }
+
+export class QueueBackendUnsetError extends Error {}
 
 /** The chosen backend, and the BullMQ connection options that go with it. */
 export class QueueBackend implements QueueBackendChoice {
@@ -74,7 +79,9 @@ export class QueueBackend implements QueueBackendChoice {
 
   static async choose(config: AppConfig): Promise<QueueBackend> {
     const choice = await chooseQueueBackend(config);
-    QueueBackend.logger.log(`queue backend: ${choice.kind} (${choice.reason})`);
+    if (config.queueBackend || config.redisUrlIsExplicit) QueueBackend.logger.log(`queue backend: ${choice.kind} (${choice.reason})`);
+    // a guess: a process started next to this one may guess otherwise, and they would not share jobs
+    else QueueBackend.logger.warn(`queue backend: ${choice.kind} (${choice.reason}); set QUEUE_BACKEND so that every gateway and worker uses the same one`);
     return new QueueBackend(choice.kind, choice.reason, config);
   }
 

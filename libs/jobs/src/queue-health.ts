@@ -26,7 +26,10 @@ export class QueueHealth implements OnModuleDestroy {
       await this.redis.ping();
       return;
     }
-    this.pool ??= new Pool({ connectionString: this.config.databaseUrl, max: 1, connectionTimeoutMillis: 3000, idleTimeoutMillis: 10_000 });
+    if (!this.pool) {
+      this.pool = new Pool({ connectionString: this.config.databaseUrl, max: 1, connectionTimeoutMillis: 3000, idleTimeoutMillis: 10_000 });
+      this.pool.on('error', () => undefined); // an idle connection the server dropped; the next ping() reports the state
+    }
     await this.pool.query(`SELECT 1 FROM "${QUEUE_SCHEMA}".migration LIMIT 1`);
   }
 

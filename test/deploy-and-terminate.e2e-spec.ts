@@ -263,7 +263,7 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     const seed = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(jsonFixture('cam/service_create.request.json')).expect(200);
     const res = await http.post(`/cam/composer/api/v1/ServiceManifest/${seed.body.serviceManifestId}/deploy`).set('Authorization', A).send(deployBody('tf', {}));
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain("is of type 'Terraform'; only 'ESC' templates can be deployed on ESC");
+    expect(res.body.error.message).toBe("Action 'Provision', step 'singlevi23cd3149': template 'SingleVirtualMachine' is of type 'Terraform'; only 'ESC' templates can run on ESC");
   });
 
   it('exposes Prometheus metrics drawn from the stored state', async () => {

@@ -6,9 +6,9 @@ import { JobsModule } from '@cam-esc/jobs';
 import { LoggingModule } from '@cam-esc/observability';
 import { PersistenceModule } from '@cam-esc/persistence';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
-import { CatalogController } from './catalog/catalog.controller';
-import { CreateServiceUseCase } from './catalog/usecases/create-service.usecase';
-import { PublishVersionUseCase } from './catalog/usecases/publish-version.usecase';
+import { CATALOG_USE_CASES, ServiceDocumentIntake } from './catalog/catalog.providers';
+import { ServicesController } from './catalog/services.controller';
+import { ServiceVersionsController } from './catalog/service-versions.controller';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { RequireJsonMiddleware } from './common/require-json.middleware';
 import { EscCallbacksController } from './esc-callbacks/esc-callbacks.controller';
@@ -27,21 +27,21 @@ import { DeleteTemplateUseCase } from './templates/usecases/delete-template.usec
 @Module({})
 export class GatewayModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequireJsonMiddleware).forRoutes(TemplatesController, CatalogController, InstancesController);
+    consumer.apply(RequireJsonMiddleware).forRoutes(TemplatesController, ServicesController, ServiceVersionsController, InstancesController);
   }
 
   static register(config?: AppConfig): DynamicModule {
     return {
       module: GatewayModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule],
-      controllers: [TemplatesController, CatalogController, InstancesController, EscCallbacksController, HealthController, MetricsController],
+      controllers: [TemplatesController, ServicesController, ServiceVersionsController, InstancesController, EscCallbacksController, HealthController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         CreateTemplateUseCase,
         DeleteTemplateUseCase,
-        CreateServiceUseCase,
-        PublishVersionUseCase,
+        ServiceDocumentIntake,
+        ...CATALOG_USE_CASES,
         DeployInstanceUseCase,
         TerminateInstanceUseCase,
         ReceiveEscCallbackUseCase,

@@ -6,7 +6,9 @@ import { LoggingModule } from '@cam-esc/observability';
 import { PersistenceModule } from '@cam-esc/persistence';
 import { ApplyEscCallbackUseCase } from './apply-esc-callback/apply-esc-callback.usecase';
 import { EscCallbackProcessor } from './processors/esc-callback.processor';
+import { CatalogProcessor } from './processors/catalog.processor';
 import { FlowProcessor } from './processors/flow.processor';
+import { RetireVersionUseCase } from './retire-version/retire-version.usecase';
 import { ReconcileEscRequestUseCase } from './reconcile/reconcile-esc-request.usecase';
 import { RunActionUseCase } from './run-action/run-action.usecase';
 import { ResumeInFlightService } from './sweep/resume-in-flight.service';
@@ -18,7 +20,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule],
-      providers: [RunActionUseCase, ApplyEscCallbackUseCase, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, ResumeInFlightService],
+      providers: [RunActionUseCase, ApplyEscCallbackUseCase, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService],
     };
   }
 }

@@ -26,8 +26,8 @@ describe('normalizeServiceDocument', () => {
     [{ service: { catalog_metadata: { name: 'a' } } }, 'service.actions: is required and must be an array'],
     [{ service: { catalog_metadata: { name: 'a' }, actions: [{ name: 'P' }] } }, 'service.actions[0].type: is required'],
     [
-      { service: { catalog_metadata: { name: 'a' }, actions: [{ name: 'P', type: 'provision', flow: { templates: [], sequence: { '0': 'nope' } } }] } },
-      "service.actions[0].flow.sequence.0: 'nope' names no template or resthook of the flow",
+      { service: { catalog_metadata: { name: 'a' }, actions: [{ name: 'P', type: 'provision', flow: { templates: [], sequence: { '0': 7 } } }] } },
+      'service.actions[0].flow.sequence.0: must be a step id (a string)',
     ],
   ])('names the field and the rule of a bad document (%#)', (body, message) => {
     expect(() => normalizeServiceDocument(body)).toThrow(message);

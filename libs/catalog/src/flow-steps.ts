@@ -5,7 +5,16 @@ export type FlowStep =
   | { kind: 'template'; id: string; sequenceNo: number; title: string; template: CamTemplateStep }
   | { kind: 'resthook'; id: string; sequenceNo: number; title: string };
 
-/** The steps of an action's flow in sequence order. */
+/** The sequence entries that name no step of the flow. */
+export function unknownSequenceEntries(action: CamAction): Array<{ position: string; id: string }> {
+  const flow = action.flow ?? {};
+  const ids = new Set([...(flow.templates ?? []).map((entry) => Object.values(entry)[0]?.id), ...(flow.resthooks ?? []).map((r) => r.resthook.id)]);
+  return Object.entries(flow.sequence ?? {})
+    .filter(([, id]) => !ids.has(id))
+    .map(([position, id]) => ({ position, id }));
+}
+
+/** The steps of an action's flow in sequence order (a sequence entry that names no step is a 400). */
 export function stepsOf(action: CamAction, path = `action '${action.name}'`): FlowStep[] {
   const flow = action.flow ?? {};
   const templates = new Map<string, { title: string; template: CamTemplateStep }>();

@@ -1,6 +1,5 @@
 import { DomainException } from '@cam-esc/errors';
 import { CamAction, CamServiceDocument, DEFAULT_CATEGORY, DEFAULT_VERSION } from './service-document';
-import { stepsOf } from './flow-steps';
 
 export interface NormalizedService {
   document: CamServiceDocument;
@@ -90,8 +89,9 @@ function checkAction(action: CamAction, path: string): void {
     }
   });
   if (sequence !== undefined && !isObject(sequence)) throw invalid(`${path}.flow.sequence`, 'must be an object of position → step id');
-  // resolves every sequence entry, throwing for ids that name no step
-  stepsOf(action, path);
+  for (const [pos, id] of Object.entries(sequence ?? {})) {
+    if (typeof id !== 'string') throw invalid(`${path}.flow.sequence.${pos}`, 'must be a step id (a string)');
+  }
 }
 
 function checkParameters(params: unknown, path: string): void {

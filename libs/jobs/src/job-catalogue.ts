@@ -5,6 +5,7 @@
 export enum QueueName {
   Flow = 'flow',
   EscCallbacks = 'esc-callbacks',
+  Catalog = 'catalog',
 }
 
 export enum JobName {
@@ -16,6 +17,8 @@ export enum JobName {
   ReconcileEscRequest = 'reconcile-esc-request',
   /** Periodic (a BullMQ job scheduler): re-enqueue what lost its job. */
   SweepInFlight = 'sweep-in-flight',
+  /** A version's retire date has come (setRetireOnDate): retire it. */
+  RetireVersion = 'retire-version',
 }
 
 export interface JobPayloads {
@@ -24,6 +27,8 @@ export interface JobPayloads {
   /** `round` names what scheduled the checks (ESC's acceptance, or a worker start), `check` counts them. */
   [JobName.ReconcileEscRequest]: { escRequestId: string; serviceInstanceId: string; round: string; check: number };
   [JobName.SweepInFlight]: Record<string, never>;
+  /** `retireOn` (ISO) is part of the id, so a changed date is a new job and the old one a no-op. */
+  [JobName.RetireVersion]: { serviceVersionId: string; retireOn: string };
 }
 
 export const QUEUE_OF_JOB: { [K in JobName]: QueueName } = {
@@ -31,6 +36,7 @@ export const QUEUE_OF_JOB: { [K in JobName]: QueueName } = {
   [JobName.ApplyEscCallback]: QueueName.EscCallbacks,
   [JobName.ReconcileEscRequest]: QueueName.Flow,
   [JobName.SweepInFlight]: QueueName.Flow,
+  [JobName.RetireVersion]: QueueName.Catalog,
 };
 
 /**
@@ -49,6 +55,10 @@ export function jobIdOf<K extends JobName>(name: K, payload: JobPayloads[K]): st
     case JobName.ReconcileEscRequest: {
       const p = payload as JobPayloads[JobName.ReconcileEscRequest];
       return `${name}.${p.escRequestId}.${p.round}.${p.check}`;
+    }
+    case JobName.RetireVersion: {
+      const p = payload as JobPayloads[JobName.RetireVersion];
+      return `${name}.${p.serviceVersionId}.${Date.parse(p.retireOn)}`;
     }
     case JobName.SweepInFlight:
       return name; // also the id of its job scheduler: one schedule however many workers start

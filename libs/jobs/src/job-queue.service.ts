@@ -15,8 +15,8 @@ const DEFAULT_JOB_OPTIONS = {
 export class JobQueue {
   private readonly queues: Record<QueueName, Queue>;
 
-  constructor(@InjectQueue(QueueName.Flow) flow: Queue, @InjectQueue(QueueName.EscCallbacks) callbacks: Queue) {
-    this.queues = { [QueueName.Flow]: flow, [QueueName.EscCallbacks]: callbacks };
+  constructor(@InjectQueue(QueueName.Flow) flow: Queue, @InjectQueue(QueueName.EscCallbacks) callbacks: Queue, @InjectQueue(QueueName.Catalog) catalog: Queue) {
+    this.queues = { [QueueName.Flow]: flow, [QueueName.EscCallbacks]: callbacks, [QueueName.Catalog]: catalog };
   }
 
   /**

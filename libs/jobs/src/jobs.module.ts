@@ -22,7 +22,7 @@ class QueueBackendModule {}
       inject: [QueueBackend],
       useFactory: (backend: QueueBackend) => backend.bullRootOptions(),
     }),
-    BullModule.registerQueue({ name: QueueName.Flow }, { name: QueueName.EscCallbacks }),
+    BullModule.registerQueue({ name: QueueName.Flow }, { name: QueueName.EscCallbacks }, { name: QueueName.Catalog }),
   ],
   providers: [JobQueue, QueueHealth],
   exports: [JobQueue, BullModule, QueueBackendModule, QueueHealth],

@@ -6,4 +6,6 @@ export * from './repositories/esc-callback.repository';
 export * from './repositories/esc-request.repository';
 export * from './repositories/instance.repository';
 export * from './repositories/service.repository';
+export * from './repositories/service-version.repository';
+export * from './repositories/icon.repository';
 export * from './repositories/template.repository';

@@ -1,21 +1,23 @@
 import { CamParameter, CamServiceDocument } from '@cam-esc/catalog';
-import { Service, ServiceVersion } from '@cam-esc/persistence';
+import { Service, ServiceVersion, VersionSummary } from '@cam-esc/persistence';
 import { MASK } from '../common/mask';
 
-/** The document with the default value of every secured parameter masked. */
-export function maskSecuredDefaults(doc: CamServiceDocument): CamServiceDocument {
+/** The document with the default value of every secured parameter masked, and the service's name, category and image. */
+export function documentOf(v: Pick<ServiceVersion, 'document'>, service: Service): CamServiceDocument {
+  const doc = v.document as unknown as CamServiceDocument;
   const mask = (params: CamParameter[] | undefined) => params?.map((p) => (p.secured && p.default !== undefined && p.default !== '' ? { ...p, default: MASK } : p));
   return {
     ...doc,
+    catalog_metadata: { ...doc.catalog_metadata, name: service.name, category: service.category, image: service.image },
     tags: mask(doc.tags),
     actions: doc.actions.map((a) => ({ ...a, input_parameters: mask(a.input_parameters) })),
     plans: doc.plans?.map((p) => ({ ...p, plan_parameters: mask(p.plan_parameters) })),
   };
 }
 
-/** A service version ("ServiceManifest") as CAM answers it. */
-export function toVersionView(v: ServiceVersion, service: Service) {
-  const doc = maskSecuredDefaults(v.document as unknown as CamServiceDocument);
+/** A service version ("ServiceManifest") as CAM answers it; `warnings` for the calls that store one. */
+export function toVersionView(v: ServiceVersion, service: Service, serviceInstanceCount?: number, warnings?: string[]) {
+  const doc = documentOf(v, service);
   return {
     version: v.version,
     ServiceEngine_InputFile: { service: doc },
@@ -26,47 +28,52 @@ export function toVersionView(v: ServiceVersion, service: Service) {
     specVersion: doc.specVersion ?? 'v3',
     status: v.status,
     ...(v.publishedAt ? { publishedTime: v.publishedAt.toISOString() } : {}),
+    ...(v.retiredAt ? { retiredTime: v.retiredAt.toISOString() } : {}),
+    ...(v.retireOn ? { retireOnDate: v.retireOn.toISOString() } : {}),
     tags: doc.tags ?? [],
     systemTags: Boolean(doc.catalog_metadata.systemTags ?? true),
     creationTime: v.createdAt.toISOString(),
     lastUpdated: v.updatedAt.toISOString(),
+    ...(serviceInstanceCount !== undefined ? { serviceInstanceCount } : {}),
     id: v.id,
     actions: doc.actions,
     plans: doc.plans ?? [],
+    ...(warnings ? { warning: warnings } : {}),
   };
 }
 
-/** The answer to createService: the service with its default version. */
-export function toCreatedServiceView(service: Service, version: ServiceVersion, warnings: string[]) {
+/** The service itself, as updateServiceDetails answers it inside `{ service }`. */
+export function toServiceView(service: Service) {
   return {
     id: service.id,
     name: service.name,
+    serviceManifestId: service.defaultVersionId,
     author: service.author,
     image: service.image,
+    category: service.category,
     status: '',
-    serviceManifestId: version.id,
     creationTime: service.createdAt.toISOString(),
     lastUpdated: service.updatedAt.toISOString(),
     namespaceId: service.namespaceId,
+    namespaceIds: [service.namespaceId, ...service.namespaceIds.filter((n) => n !== service.namespaceId)],
     tenantId: service.tenantId,
     description: service.description,
     longDescription: service.longDescription,
-    defaultServiceVersion: toVersionView(version, service),
-    warning: warnings,
   };
 }
 
-/** An entry of GET /service. */
-export function toServiceListEntry(service: Service, versions: ServiceVersion[]) {
+/** The answer to createService and duplicateService: the service with its default version. */
+export function toCreatedServiceView(service: Service, version: ServiceVersion, warnings: string[]) {
+  return { ...toServiceView(service), defaultServiceVersion: toVersionView(version, service, 0), warning: warnings };
+}
+
+/** An entry of GET /service: the service, its versions, and its default version's plans and tags. */
+export function toServiceListEntry(service: Service, versions: VersionSummary[], defaultVersion: Pick<ServiceVersion, 'document'> | undefined) {
   const def = versions.find((v) => v.id === service.defaultVersionId) ?? versions[0];
-  const doc = def ? maskSecuredDefaults(def.document as unknown as CamServiceDocument) : undefined;
+  const doc = defaultVersion ? documentOf(defaultVersion, service) : undefined;
   return {
-    id: service.id,
-    name: service.name,
+    ...toServiceView(service),
     displayName: service.name,
-    author: service.author,
-    image: service.image,
-    description: service.description,
     specVersion: doc?.specVersion ?? 'v3',
     status: def?.status ?? 'Draft',
     serviceManifestId: def?.id,
@@ -74,9 +81,5 @@ export function toServiceListEntry(service: Service, versions: ServiceVersion[])
     plans: Object.fromEntries((doc?.plans ?? []).map((p) => [p.name, def?.id])),
     tags: doc?.tags ?? [],
     versions: versions.map((v) => ({ id: v.id, version: v.version, status: v.status })),
-    namespaceId: service.namespaceId,
-    tenantId: service.tenantId,
-    creationTime: service.createdAt.toISOString(),
-    lastUpdated: service.updatedAt.toISOString(),
   };
 }

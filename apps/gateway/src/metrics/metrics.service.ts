@@ -19,6 +19,7 @@ export class MetricsService {
     prisma: PrismaService,
     @InjectQueue(QueueName.Flow) flow: Queue,
     @InjectQueue(QueueName.EscCallbacks) callbacks: Queue,
+    @InjectQueue(QueueName.Catalog) catalog: Queue,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'cam_esc_gateway_' });
     const registers = [this.registry];
@@ -48,7 +49,7 @@ export class MetricsService {
         this.set(await prisma.escCallback.count({ where: { outcome: CallbackOutcome.Received } }));
       },
     });
-    const queues = [flow, callbacks];
+    const queues = [flow, callbacks, catalog];
     new Gauge({
       name: 'cam_esc_queue_jobs',
       help: 'BullMQ jobs by queue and state',

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { ActionStatus, CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { PrismaService } from '@cam-esc/persistence';
+import { PrismaService, ServiceVersionRepository } from '@cam-esc/persistence';
 
 /** How often the workers look for work that lost its job. */
 export const SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -20,6 +20,7 @@ export class ResumeInFlightService implements OnApplicationBootstrap {
 
   constructor(
     private readonly prisma: PrismaService,
+    private readonly versions: ServiceVersionRepository,
     private readonly jobs: JobQueue,
     private readonly config: AppConfig,
   ) {}
@@ -32,6 +33,21 @@ export class ResumeInFlightService implements OnApplicationBootstrap {
   /** The scheduled sweep: what has been quiet for two minutes, and checks overdue twice over. */
   async sweepQuiet(): Promise<void> {
     await this.sweep(`sweep-${Date.now().toString(36)}`, new Date(Date.now() - 2 * 60_000), new Date(Date.now() - 2 * this.config.escCallbackTimeoutMs));
+  }
+
+  /** Versions with a retire date: their delayed jobs (idempotent ids), in pages. */
+  private async reenqueueRetirements(): Promise<number> {
+    let after: string | undefined;
+    let n = 0;
+    for (;;) {
+      const page = await this.versions.dueForRetirement(after, 500);
+      for (const v of page) {
+        await this.jobs.enqueue(JobName.RetireVersion, { serviceVersionId: v.id, retireOn: v.retireOn!.toISOString() }, { delayMs: Math.max(0, v.retireOn!.getTime() - Date.now()) });
+      }
+      n += page.length;
+      if (page.length < 500) return n;
+      after = page[page.length - 1].id;
+    }
   }
 
   private async sweep(round: string, quietSince: Date, acceptedBefore: Date = quietSince): Promise<void> {
@@ -53,8 +69,9 @@ export class ResumeInFlightService implements OnApplicationBootstrap {
         { delayMs: round.startsWith('boot') ? this.config.escCallbackTimeoutMs : 0 },
       );
     }
-    if (callbacks.length || actions.length || accepted.length) {
-      this.logger.log(`${round}: re-enqueued ${actions.length} running action(s), ${callbacks.length} unapplied callback(s), ${accepted.length} overdue check(s)`);
+    const retirements = await this.reenqueueRetirements();
+    if (callbacks.length || actions.length || accepted.length || retirements) {
+      this.logger.log(`${round}: re-enqueued ${actions.length} running action(s), ${callbacks.length} unapplied callback(s), ${accepted.length} overdue check(s), ${retirements} retire date(s)`);
     }
   }
 }

@@ -2,13 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
 import { Prisma, Service, ServiceVersion } from '../generated/prisma/client';
 
-export type ServiceWithVersions = Service & { versions: ServiceVersion[] };
+export type ServiceWithVersions = Service & { versions: VersionSummary[] };
 export type VersionWithService = ServiceVersion & { service: Service };
+export type VersionSummary = Pick<ServiceVersion, "id" | "version" | "status">;
+
+export const SERVICE_KIND = { Service: 'service', StandaloneAction: 'standalone_action' } as const;
 
 export interface NewService {
   tenantId: string;
   namespaceId: string;
+  kind?: string;
   name: string;
+  category: string;
   author: string;
   image: string;
   description: string;
@@ -17,6 +22,19 @@ export interface NewService {
   document: Prisma.InputJsonValue;
 }
 
+export interface ServiceListQuery {
+  tenantId: string;
+  /** cloudOE_spaceGuid: that namespace's services and the `default` namespace's. */
+  namespace?: string;
+  where?: { name?: string; category?: string; author?: string };
+  order: { field: 'createdAt' | 'updatedAt' | 'name'; direction: 'asc' | 'desc' };
+  limit: number;
+  skip: number;
+}
+
+export type ServiceChanges = Partial<Pick<Service, 'name' | 'category' | 'image' | 'defaultVersionId' | 'namespaceIds'>>;
+
+/** Services of the catalog. Versions are in ServiceVersionRepository. */
 @Injectable()
 export class ServiceRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -26,9 +44,7 @@ export class ServiceRepository {
     const { version, document, ...service } = data;
     return this.prisma.$transaction(async (tx) => {
       const created = await tx.service.create({ data: service });
-      const v = await tx.serviceVersion.create({
-        data: { serviceId: created.id, tenantId: service.tenantId, version, status: 'Draft', document },
-      });
+      const v = await tx.serviceVersion.create({ data: { serviceId: created.id, tenantId: service.tenantId, version, status: 'Draft', document } });
       const updated = await tx.service.update({ where: { id: created.id }, data: { defaultVersionId: v.id } });
       return { ...v, service: updated };
     });
@@ -38,19 +54,65 @@ export class ServiceRepository {
     return this.prisma.service.findUnique({ where: { tenantId_name: { tenantId, name } } });
   }
 
-  findById(tenantId: string, id: string): Promise<Service | null> {
-    return this.prisma.service.findFirst({ where: { tenantId, id } });
+  findById(tenantId: string, id: string, kind: string = SERVICE_KIND.Service): Promise<Service | null> {
+    return this.prisma.service.findFirst({ where: { tenantId, id, kind } });
   }
 
   findVersion(tenantId: string, versionId: string): Promise<VersionWithService | null> {
     return this.prisma.serviceVersion.findFirst({ where: { tenantId, id: versionId }, include: { service: true } });
   }
 
-  publish(versionId: string, at: Date): Promise<VersionWithService> {
-    return this.prisma.serviceVersion.update({ where: { id: versionId }, data: { status: 'Published', publishedAt: at }, include: { service: true } });
+  /** A page of catalog services (standalone actions' services are not listed), with their versions' ids and states. */
+  list(q: ServiceListQuery): Promise<ServiceWithVersions[]> {
+    return this.prisma.service.findMany({
+      where: {
+        tenantId: q.tenantId,
+        kind: SERVICE_KIND.Service,
+        ...(q.namespace ? { OR: [{ namespaceId: q.namespace }, { namespaceIds: { has: q.namespace } }, { namespaceId: 'default' }] } : {}),
+        ...(q.where?.name !== undefined ? { name: q.where.name } : {}),
+        ...(q.where?.category !== undefined ? { category: q.where.category } : {}),
+        ...(q.where?.author !== undefined ? { author: q.where.author } : {}),
+      },
+      include: { versions: { select: { id: true, version: true, status: true }, orderBy: { createdAt: 'asc' } } },
+      orderBy: [{ [q.order.field]: q.order.direction }, { id: q.order.direction }],
+      take: q.limit,
+      skip: q.skip,
+    });
   }
 
-  list(tenantId: string): Promise<ServiceWithVersions[]> {
-    return this.prisma.service.findMany({ where: { tenantId }, include: { versions: true }, orderBy: { createdAt: 'asc' } });
+  /** Every service of the tenant that has a version, with its versions' documents: for checks that read flows. */
+  withDocuments(tenantId: string): Promise<Array<Service & { versions: ServiceVersion[] }>> {
+    return this.prisma.service.findMany({ where: { tenantId }, include: { versions: true } });
+  }
+
+  update(id: string, changes: ServiceChanges): Promise<Service> {
+    return this.prisma.service.update({ where: { id }, data: changes });
+  }
+
+  /** Deletes the service, its versions and their terminated instances; 0 when it was gone already. */
+  delete(tenantId: string, id: string): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.serviceInstance.deleteMany({ where: { tenantId, serviceId: id, status: 'Terminated' } });
+      const { count } = await tx.service.deleteMany({ where: { tenantId, id } });
+      return count;
+    });
+  }
+
+  /** A new service with copies of every version (Draft, like CAM's duplicate); the default version follows the source's. */
+  duplicate(source: Service, name: string): Promise<VersionWithService> {
+    return this.prisma.$transaction(async (tx) => {
+      const { id: _id, createdAt: _c, updatedAt: _u, defaultVersionId, ...fields } = source;
+      const created = await tx.service.create({ data: { ...fields, name, namespaceIds: [...source.namespaceIds] } });
+      const versions = await tx.serviceVersion.findMany({ where: { serviceId: source.id }, orderBy: { createdAt: 'asc' } });
+      let defaultCopy: ServiceVersion | undefined;
+      for (const v of versions) {
+        const copy = await tx.serviceVersion.create({
+          data: { serviceId: created.id, tenantId: source.tenantId, version: v.version, status: 'Draft', document: v.document as Prisma.InputJsonValue },
+        });
+        if (v.id === defaultVersionId || !defaultCopy) defaultCopy = copy;
+      }
+      const updated = await tx.service.update({ where: { id: created.id }, data: { defaultVersionId: defaultCopy?.id ?? null } });
+      return { ...defaultCopy!, service: updated };
+    });
   }
 }

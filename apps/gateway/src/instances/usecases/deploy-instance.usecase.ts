@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import {
   ActionParameters,
   CamServiceDocument,
-  ESC_TEMPLATE_TYPE,
+  blockingMessage,
+  checkServiceDocument,
   findAction,
   resolveInputParameters,
   resolveTemplateParams,
@@ -18,6 +19,7 @@ import { InstanceDetails, InstanceRepository, Prisma, ServiceRepository, Templat
 import { randomUUID } from 'node:crypto';
 import { DeployInstanceDto } from '../dto/deploy-instance.dto';
 import { MASK } from '../../common/mask';
+import { ServiceDocumentIntake } from '../../catalog/service-document-intake';
 import { InstanceRequestEcho } from '../instance.view';
 
 export interface DeployInstanceCommand {
@@ -42,6 +44,7 @@ export class DeployInstanceUseCase {
     private readonly templates: TemplateRepository,
     private readonly instances: InstanceRepository,
     private readonly jobs: JobQueue,
+    private readonly intake: ServiceDocumentIntake,
   ) {}
 
   async execute(cmd: DeployInstanceCommand): Promise<InstanceDetails> {
@@ -56,7 +59,7 @@ export class DeployInstanceUseCase {
       }
       throw DomainException.notFound('service version', cmd.versionId);
     }
-    if (version.status === 'Retired') throw DomainException.conflict(`service version '${version.version}' is retired and cannot be deployed`);
+    if (version.status === 'Retired') throw DomainException.invalid(`service version '${version.version}' is Retired and cannot be deployed (unretire it first)`, { field: 'status' });
     const doc = version.document as unknown as CamServiceDocument;
     const { body } = cmd;
 
@@ -79,27 +82,20 @@ export class DeployInstanceUseCase {
     const specifications = body.resourceProperties?.specifications ?? [];
     const { resolved, secured } = resolveInputParameters(action, plan, specifications, { name: body.name, owner, group, service_instance_id: instanceId });
 
+    // the checker behind createService's warnings: here what it finds stops the deploy
+    const problem = blockingMessage(await checkServiceDocument(doc, this.intake.templateFinder(cmd.tenantId), { actionName: action.name, planName: plan.name }));
+    if (problem) throw DomainException.invalid(problem);
     const steps: Record<string, StepParameters> = {};
     for (const step of stepsOf(action)) {
-      const where = `action '${action.name}', step '${step.id}'`;
-      if (step.kind === 'resthook') throw DomainException.invalid(`${where}: resthook steps are not supported by this gateway`);
+      if (step.kind !== 'template') continue; // the checker refused resthooks already
       const t = step.template;
-      if (t.template_type !== ESC_TEMPLATE_TYPE) {
-        throw DomainException.invalid(`${where}: template '${t.template_name ?? step.title}' is of type '${t.template_type ?? 'unknown'}'; only 'ESC' templates can be deployed on ESC`);
-      }
-      const template = t.template_name && t.version ? await this.templates.findByNameAndVersion(cmd.tenantId, t.template_name, t.version) : null;
-      if (!template) throw DomainException.invalid(`${where}: ESC template '${t.template_name ?? ''}' version '${t.version ?? ''}' is not in the template library`);
-      if (template.resourceKind !== 'esc_datamodel') {
-        throw DomainException.invalid(`${where}: template '${template.name}' makes an ESC ${template.resourceKind}; only esc_datamodel (deployment) templates can be deployed so far`);
-      }
+      const template = (await this.templates.findByNameAndVersion(cmd.tenantId, t.template_name!, t.version!))!;
       const values = resolveTemplateParams(step.id, t.template_params ?? {}, resolved);
-      const missing = template.placeholders.filter((p) => !Object.hasOwn(values, p));
-      if (missing.length) throw DomainException.invalid(`${where}: template_params give no value for placeholder(s) ${missing.map((p) => `\${${p}}`).join(', ')} of template '${template.name}'`);
       // render once now, so what the worker will render is known to work (the worker renders again with its own ids)
       try {
         renderDeployment(template.content, values, (name) => name);
       } catch (e) {
-        if (e instanceof DomainException) throw DomainException.invalid(`${where}: ${e.message}`);
+        if (e instanceof DomainException) throw DomainException.invalid(`Action '${action.name}', step '${step.id}': ${e.message}`);
         throw e;
       }
       steps[step.id] = { templateId: template.id, templateName: template.name, templateVersion: template.version, values };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CamServiceDocument, ESC_TEMPLATE_TYPE, stepsOf } from '@cam-esc/catalog';
+import { CamServiceDocument, ESC_TEMPLATE_TYPE } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { ServiceRepository, TemplateRepository } from '@cam-esc/persistence';
 
@@ -15,11 +15,13 @@ export class DeleteTemplateUseCase {
     const template = await this.templates.findById(tenantId, id);
     if (!template) throw DomainException.notFound('template', id);
     const users: string[] = [];
-    for (const service of await this.services.list(tenantId)) {
+    for (const service of await this.services.withDocuments(tenantId)) {
       for (const version of service.versions) {
         const doc = version.document as unknown as CamServiceDocument;
         const uses = doc.actions.some((action) =>
-          stepsOf(action).some((s) => s.kind === 'template' && s.template.template_type === ESC_TEMPLATE_TYPE && s.template.template_name === template.name && s.template.version === template.version),
+          (action.flow?.templates ?? []).some((entry) =>
+            Object.values(entry).some((t) => t.template_type === ESC_TEMPLATE_TYPE && t.template_name === template.name && t.version === template.version),
+          ),
         );
         if (uses) users.push(`'${service.name}' ${version.version}`);
       }

@@ -1,0 +1,127 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { DomainException } from '@cam-esc/errors';
+import { ServiceRepository, ServiceVersionRepository, VersionOrderField } from '@cam-esc/persistence';
+import { Response } from 'express';
+import { TenantId } from '../auth/tenant.decorator';
+import { CamQuery, CamQueryParams } from '../common/cam-query';
+import { EntityIdPipe } from '../common/entity-id.pipe';
+import { ListSpec, parseListFilter, RawQuery, reportCappedLimit } from '../common/list-filter';
+import { toCreatedServiceView, toServiceView, toVersionView } from './service.view';
+import { AddServiceVersionUseCase } from './usecases/add-service-version.usecase';
+import { CreateServiceUseCase } from './usecases/create-service.usecase';
+import { DeleteServiceVersionUseCase } from './usecases/delete-service-version.usecase';
+import { DeleteServiceUseCase } from './usecases/delete-service.usecase';
+import { DuplicateServiceUseCase } from './usecases/duplicate-service.usecase';
+import { ListServicesUseCase, SERVICE_LIST } from './usecases/list-services.usecase';
+import { SetNamespacesUseCase } from './usecases/set-namespaces.usecase';
+import { UpdateServiceDetailsUseCase } from './usecases/update-service-details.usecase';
+
+const serviceId = new EntityIdPipe('service');
+const VERSION_LIST: ListSpec<VersionOrderField, never> = {
+  order: { updated_time: 'updatedAt', lastUpdated: 'updatedAt', creationTime: 'createdAt', created_time: 'createdAt', version: 'version', status: 'status', publishedTime: 'publishedAt' },
+  defaultOrder: { field: 'createdAt', direction: 'asc' },
+  where: {},
+};
+const SERVICE_DOCUMENT_BODY = { description: "CAM's service document: { service: { catalog_metadata, version, tags, actions, plans } } (service_create.json)", schema: { type: 'object', required: ['service'], properties: { service: { type: 'object' } } } };
+
+/** The CAM service calls (Service/...). */
+@ApiTags('CAM services')
+@ApiBearerAuth()
+@ApiQuery({ name: 'tenantId', required: false })
+@ApiQuery({ name: 'ace_orgGuid', required: false })
+@ApiQuery({ name: 'cloudOE_spaceGuid', required: false })
+@Controller('cam/composer/api/v1')
+export class ServicesController {
+  constructor(
+    private readonly createService: CreateServiceUseCase,
+    private readonly listServices: ListServicesUseCase,
+    private readonly addVersion: AddServiceVersionUseCase,
+    private readonly updateDetails: UpdateServiceDetailsUseCase,
+    private readonly deleteService: DeleteServiceUseCase,
+    private readonly deleteVersion: DeleteServiceVersionUseCase,
+    private readonly duplicateService: DuplicateServiceUseCase,
+    private readonly setNamespaces: SetNamespacesUseCase,
+    private readonly services: ServiceRepository,
+    private readonly versions: ServiceVersionRepository,
+  ) {}
+
+  @Post('Service/createService')
+  @ApiOperation({ summary: 'Create a service with its default version (CAM service_create.json); answers with CAM-style warnings' })
+  @HttpCode(200)
+  @ApiBody(SERVICE_DOCUMENT_BODY)
+  async create(@TenantId() tenantId: string, @CamQueryParams() q: CamQuery, @Body() body: unknown) {
+    const { version, warnings } = await this.createService.execute({ tenantId, namespaceId: q.namespace ?? 'default', body });
+    return toCreatedServiceView(version.service, version, warnings);
+  }
+
+  @Get(['service', 'Service'])
+  @ApiOperation({ summary: "List the tenant's services (filter[limit|skip|order|where][name|category|author]; with cloudOE_spaceGuid, that namespace's and the default namespace's)" })
+  async list(@TenantId() tenantId: string, @CamQueryParams() q: CamQuery, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
+    const filter = parseListFilter(query, SERVICE_LIST);
+    reportCappedLimit(res, filter);
+    return this.listServices.execute(tenantId, q.namespace, filter);
+  }
+
+  @Post('Service/:id/addServiceVersion')
+  @ApiOperation({ summary: "Add a version to a service (its name, category and image stay the service's); 409 for a version label it has" })
+  @HttpCode(200)
+  @ApiBody(SERVICE_DOCUMENT_BODY)
+  async add(@TenantId() tenantId: string, @Param('id', serviceId) id: string, @Body() body: unknown) {
+    const { version, warnings } = await this.addVersion.execute(tenantId, id, body);
+    return toVersionView(version, version.service, 0, warnings);
+  }
+
+  @Post('Service/:id/updateServiceDetails')
+  @ApiOperation({ summary: 'Set the default version (default_version_id | default_version_name), rename, change category or image' })
+  @HttpCode(200)
+  @ApiBody({ schema: { type: 'object', properties: { default_version_id: { type: 'string' }, default_version_name: { type: 'string' }, service: { type: 'object', properties: { catalog_metadata: { type: 'object', properties: { name: { type: 'string' }, category: { type: 'string' }, image: { type: 'string' } } } } } }, example: { default_version_name: '1.0.0.1' } } })
+  async details(@TenantId() tenantId: string, @Param('id', serviceId) id: string, @Body() body: unknown) {
+    return { service: toServiceView(await this.updateDetails.execute(tenantId, id, body)) };
+  }
+
+  @Post('Service/:id/deleteService')
+  @ApiOperation({ summary: 'Delete one version ({"version_id"} or {"version"}) or, with {}, the service and all its versions; 409 while live instances run on it' })
+  @HttpCode(200)
+  @ApiBody({ schema: { type: 'object', properties: { version_id: { type: 'string' }, version: { type: 'string' } } } })
+  async remove(@TenantId() tenantId: string, @Param('id', serviceId) id: string, @Body() body: Record<string, unknown>) {
+    const { version_id: versionId, version, ...rest } = body ?? {};
+    const unknown = Object.keys(rest)[0];
+    if (unknown) throw DomainException.invalid(`${unknown}: deleteService takes {"version_id"}, {"version"} or {}`, { field: unknown });
+    if (versionId !== undefined && version !== undefined) throw DomainException.invalid('version_id: give version_id or version, not both', { field: 'version_id' });
+    for (const [field, value] of [['version_id', versionId], ['version', version]] as const) {
+      if (value !== undefined && (typeof value !== 'string' || !value)) throw DomainException.invalid(`${field}: must be a non-empty string`, { field });
+    }
+    const result = versionId !== undefined || version !== undefined ? await this.deleteVersion.execute(tenantId, id, { versionId: versionId as string | undefined, version: version as string | undefined }) : await this.deleteService.execute(tenantId, id);
+    return { count: String(result.count) };
+  }
+
+  @Get('Service/:id/ServiceVersions')
+  @ApiOperation({ summary: "A service's versions (filter[order]=<updated_time|lastUpdated|creationTime|version|status> ASC|DESC, filter[limit|skip])" })
+  async versionsOf(@TenantId() tenantId: string, @Param('id', serviceId) id: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
+    const filter = parseListFilter(query, VERSION_LIST);
+    reportCappedLimit(res, filter);
+    const service = await this.services.findById(tenantId, id);
+    if (!service) throw DomainException.notFound('service', id);
+    const page = await this.versions.list(service.id, filter.order, filter);
+    const counts = await this.versions.liveInstanceCounts(page.map((v) => v.id));
+    return page.map((v) => toVersionView(v, service, counts.get(v.id)));
+  }
+
+  @Post('Service/:id/duplicateService')
+  @ApiOperation({ summary: 'A new service named service_name with Draft copies of all versions' })
+  @HttpCode(200)
+  @ApiBody({ schema: { type: 'object', required: ['service_name'], properties: { service_name: { type: 'string' } }, example: { service_name: 'SampleV2' } } })
+  async duplicate(@TenantId() tenantId: string, @Param('id', serviceId) id: string, @Body() body: unknown) {
+    const version = await this.duplicateService.execute(tenantId, id, body);
+    return toCreatedServiceView(version.service, version, []);
+  }
+
+  @Post('Service/:id/setNamespaceId')
+  @ApiOperation({ summary: 'Give namespaces access to the service: ?cloudOE_spaceGuid=a,b (replaces the earlier list)' })
+  @HttpCode(200)
+  async namespaces(@TenantId() tenantId: string, @Param('id', serviceId) id: string, @Query('cloudOE_spaceGuid') list: unknown) {
+    if (list !== undefined && typeof list !== 'string') throw DomainException.invalid('cloudOE_spaceGuid: give it once, as a comma-separated list', { field: 'cloudOE_spaceGuid' });
+    return { service: toServiceView(await this.setNamespaces.execute(tenantId, id, list)) };
+  }
+}

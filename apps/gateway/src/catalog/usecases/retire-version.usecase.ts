@@ -1,0 +1,22 @@
+import { Injectable } from '@nestjs/common';
+import { DomainException } from '@cam-esc/errors';
+import { JobName, JobQueue } from '@cam-esc/jobs';
+import { ServiceRepository, ServiceVersionRepository, VersionWithService } from '@cam-esc/persistence';
+
+/** ServiceManifest/{id}/retire: Draft or Published → Retired (it can no longer be deployed). */
+@Injectable()
+export class RetireVersionUseCase {
+  constructor(
+    private readonly services: ServiceRepository,
+    private readonly versions: ServiceVersionRepository,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  async execute(tenantId: string, versionId: string): Promise<VersionWithService> {
+    const version = await this.services.findVersion(tenantId, versionId);
+    if (!version) throw DomainException.notFound('service version', versionId);
+    if (version.status === 'Retired') return version;
+    if (version.retireOn) await this.jobs.cancel(JobName.RetireVersion, { serviceVersionId: version.id, retireOn: version.retireOn.toISOString() });
+    return this.versions.retire(version.id, new Date());
+  }
+}

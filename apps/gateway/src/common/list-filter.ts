@@ -1,0 +1,134 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { DomainException } from '@cam-esc/errors';
+import { Request, Response } from 'express';
+
+/** Lists answer at most this many entries; a larger filter[limit] is capped, and the answer says so in a header. */
+export const MAX_LIST_LIMIT = 500;
+export const DEFAULT_LIST_LIMIT = 100;
+export const LIMIT_CAPPED_HEADER = 'X-Filter-Limit-Capped';
+
+export type Direction = 'asc' | 'desc';
+
+/** What a list takes: the names a client orders and filters by (CAM's spelling) and the field each maps to. */
+export interface ListSpec<O extends string, W extends string> {
+  order: Record<string, O>;
+  defaultOrder: { field: O; direction: Direction };
+  where: Record<string, W>;
+}
+
+export interface ListFilter<O extends string, W extends string> {
+  limit: number;
+  skip: number;
+  order: { field: O; direction: Direction };
+  where: Partial<Record<W, string>>;
+  /** The limit asked for, when it was above MAX_LIST_LIMIT. */
+  cappedFrom?: number;
+  include: string[];
+}
+
+const invalid = (field: string, rule: string) => DomainException.invalid(`${field}: ${rule}`, { field });
+
+/**
+ * The CAM/LoopBack list filter as a query string: filter[limit], filter[skip], filter[order]=
+ * "<field> ASC|DESC", filter[where][<field>]=<value>, filter[include]=<relation> (repeatable).
+ * Express 5 keeps such keys flat ("filter[limit]"); a JSON `filter={...}` is read too. Every
+ * value that is not what the filter takes is a 400 naming the filter and the rule.
+ */
+export function parseListFilter<O extends string, W extends string>(query: Record<string, unknown>, spec: ListSpec<O, W>, includes: string[] = []): ListFilter<O, W> {
+  const entries = filterEntries(query);
+  const result: ListFilter<O, W> = { limit: DEFAULT_LIST_LIMIT, skip: 0, order: spec.defaultOrder, where: {}, include: [] };
+  for (const [key, sub, raw] of entries) {
+    const name = sub === undefined ? `filter[${key}]` : `filter[${key}][${sub}]`;
+    if (key === 'where') {
+      if (sub === undefined) throw invalid(name, `name the field, e.g. filter[where][${Object.keys(spec.where)[0] ?? 'name'}]=...`);
+      const field = spec.where[sub];
+      if (!field) throw invalid(name, `this list cannot be filtered by '${sub}' (it can by: ${Object.keys(spec.where).join(', ') || 'nothing'})`);
+      result.where[field] = single(name, raw);
+      continue;
+    }
+    if (sub !== undefined) throw invalid(name, `filter[${key}] takes no sub-field`);
+    switch (key) {
+      case 'limit': {
+        const n = wholeNumber(name, single(name, raw), 1);
+        if (n > MAX_LIST_LIMIT) result.cappedFrom = n;
+        result.limit = Math.min(n, MAX_LIST_LIMIT);
+        break;
+      }
+      case 'skip':
+      case 'offset':
+        result.skip = wholeNumber(name, single(name, raw), 0);
+        break;
+      case 'order':
+        result.order = parseOrder(name, single(name, raw), spec);
+        break;
+      case 'include':
+        for (const value of Array.isArray(raw) ? raw : [raw]) {
+          if (!includes.includes(String(value))) throw invalid(name, `'${String(value)}' cannot be included here${includes.length ? ` (only ${includes.join(', ')})` : ''}`);
+          result.include.push(String(value));
+        }
+        break;
+      default:
+        throw invalid(name, 'is not a filter this list takes (limit, skip, order, where)');
+    }
+  }
+  return result;
+}
+
+/** Sets the header that says a limit was capped. */
+export function reportCappedLimit(res: Response, filter: { cappedFrom?: number }): void {
+  if (filter.cappedFrom !== undefined) res.setHeader(LIMIT_CAPPED_HEADER, `filter[limit]=${filter.cappedFrom} was capped to ${MAX_LIST_LIMIT}`);
+}
+
+/** The raw query of the request, for parseListFilter. */
+export const RawQuery = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<Request>().query as Record<string, unknown>);
+
+function filterEntries(query: Record<string, unknown>): Array<[string, string | undefined, unknown]> {
+  const entries: Array<[string, string | undefined, unknown]> = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (key === 'filter') {
+      entries.push(...jsonFilterEntries(value));
+      continue;
+    }
+    const m = /^filter\[([^\]]*)\](?:\[([^\]]*)\])?$/.exec(key);
+    if (m) entries.push([m[1], m[2], value]);
+    else if (key.startsWith('filter')) throw invalid(key, 'is not a filter: write filter[limit], filter[skip], filter[order] or filter[where][<field>]');
+  }
+  return entries;
+}
+
+function jsonFilterEntries(value: unknown): Array<[string, string | undefined, unknown]> {
+  let parsed: unknown;
+  try {
+    parsed = typeof value === 'string' ? JSON.parse(value) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('filter', 'must be a JSON object such as {"limit":10,"where":{"name":"x"}}');
+  const entries: Array<[string, string | undefined, unknown]> = [];
+  for (const [key, v] of Object.entries(parsed)) {
+    if (key === 'where' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      for (const [sub, w] of Object.entries(v)) entries.push(['where', sub, typeof w === 'string' || typeof w === 'number' ? String(w) : w]);
+    } else {
+      entries.push([key, undefined, typeof v === 'number' ? String(v) : v]);
+    }
+  }
+  return entries;
+}
+
+function single(name: string, raw: unknown): string {
+  if (typeof raw !== 'string') throw invalid(name, 'must be given once, as a plain value');
+  return raw;
+}
+
+function wholeNumber(name: string, raw: string, min: number): number {
+  if (!/^\d{1,9}$/.test(raw.trim()) || Number(raw) < min) throw invalid(name, `must be a whole number${min > 0 ? ` of at least ${min}` : ' (0 or more)'}, got '${raw.slice(0, 40)}'`);
+  return Number(raw);
+}
+
+function parseOrder<O extends string, W extends string>(name: string, raw: string, spec: ListSpec<O, W>): { field: O; direction: Direction } {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\s+(ASC|DESC))?\s*$/i.exec(raw);
+  if (!m) throw invalid(name, `must be '<field> ASC' or '<field> DESC', got '${raw.slice(0, 40)}'`);
+  const field = spec.order[m[1]];
+  if (!field) throw invalid(name, `this list cannot be ordered by '${m[1]}' (it can by: ${Object.keys(spec.order).join(', ')})`);
+  return { field, direction: (m[2] ?? 'ASC').toLowerCase() as Direction };
+}

@@ -24,6 +24,8 @@ export interface Stack {
   queue: { backend: QueueBackendKind; connection: object; prefix: string };
   sim: RunningEscSim;
   db: Client;
+  /** Stops the worker (as a crash or a deploy would), and starts a new one on the same database and queues. */
+  restartWorker(between?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,7 +61,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const gateway: INestApplication = await createGateway(AppConfig.fromEnv(env));
   await gateway.listen(0, '127.0.0.1');
   const gatewayUrl = (await gateway.getUrl()).replace('[::1]', '127.0.0.1');
-  const worker: INestApplicationContext = await createWorker(AppConfig.fromEnv({ ...env, PUBLIC_URL: options.publicUrl ?? gatewayUrl }));
+  const workerConfig = () => AppConfig.fromEnv({ ...env, PUBLIC_URL: options.publicUrl ?? gatewayUrl });
+  let worker: INestApplicationContext = await createWorker(workerConfig());
   const db = new Client({ connectionString: env.DATABASE_URL });
   await db.connect();
   const redis = new URL(settings.redisUrl);
@@ -70,6 +73,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     queue: { backend: settings.queueBackend, connection, prefix: env.QUEUE_PREFIX },
     sim,
     db,
+    async restartWorker(between) {
+      await worker.close();
+      await between?.();
+      worker = await createWorker(workerConfig());
+    },
     async close() {
       await worker.close();
       await gateway.close();

@@ -63,7 +63,7 @@ describe('checkServiceDocument (createService warnings = deploy errors)', () => 
       expect.stringContaining("Plan 'Standard': parameter 'flavor' has the unknown type 'integer'"),
       "Action 'Provision': parameter 'image' is defined twice",
       expect.stringContaining("Action 'Provision': parameter 'image' has the unknown type 'text'"),
-      "Action 'Provision': flow.sequence.1 names 'ghost', which is no template or resthook of the flow",
+      "Action 'Provision': flow.sequence.1 names 'ghost', which is no template, resthook or notification of the flow",
     ]);
   });
 

@@ -70,11 +70,15 @@ async function flowProblems(action: CamAction, plans: CamPlan[], findTemplate: F
   const problems: CatalogProblem[] = [];
   const unknown = unknownSequenceEntries(action);
   for (const { position, id } of unknown) {
-    problems.push({ where: `Action '${action.name}'`, message: `flow.sequence.${position} names '${id}', which is no template or resthook of the flow` });
+    problems.push({ where: `Action '${action.name}'`, message: `flow.sequence.${position} names '${id}', which is no template, resthook or notification of the flow` });
   }
   if (unknown.length) return problems;
   for (const step of stepsOf(action)) {
     const where = `Action '${action.name}', step '${step.id}'`;
+    if (step.kind === 'notification') {
+      problems.push({ where, message: 'email notifications are not sent by this gateway; the action cannot be deployed until the step is removed from its sequence' });
+      continue;
+    }
     if (step.kind === 'resthook') {
       problems.push({ where, message: 'resthook steps are not run by this gateway yet; the action cannot be deployed until it is removed' });
       continue;

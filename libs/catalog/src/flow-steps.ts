@@ -3,12 +3,22 @@ import { CamAction, CamTemplateStep } from './service-document';
 
 export type FlowStep =
   | { kind: 'template'; id: string; sequenceNo: number; title: string; template: CamTemplateStep }
-  | { kind: 'resthook'; id: string; sequenceNo: number; title: string };
+  | { kind: 'resthook'; id: string; sequenceNo: number; title: string }
+  | { kind: 'notification'; id: string; sequenceNo: number; title: string };
+
+/** Ids of the flow's notifications (`{ emailnotification: { id, ... } }` entries). */
+function notificationIds(flow: CamAction['flow']): Set<string> {
+  const ids = new Set<string>();
+  for (const entry of (flow?.notifications ?? []) as Array<Record<string, { id?: unknown } | undefined>>) {
+    for (const n of Object.values(entry ?? {})) if (typeof n?.id === 'string') ids.add(n.id);
+  }
+  return ids;
+}
 
 /** The sequence entries that name no step of the flow. */
 export function unknownSequenceEntries(action: CamAction): Array<{ position: string; id: string }> {
   const flow = action.flow ?? {};
-  const ids = new Set([...(flow.templates ?? []).map((entry) => Object.values(entry)[0]?.id), ...(flow.resthooks ?? []).map((r) => r.resthook.id)]);
+  const ids = new Set([...(flow.templates ?? []).map((entry) => Object.values(entry)[0]?.id), ...(flow.resthooks ?? []).map((r) => r.resthook.id), ...notificationIds(flow)]);
   return Object.entries(flow.sequence ?? {})
     .filter(([, id]) => !ids.has(id))
     .map(([position, id]) => ({ position, id }));
@@ -23,6 +33,7 @@ export function stepsOf(action: CamAction, path = `action '${action.name}'`): Fl
     templates.set(template.id, { title, template });
   }
   const resthooks = new Set((flow.resthooks ?? []).map((r) => r.resthook.id));
+  const notifications = notificationIds(flow);
   return Object.entries(flow.sequence ?? {})
     .map(([pos, id]) => ({ pos: Number(pos), id }))
     .sort((a, b) => a.pos - b.pos)
@@ -30,7 +41,8 @@ export function stepsOf(action: CamAction, path = `action '${action.name}'`): Fl
       const t = templates.get(id);
       if (t) return { kind: 'template', id, sequenceNo: index, title: t.title, template: t.template };
       if (resthooks.has(id)) return { kind: 'resthook', id, sequenceNo: index, title: id };
-      throw DomainException.invalid(`${path}.flow.sequence.${pos}: '${id}' names no template or resthook of the flow`, {
+      if (notifications.has(id)) return { kind: 'notification', id, sequenceNo: index, title: id };
+      throw DomainException.invalid(`${path}.flow.sequence.${pos}: '${id}' names no template, resthook or notification of the flow`, {
         field: `${path}.flow.sequence.${pos}`,
       });
     });

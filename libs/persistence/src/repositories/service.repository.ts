@@ -6,6 +6,9 @@ export type ServiceWithVersions = Service & { versions: VersionSummary[] };
 export type VersionWithService = ServiceVersion & { service: Service };
 export type VersionSummary = Pick<ServiceVersion, "id" | "version" | "status">;
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (id: string) => UUID.test(id);
+
 export const SERVICE_KIND = { Service: 'service', StandaloneAction: 'standalone_action' } as const;
 
 export interface NewService {
@@ -54,12 +57,13 @@ export class ServiceRepository {
     return this.prisma.service.findUnique({ where: { tenantId_name: { tenantId, name } } });
   }
 
-  findById(tenantId: string, id: string, kind: string = SERVICE_KIND.Service): Promise<Service | null> {
-    return this.prisma.service.findFirst({ where: { tenantId, id, kind } });
+  /** Null for an id that is not a UUID (it names nothing), as for an unknown one. */
+  async findById(tenantId: string, id: string, kind: string = SERVICE_KIND.Service): Promise<Service | null> {
+    return isUuid(id) ? this.prisma.service.findFirst({ where: { tenantId, id, kind } }) : null;
   }
 
-  findVersion(tenantId: string, versionId: string): Promise<VersionWithService | null> {
-    return this.prisma.serviceVersion.findFirst({ where: { tenantId, id: versionId }, include: { service: true } });
+  async findVersion(tenantId: string, versionId: string): Promise<VersionWithService | null> {
+    return isUuid(versionId) ? this.prisma.serviceVersion.findFirst({ where: { tenantId, id: versionId }, include: { service: true } }) : null;
   }
 
   /** A page of catalog services (standalone actions' services are not listed), with their versions' ids and states. */

@@ -13,6 +13,9 @@ import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { RequireJsonMiddleware } from './common/require-json.middleware';
 import { EscCallbacksController } from './esc-callbacks/esc-callbacks.controller';
 import { ReceiveEscCallbackUseCase } from './esc-callbacks/receive-esc-callback.usecase';
+import { IconsController } from './icons/icons.controller';
+import { IconUploadInterceptor } from './icons/icon-upload.interceptor';
+import { UploadIconUseCase } from './icons/usecases/upload-icon.usecase';
 import { DependencyIndicators, HealthController } from './health/health.controller';
 import { InstancesController } from './instances/instances.controller';
 import { DeployInstanceUseCase } from './instances/usecases/deploy-instance.usecase';
@@ -34,13 +37,15 @@ export class GatewayModule implements NestModule {
     return {
       module: GatewayModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule],
-      controllers: [TemplatesController, ServicesController, ServiceVersionsController, InstancesController, EscCallbacksController, HealthController, MetricsController],
+      controllers: [TemplatesController, ServicesController, ServiceVersionsController, IconsController, InstancesController, EscCallbacksController, HealthController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         CreateTemplateUseCase,
         DeleteTemplateUseCase,
         ServiceDocumentIntake,
+        UploadIconUseCase,
+        IconUploadInterceptor,
         ...CATALOG_USE_CASES,
         DeployInstanceUseCase,
         TerminateInstanceUseCase,

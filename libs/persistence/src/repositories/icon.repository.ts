@@ -9,8 +9,8 @@ const META = { id: true, tenantId: true, name: true, contentType: true, size: tr
 export class IconRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(data: Pick<Icon, 'tenantId' | 'name' | 'contentType' | 'size' | 'content'>): Promise<IconMeta> {
-    return this.prisma.icon.create({ data: { ...data, content: new Uint8Array(data.content) }, select: META });
+  create(data: Pick<Icon, 'tenantId' | 'name' | 'contentType' | 'size'> & { content: Uint8Array }): Promise<IconMeta> {
+    return this.prisma.icon.create({ data: { ...data, content: Uint8Array.from(data.content) }, select: META });
   }
 
   findByName(tenantId: string, name: string): Promise<Icon | null> {

@@ -1,0 +1,83 @@
+import { Controller, Delete, Get, HttpCode, Param, Post, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { DomainException } from '@cam-esc/errors';
+import { Icon, IconMeta, IconRepository } from '@cam-esc/persistence';
+import { Response } from 'express';
+import { TenantId } from '../auth/tenant.decorator';
+import { EntityIdPipe } from '../common/entity-id.pipe';
+import { ListSpec, parseListFilter, RawQuery, reportCappedLimit } from '../common/list-filter';
+import { IconUploadInterceptor } from './icon-upload.interceptor';
+import { UploadedIcon, UploadIconUseCase } from './usecases/upload-icon.usecase';
+
+const iconId = new EntityIdPipe('icon');
+const ICON_LIST: ListSpec<'createdAt', 'id' | 'name' | 'contentType'> = {
+  order: { creationTime: 'createdAt' },
+  defaultOrder: { field: 'createdAt', direction: 'asc' },
+  where: { id: 'id', name: 'name', ContentType: 'contentType', ContentTye: 'contentType' },
+};
+
+/** CAM's spelling is ContentTye (sic); ContentType is given too. */
+const toIconEntry = (i: IconMeta) => ({ ContentTye: i.contentType, ContentType: i.contentType, name: i.name, id: i.id, size: i.size });
+
+/** Service icons (icons/...). */
+@ApiTags('CAM icons')
+@ApiBearerAuth()
+@ApiQuery({ name: 'tenantId', required: false })
+@ApiQuery({ name: 'ace_orgGuid', required: false })
+@Controller('cam/composer/api/v1/icons')
+export class IconsController {
+  constructor(
+    private readonly uploadIcon: UploadIconUseCase,
+    private readonly icons: IconRepository,
+  ) {}
+
+  @Post('upload')
+  @HttpCode(200)
+  @UseInterceptors(IconUploadInterceptor)
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({ schema: { type: 'object', required: ['icon'], properties: { icon: { type: 'string', format: 'binary', description: 'under 1 MB; image/jpeg, image/gif, image/png or application/xml (SVG); a unique file name' } } } })
+  @ApiOperation({ summary: 'Upload a service icon (multipart field icon); answers {res: {name, id}}' })
+  async upload(@TenantId() tenantId: string, @UploadedFile() file: UploadedIcon | undefined) {
+    const icon = await this.uploadIcon.execute(tenantId, file);
+    return { res: { name: icon.name, id: icon.id } };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The icons (filter[where][name|id|ContentType], filter[limit|skip])' })
+  async list(@TenantId() tenantId: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
+    const filter = parseListFilter(query, ICON_LIST);
+    reportCappedLimit(res, filter);
+    const where = { ...filter.where, ...(filter.where.id !== undefined && !/^[0-9a-f-]{36}$/i.test(filter.where.id) ? { id: '00000000-0000-0000-0000-000000000000' } : {}) };
+    return (await this.icons.list(tenantId, where, { ...filter, direction: filter.order.direction })).map(toIconEntry);
+  }
+
+  @Get('name/:name')
+  @ApiProduces('image/png', 'image/jpeg', 'image/gif', 'application/xml')
+  @ApiOperation({ summary: 'Download an icon by its name (the seed\'s path)' })
+  async downloadByName(@TenantId() tenantId: string, @Param('name') name: string, @Res({ passthrough: true }) res: Response) {
+    return send(res, await this.icons.findByName(tenantId, name), name);
+  }
+
+  @Get(':id/download')
+  @ApiProduces('image/png', 'image/jpeg', 'image/gif', 'application/xml')
+  @ApiOperation({ summary: 'Download an icon by its id' })
+  async download(@TenantId() tenantId: string, @Param('id', iconId) id: string, @Res({ passthrough: true }) res: Response) {
+    return send(res, await this.icons.findById(tenantId, id), id);
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Delete an icon' })
+  async remove(@TenantId() tenantId: string, @Param('id', iconId) id: string) {
+    if (!(await this.icons.delete(tenantId, id))) throw DomainException.notFound('icon', id);
+    return { count: 1 };
+  }
+}
+
+function send(res: Response, icon: Icon | null, key: string): StreamableFile {
+  if (!icon) throw DomainException.notFound('icon', key);
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  // an SVG sent as application/xml is served as a download, never rendered in the gateway's origin
+  res.setHeader('Content-Security-Policy', "default-src 'none'");
+  return new StreamableFile(Buffer.from(icon.content), { type: icon.contentType, length: icon.size, disposition: `inline; filename="${icon.name.replace(/["\\\r\n]/g, '_')}"` });
+}

@@ -1,6 +1,6 @@
 import { EscTemplate } from '@cam-esc/persistence';
 
-export function toTemplateView(t: EscTemplate, withContent: boolean) {
+export function toTemplateView(t: Omit<EscTemplate, 'content'> & { content?: string }, withContent: boolean, warnings?: string[]) {
   return {
     id: t.id,
     name: t.name,
@@ -12,5 +12,6 @@ export function toTemplateView(t: EscTemplate, withContent: boolean) {
     tenantId: t.tenantId,
     creationTime: t.createdAt.toISOString(),
     lastUpdated: t.updatedAt.toISOString(),
+    ...(warnings ? { warning: warnings } : {}),
   };
 }

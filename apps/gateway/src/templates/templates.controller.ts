@@ -1,13 +1,21 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { TemplateRepository } from '@cam-esc/persistence';
 import { TenantId } from '../auth/tenant.decorator';
 import { EntityIdPipe } from '../common/entity-id.pipe';
-import { CreateTemplateDto } from './dto/create-template.dto';
+import { CreateTemplateDto, NewTemplateVersionDto } from './dto/create-template.dto';
+import { ListSpec, parseListFilter, RawQuery, reportCappedLimit } from '../common/list-filter';
 import { toTemplateView } from './template.view';
 import { CreateTemplateUseCase } from './usecases/create-template.usecase';
 import { DeleteTemplateUseCase } from './usecases/delete-template.usecase';
+
+const TEMPLATE_LIST: ListSpec<'name' | 'createdAt' | 'updatedAt', 'name' | 'version' | 'resourceKind' | 'type'> = {
+  order: { name: 'name', creationTime: 'createdAt', lastUpdated: 'updatedAt' },
+  defaultOrder: { field: 'name', direction: 'asc' },
+  where: { name: 'name', version: 'version', resource: 'resourceKind', type: 'type' },
+};
 
 /** The ESC template library that catalog flows name by template_name and version. */
 @ApiTags('templates')
@@ -21,16 +29,29 @@ export class TemplatesController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Store an ESC XML template (with ${name} placeholders) in the library' })
+  @ApiOperation({ summary: 'Store an ESC XML template (with ${name} placeholders) in the library; warning lists text that looks like a mistyped placeholder' })
   async create(@TenantId() tenantId: string, @Body() dto: CreateTemplateDto) {
-    const t = await this.createTemplate.execute({ tenantId, name: dto.name, version: dto.version, content: dto.content });
-    return toTemplateView(t, false);
+    const { template, warnings } = await this.createTemplate.execute({ tenantId, name: dto.name, version: dto.version, content: dto.content });
+    return toTemplateView(template, false, warnings);
+  }
+
+  @Post(':id/versions')
+  @ApiOperation({ summary: 'Store a new version of a template (same name): {version, content}' })
+  async newVersion(@TenantId() tenantId: string, @Param('id', new EntityIdPipe('template')) id: string, @Body() dto: NewTemplateVersionDto) {
+    const base = await this.templates.findById(tenantId, id);
+    if (!base) throw DomainException.notFound('template', id);
+    const { template, warnings } = await this.createTemplate.execute({ tenantId, name: base.name, version: dto.version, content: dto.content });
+    return toTemplateView(template, false, warnings);
   }
 
   @Get()
-  @ApiOperation({ summary: "List the tenant's templates (without their content)" })
-  async list(@TenantId() tenantId: string) {
-    return (await this.templates.list(tenantId)).map((t) => toTemplateView(t, false));
+  @ApiOperation({ summary: "List the tenant's templates, without their content (filter[where][name|version|resource|type], filter[order], filter[limit|skip])" })
+  async list(@TenantId() tenantId: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
+    const filter = parseListFilter(query, TEMPLATE_LIST);
+    reportCappedLimit(res, filter);
+    const { type, ...where } = filter.where;
+    if (type !== undefined && type !== 'ESC') return []; // the library holds ESC templates only
+    return (await this.templates.list(tenantId, where, filter)).map((t) => toTemplateView(t, false));
   }
 
   @Get(':id')

@@ -11,7 +11,7 @@ const template = seedDatamodel.replace('<image>ASA</image>', '<image>${image}</i
 
 describe('parseEscTemplate', () => {
   it('accepts the seed datamodel and lists its placeholders in order', () => {
-    expect(parseEscTemplate(template)).toEqual({ resourceKind: 'esc_datamodel', placeholders: ['image', 'mgmt_ip'] });
+    expect(parseEscTemplate(template)).toEqual({ resourceKind: 'esc_datamodel', placeholders: ['image', 'mgmt_ip'], warnings: [] });
   });
 
   it('finds placeholders in attributes and CDATA too', () => {
@@ -102,5 +102,25 @@ describe('renderDeployment', () => {
     const xml = `<esc_datamodel><tenants><tenant><name>t</name><deployments><deployment><name>d</name><vm_group><name>g</name><config_data><configuration><dst>day0</dst><data><![CDATA[${day0}]]></data></configuration></config_data></vm_group></deployment></deployments></tenant></tenants></esc_datamodel>`;
     const out = renderDeployment(xml, { host: 'fw1' }, (n) => n);
     expect(out.xml).toContain('<data><![CDATA[\nhostname fw1\n  interface Gi1\n   ip address dhcp\n]]></data>');
+  });
+});
+
+describe('hostile XML in templates', () => {
+  const wrap = (inner: string) => `<esc_datamodel xmlns="http://www.cisco.com/esc/esc"><tenants><tenant><name>t</name><deployments><deployment><name>d</name>${inner}</deployment></deployments></tenant></tenants></esc_datamodel>`;
+  it.each([
+    ['a DOCTYPE', `<!DOCTYPE x [<!ELEMENT x ANY>]>${wrap('')}`, 'a DOCTYPE is not allowed'],
+    ['an external entity', `<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${wrap('&e;')}`, 'a DOCTYPE is not allowed'],
+    ['an entity bomb', `<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>${wrap('&lol2;')}`, 'a DOCTYPE is not allowed'],
+    ['an entity declaration alone', `${wrap('<!ENTITY x "y">')}`, 'entity declarations are not allowed'],
+    ['deep nesting', wrap('<a>'.repeat(80) + '</a>'.repeat(80)), 'nested more than 64 levels deep'],
+    ['huge attribute counts', wrap(`<a ${Array.from({ length: 200 }, (_, i) => `x${i}="1"`).join(' ')}/>`), 'an element has 200 attributes'],
+    ['an invalid character', wrap('<a>\u0001</a>'), 'character U+0001 at offset'],
+  ])('refuses %s with the rule it breaks', (_what, xml, rule) => {
+    expect(() => parseEscTemplate(xml)).toThrow(rule);
+  });
+
+  it('still takes comments, CDATA and processing instructions that look like tags', () => {
+    const xml = `<?xml version="1.0"?>${wrap('<config_data><configuration><dst>x</dst><data><![CDATA[<!DOCTYPE not-really> <a><b>]]></data></configuration></config_data><!-- <c><d> -->')}`;
+    expect(parseEscTemplate(xml).resourceKind).toBe('esc_datamodel');
   });
 });

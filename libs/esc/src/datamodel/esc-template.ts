@@ -13,11 +13,12 @@ import {
   tagOf,
   textOf,
   XmlNode,
+  XmlRefusedError,
   XmlSyntaxError,
 } from './xml-tree';
 
-/** Root elements of ESC resources the gateway can create, and the ESC REST path of each. */
-export const ESC_RESOURCE_KINDS = ['esc_datamodel', 'tenant', 'network', 'subnet', 'image', 'flavor', 'volume'] as const;
+/** Root elements of the ESC resources (and of the service and VM operations) a template can make. */
+export const ESC_RESOURCE_KINDS = ['esc_datamodel', 'tenant', 'network', 'subnet', 'image', 'flavor', 'volume', 'service_operation', 'vm_operation'] as const;
 export type EscResourceKind = (typeof ESC_RESOURCE_KINDS)[number];
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
@@ -26,6 +27,8 @@ export interface ParsedEscTemplate {
   resourceKind: EscResourceKind;
   /** Placeholder names in order of first appearance. */
   placeholders: string[];
+  /** Text that looks like a mistyped placeholder (`$image}`, `{image}`): stored, but worth a look. */
+  warnings: string[];
 }
 
 /**
@@ -46,12 +49,16 @@ export function parseEscTemplate(content: string): ParsedEscTemplate {
   }
   if (rootName === 'esc_datamodel') deploymentOf(root, 'content');
   const placeholders = new Set<string>();
+  const warnings = new Set<string>();
   for (const s of collectStrings(nodes)) {
     for (const m of s.matchAll(PLACEHOLDER)) placeholders.add(m[1]);
+    for (const m of s.replace(PLACEHOLDER, '').matchAll(/\$[A-Za-z_][A-Za-z0-9_.-]*\}|(?<!\$)\{[A-Za-z_][A-Za-z0-9_.-]*\}/g)) {
+      warnings.add(`content: '${m[0]}' looks like a mistyped placeholder; a placeholder is written \${name}`);
+    }
     const malformed = /\$\{(?![A-Za-z_][A-Za-z0-9_.-]*\})[^}]*\}?/.exec(s);
     if (malformed) throw DomainException.invalid(`content: '${malformed[0]}' is not a placeholder; write \${name} with a name of letters, digits, _ . - (starting with a letter or _)`);
   }
-  return { resourceKind: rootName, placeholders: [...placeholders] };
+  return { resourceKind: rootName, placeholders: [...placeholders], warnings: [...warnings] };
 }
 
 export interface RenderedDeployment {
@@ -120,6 +127,7 @@ function parseOrReject(content: string, field: string): XmlNode[] {
   try {
     return parseXml(content);
   } catch (e) {
+    if (e instanceof XmlRefusedError) throw DomainException.invalid(`${field}: ${e.message}`);
     if (e instanceof XmlSyntaxError) throw DomainException.invalid(`${field}: malformed XML: ${e.message}`);
     throw e;
   }

@@ -1,4 +1,5 @@
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { hostileXmlRule } from './hostile-xml';
 
 /**
  * fast-xml-parser's order-preserving tree: an array of nodes, each `{ tag: XmlNode[] }` with
@@ -34,7 +35,12 @@ export class XmlSyntaxError extends Error {
   }
 }
 
+/** The text breaks one of the limits of hostile-xml.ts (not a syntax error: a rule). */
+export class XmlRefusedError extends XmlSyntaxError {}
+
 export function parseXml(xml: string): XmlNode[] {
+  const refused = hostileXmlRule(xml);
+  if (refused) throw new XmlRefusedError(refused);
   const result = XMLValidator.validate(xml);
   if (result !== true) {
     const { msg, line, col } = result.err;

@@ -20,8 +20,19 @@ export class TemplateRepository {
     return this.prisma.escTemplate.findUnique({ where: { tenantId_name_version: { tenantId, name, version } } });
   }
 
-  list(tenantId: string): Promise<EscTemplate[]> {
-    return this.prisma.escTemplate.findMany({ where: { tenantId }, orderBy: [{ name: 'asc' }, { version: 'asc' }] });
+  /** A page of templates, without their content. */
+  list(
+    tenantId: string,
+    where: { name?: string; version?: string; resourceKind?: string } = {},
+    page: { limit: number; skip: number; order: { field: 'name' | 'createdAt' | 'updatedAt'; direction: 'asc' | 'desc' } } = { limit: 1000, skip: 0, order: { field: 'name', direction: 'asc' } },
+  ): Promise<Omit<EscTemplate, 'content'>[]> {
+    return this.prisma.escTemplate.findMany({
+      where: { tenantId, ...where },
+      omit: { content: true },
+      orderBy: [{ [page.order.field]: page.order.direction }, { version: page.order.direction }, { id: page.order.direction }],
+      take: page.limit,
+      skip: page.skip,
+    });
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {

@@ -16,7 +16,19 @@ export class CreateTemplateDto {
   @IsIn(['ESC'], { message: "type must be 'ESC'" })
   type: 'ESC';
 
-  @ApiProperty({ description: 'ESC XML (esc_datamodel, tenant, network, subnet, image, flavor or volume) with ${name} placeholders' })
+  @ApiProperty({ description: 'ESC XML (esc_datamodel, tenant, network, subnet, image, flavor, volume, service_operation or vm_operation) with ${name} placeholders' })
+  @IsString()
+  @Length(1, 1_000_000)
+  content: string;
+}
+
+export class NewTemplateVersionDto {
+  @ApiProperty({ example: '1.1' })
+  @IsString()
+  @Matches(/^[0-9A-Za-z._-]{1,64}$/, { message: 'version must be 1..64 characters of 0-9 A-Z a-z . _ -' })
+  version: string;
+
+  @ApiProperty({ description: 'ESC XML with ${name} placeholders' })
   @IsString()
   @Length(1, 1_000_000)
   content: string;

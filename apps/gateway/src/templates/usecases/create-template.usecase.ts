@@ -14,11 +14,12 @@ export interface CreateTemplateCommand {
 export class CreateTemplateUseCase {
   constructor(private readonly templates: TemplateRepository) {}
 
-  async execute(cmd: CreateTemplateCommand): Promise<EscTemplate> {
+  async execute(cmd: CreateTemplateCommand): Promise<{ template: EscTemplate; warnings: string[] }> {
     const parsed = parseEscTemplate(cmd.content);
     if (await this.templates.findByNameAndVersion(cmd.tenantId, cmd.name, cmd.version)) {
       throw DomainException.conflict(`template '${cmd.name}' version '${cmd.version}' already exists; store a new version instead`);
     }
-    return this.templates.create({ ...cmd, resourceKind: parsed.resourceKind, placeholders: parsed.placeholders });
+    const template = await this.templates.create({ ...cmd, resourceKind: parsed.resourceKind, placeholders: parsed.placeholders });
+    return { template, warnings: parsed.warnings };
   }
 }

@@ -5,6 +5,9 @@ import { AppConfig, ConfigModule } from '@cam-esc/config';
 import { JobsModule } from '@cam-esc/jobs';
 import { LoggingModule } from '@cam-esc/observability';
 import { PersistenceModule } from '@cam-esc/persistence';
+import { ActionsController } from './actions/actions.controller';
+import { CreateActionUseCase } from './actions/usecases/create-action.usecase';
+import { InvokeActionUseCase } from './actions/usecases/invoke-action.usecase';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { CATALOG_USE_CASES, ServiceDocumentIntake } from './catalog/catalog.providers';
 import { ServicesController } from './catalog/services.controller';
@@ -30,14 +33,14 @@ import { DeleteTemplateUseCase } from './templates/usecases/delete-template.usec
 @Module({})
 export class GatewayModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequireJsonMiddleware).forRoutes(TemplatesController, ServicesController, ServiceVersionsController, InstancesController);
+    consumer.apply(RequireJsonMiddleware).forRoutes(TemplatesController, ServicesController, ServiceVersionsController, ActionsController, InstancesController);
   }
 
   static register(config?: AppConfig): DynamicModule {
     return {
       module: GatewayModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule],
-      controllers: [TemplatesController, ServicesController, ServiceVersionsController, IconsController, InstancesController, EscCallbacksController, HealthController, MetricsController],
+      controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstancesController, EscCallbacksController, HealthController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
@@ -45,6 +48,8 @@ export class GatewayModule implements NestModule {
         DeleteTemplateUseCase,
         ServiceDocumentIntake,
         UploadIconUseCase,
+        CreateActionUseCase,
+        InvokeActionUseCase,
         IconUploadInterceptor,
         ...CATALOG_USE_CASES,
         DeployInstanceUseCase,

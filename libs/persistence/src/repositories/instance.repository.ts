@@ -64,6 +64,12 @@ export class InstanceRepository {
     return this.prisma.serviceInstance.findFirst({ where: { tenantId, id }, include: DETAILS });
   }
 
+  /** An action instance of the tenant, with the instance it ran on. */
+  findActionInstance(tenantId: string, id: string): Promise<(ActionInstance & { serviceInstance: ServiceInstance }) | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return Promise.resolve(null);
+    return this.prisma.actionInstance.findFirst({ where: { id, serviceInstance: { tenantId } }, include: { serviceInstance: true } });
+  }
+
   list(tenantId: string): Promise<InstanceDetails[]> {
     return this.prisma.serviceInstance.findMany({ where: { tenantId }, include: DETAILS, orderBy: { createdAt: 'desc' } });
   }

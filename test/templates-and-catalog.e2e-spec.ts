@@ -187,6 +187,25 @@ describe('template library and service catalog (gateway over HTTP, PostgreSQL, R
       expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/cam/api/v1/templates', '/cam/composer/api/v1/ServiceManifest/{id}/deploy', '/cam/composer/api/v1/ServiceInstances/{id}/terminate']));
     });
 
+    it('documents, for every CAM and template operation, its success and its error answers with their schemas', async () => {
+      const doc = (await http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>> };
+      const lacking: string[] = [];
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        if (!path.startsWith('/cam/')) continue;
+        for (const [method, op] of Object.entries(ops)) {
+          const codes = Object.keys(op.responses ?? {});
+          const ok = codes.find((c) => /^2/.test(c));
+          const errors = codes.filter((c) => /^[45]/.test(c));
+          const withSchema = (c: string) => Object.values(op.responses![c].content ?? {}).some((m) => m.schema) || c === '204';
+          if (!ok || !withSchema(ok) || !errors.includes('401') || !errors.every(withSchema)) lacking.push(`${method.toUpperCase()} ${path}: ${codes.join(',')}`);
+        }
+      }
+      expect(lacking).toEqual([]);
+      // the seed's own example is what a portal developer sees for createService
+      const create = doc.paths['/cam/composer/api/v1/Service/createService'].post as unknown as { requestBody: { content: Record<string, { examples?: Record<string, { value: unknown }> }> } };
+      expect(create.requestBody.content['application/json'].examples?.['CAM seed'].value).toEqual(jsonFixture('cam/service_create.request.json'));
+    });
+
     it('refuses callbacks with an unknown token', async () => {
       const res = await http.post('/esc/callbacks/not-a-token').set('Content-Type', 'application/xml').send('<deployment/>');
       expect(res.status).toBe(404);

@@ -1,4 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiErrors, ApiOk } from '../openapi/api-responses';
+import actionCreated from '../openapi/examples/action_create.response.json';
+import actionInvoked from '../openapi/examples/action_invoke.response.json';
+import { ACTION_CREATED_SCHEMA, ACTION_INSTANCE_SCHEMA, ACTION_INVOKED_SCHEMA } from '../openapi/schemas';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { InstanceRepository } from '@cam-esc/persistence';
@@ -23,6 +27,8 @@ export class ActionsController {
   ) {}
 
   @Post('Actions/createAction')
+  @ApiOk(ACTION_CREATED_SCHEMA, actionCreated)
+  @ApiErrors(400, 409, 415)
   @HttpCode(200)
   @ApiOperation({ summary: 'Create a standalone action (an action object with its own flow); answers its manifest, id and warnings' })
   @ApiBody({ schema: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, type: { type: 'string' }, input_parameters: { type: 'array', items: { type: 'object' } }, flow: { type: 'object' } } } })
@@ -33,6 +39,8 @@ export class ActionsController {
   }
 
   @Post('ActionInstances/invokeAction')
+  @ApiOk(ACTION_INVOKED_SCHEMA, actionInvoked)
+  @ApiErrors(400, 404, 409, 415, 503)
   @HttpCode(200)
   @ApiOperation({ summary: 'Run a standalone action: {"action_data": {"action_id", "name"}}; answers {"actionInstance": {"id"}}' })
   @ApiBody({ schema: { type: 'object', required: ['action_data'], properties: { action_data: { type: 'object', required: ['action_id', 'name'], properties: { action_id: { type: 'string' }, name: { type: 'string' } } } } } })
@@ -42,6 +50,8 @@ export class ActionsController {
   }
 
   @Get('ActionInstances/:id')
+  @ApiOk(ACTION_INSTANCE_SCHEMA)
+  @ApiErrors(404)
   @ApiOperation({ summary: 'A run of an action (standalone or on an instance): its status, times and log' })
   async read(@TenantId() tenantId: string, @Param('id') id: string) {
     const a = await this.instances.findActionInstance(tenantId, id);

@@ -1,4 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiErrors, ApiOk } from '../openapi/api-responses';
+import manifest from '../openapi/examples/service_manifest.response.json';
+import versionCopied from '../openapi/examples/service_version_copy.response.json';
+import { SERVICE_VERSION_SCHEMA } from '../openapi/schemas';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { ServiceRepository, ServiceVersionRepository, VersionWithService } from '@cam-esc/persistence';
@@ -43,6 +47,8 @@ export class ServiceVersionsController {
   }
 
   @Get(':id')
+  @ApiOk(SERVICE_VERSION_SCHEMA, manifest)
+  @ApiErrors(404)
   @ApiOperation({ summary: 'Read a service version (its manifest)' })
   async manifest(@TenantId() tenantId: string, @Param('id', versionId) id: string) {
     const v = await this.services.findVersion(tenantId, id);
@@ -51,6 +57,8 @@ export class ServiceVersionsController {
   }
 
   @Post(':id/updateServiceVersion')
+  @ApiOk(SERVICE_VERSION_SCHEMA)
+  @ApiErrors(400, 404, 409, 415)
   @ApiOperation({ summary: "Edit a version (not the service's name, category or image); a Published version's flows cannot change while live instances run on them" })
   @HttpCode(200)
   @ApiBody({ description: "CAM's service document: { service: {...} } (service_version_edit.json)", schema: { type: 'object', required: ['service'], properties: { service: { type: 'object' } } } })
@@ -60,6 +68,8 @@ export class ServiceVersionsController {
   }
 
   @Post(':id/publish')
+  @ApiOk(SERVICE_VERSION_SCHEMA)
+  @ApiErrors(404, 409, 415)
   @ApiOperation({ summary: 'Publish a service version' })
   @HttpCode(200)
   async publish(@TenantId() tenantId: string, @Param('id', versionId) id: string) {
@@ -67,6 +77,8 @@ export class ServiceVersionsController {
   }
 
   @Post(':id/copyService')
+  @ApiOk(SERVICE_VERSION_SCHEMA, versionCopied)
+  @ApiErrors(400, 404, 409, 415)
   @ApiOperation({ summary: 'Copy this version into service to_service_id as version new_version_name (Draft)' })
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', required: ['to_service_id', 'new_version_name'], properties: { to_service_id: { type: 'string' }, new_version_name: { type: 'string' } } } })
@@ -75,6 +87,8 @@ export class ServiceVersionsController {
   }
 
   @Post(':id/retire')
+  @ApiOk(SERVICE_VERSION_SCHEMA)
+  @ApiErrors(404, 415)
   @ApiOperation({ summary: 'Retire a Draft or Published version: it can no longer be deployed' })
   @HttpCode(200)
   async retire(@TenantId() tenantId: string, @Param('id', versionId) id: string) {
@@ -82,6 +96,8 @@ export class ServiceVersionsController {
   }
 
   @Post(':id/unretire')
+  @ApiOk(SERVICE_VERSION_SCHEMA)
+  @ApiErrors(404, 409, 415)
   @ApiOperation({ summary: 'Unretire a Retired version: back to Published' })
   @HttpCode(200)
   async unretire(@TenantId() tenantId: string, @Param('id', versionId) id: string) {
@@ -89,6 +105,8 @@ export class ServiceVersionsController {
   }
 
   @Post(':id/setRetireOnDate')
+  @ApiOk(SERVICE_VERSION_SCHEMA)
+  @ApiErrors(400, 404, 409, 415)
   @ApiOperation({ summary: 'Retire the version at midnight UTC at the end of retire_on_date (null clears it); a past day is a 400' })
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', required: ['retire_on_date'], properties: { retire_on_date: { type: 'string', format: 'date-time', nullable: true } }, example: { retire_on_date: '2030-10-28T07:03:11.612Z' } } })
@@ -97,6 +115,8 @@ export class ServiceVersionsController {
   }
 
   @Post(':id/deploy')
+  @ApiOk({ type: 'object', description: 'the instance (CAM service__instance_create.json response)', additionalProperties: true })
+  @ApiErrors(400, 404, 409, 415, 503)
   @ApiOperation({ summary: 'Deploy an instance of a service version on ESC (CAM service__instance_create.json); answers Status Submitted' })
   @HttpCode(200)
   async deploy(@TenantId() tenantId: string, @CamQueryParams() q: CamQuery, @Param('id', versionId) id: string, @Body() body: DeployInstanceDto) {

@@ -1,4 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiErrors, ApiOk } from '../openapi/api-responses';
+import serviceCreateRequest from '../openapi/examples/service_create.request.json';
+import serviceCreated from '../openapi/examples/service_create.response.json';
+import versionAddRequest from '../openapi/examples/service_version_add.request.json';
+import serviceDeleted from '../openapi/examples/service_delete.response.json';
+import serviceUpdated from '../openapi/examples/service_update_details.response.json';
+import serviceVersions from '../openapi/examples/service_versions.response.json';
+import versionAdded from '../openapi/examples/service_version_add.response.json';
+import { COUNT_SCHEMA, CREATED_SERVICE_SCHEMA, SERVICE_LIST_ENTRY_SCHEMA, SERVICE_VERSION_SCHEMA, WRAPPED_SERVICE_SCHEMA } from '../openapi/schemas';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { ServiceRepository, ServiceVersionRepository, VersionOrderField } from '@cam-esc/persistence';
@@ -24,6 +33,7 @@ const VERSION_LIST: ListSpec<VersionOrderField, never> = {
   where: {},
 };
 const SERVICE_DOCUMENT_BODY = { description: "CAM's service document: { service: { catalog_metadata, version, tags, actions, plans } } (service_create.json)", schema: { type: 'object', required: ['service'], properties: { service: { type: 'object' } } } };
+const documentBody = (example: unknown) => ({ ...SERVICE_DOCUMENT_BODY, examples: { 'CAM seed': { value: example } } });
 
 /** The CAM service calls (Service/...). */
 @ApiTags('CAM services')
@@ -47,15 +57,19 @@ export class ServicesController {
   ) {}
 
   @Post('Service/createService')
+  @ApiOk(CREATED_SERVICE_SCHEMA, serviceCreated)
+  @ApiErrors(400, 409, 415)
   @ApiOperation({ summary: 'Create a service with its default version (CAM service_create.json); answers with CAM-style warnings' })
   @HttpCode(200)
-  @ApiBody(SERVICE_DOCUMENT_BODY)
+  @ApiBody(documentBody(serviceCreateRequest))
   async create(@TenantId() tenantId: string, @CamQueryParams() q: CamQuery, @Body() body: unknown) {
     const { version, warnings } = await this.createService.execute({ tenantId, namespaceId: q.namespace ?? 'default', body });
     return toCreatedServiceView(version.service, version, warnings);
   }
 
   @Get(['service', 'Service'])
+  @ApiOk({ type: 'array', items: SERVICE_LIST_ENTRY_SCHEMA })
+  @ApiErrors(400)
   @ApiOperation({ summary: "List the tenant's services (filter[limit|skip|order|where][name|category|author]; with cloudOE_spaceGuid, that namespace's and the default namespace's)" })
   async list(@TenantId() tenantId: string, @CamQueryParams() q: CamQuery, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const filter = parseListFilter(query, SERVICE_LIST);
@@ -64,15 +78,19 @@ export class ServicesController {
   }
 
   @Post('Service/:id/addServiceVersion')
+  @ApiOk(SERVICE_VERSION_SCHEMA, versionAdded)
+  @ApiErrors(400, 404, 409, 415)
   @ApiOperation({ summary: "Add a version to a service (its name, category and image stay the service's); 409 for a version label it has" })
   @HttpCode(200)
-  @ApiBody(SERVICE_DOCUMENT_BODY)
+  @ApiBody(documentBody(versionAddRequest))
   async add(@TenantId() tenantId: string, @Param('id', serviceId) id: string, @Body() body: unknown) {
     const { version, warnings } = await this.addVersion.execute(tenantId, id, body);
     return toVersionView(version, version.service, 0, warnings);
   }
 
   @Post('Service/:id/updateServiceDetails')
+  @ApiOk(WRAPPED_SERVICE_SCHEMA, serviceUpdated)
+  @ApiErrors(400, 404, 409, 415)
   @ApiOperation({ summary: 'Set the default version (default_version_id | default_version_name), rename, change category or image' })
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', properties: { default_version_id: { type: 'string' }, default_version_name: { type: 'string' }, service: { type: 'object', properties: { catalog_metadata: { type: 'object', properties: { name: { type: 'string' }, category: { type: 'string' }, image: { type: 'string' } } } } } }, example: { default_version_name: '1.0.0.1' } } })
@@ -81,6 +99,8 @@ export class ServicesController {
   }
 
   @Post('Service/:id/deleteService')
+  @ApiOk(COUNT_SCHEMA, serviceDeleted)
+  @ApiErrors(400, 404, 409, 415)
   @ApiOperation({ summary: 'Delete one version ({"version_id"} or {"version"}) or, with {}, the service and all its versions; 409 while live instances run on it' })
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', properties: { version_id: { type: 'string' }, version: { type: 'string' } } } })
@@ -97,6 +117,8 @@ export class ServicesController {
   }
 
   @Get('Service/:id/ServiceVersions')
+  @ApiOk({ type: 'array', items: SERVICE_VERSION_SCHEMA }, serviceVersions)
+  @ApiErrors(400, 404)
   @ApiOperation({ summary: "A service's versions (filter[order]=<updated_time|lastUpdated|creationTime|version|status> ASC|DESC, filter[limit|skip])" })
   async versionsOf(@TenantId() tenantId: string, @Param('id', serviceId) id: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const filter = parseListFilter(query, VERSION_LIST);
@@ -109,6 +131,8 @@ export class ServicesController {
   }
 
   @Post('Service/:id/duplicateService')
+  @ApiOk(CREATED_SERVICE_SCHEMA)
+  @ApiErrors(400, 404, 409, 415)
   @ApiOperation({ summary: 'A new service named service_name with Draft copies of all versions' })
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', required: ['service_name'], properties: { service_name: { type: 'string' } }, example: { service_name: 'SampleV2' } } })
@@ -118,6 +142,8 @@ export class ServicesController {
   }
 
   @Post('Service/:id/setNamespaceId')
+  @ApiOk(WRAPPED_SERVICE_SCHEMA)
+  @ApiErrors(400, 404, 415)
   @ApiOperation({ summary: 'Give namespaces access to the service: ?cloudOE_spaceGuid=a,b (replaces the earlier list)' })
   @HttpCode(200)
   async namespaces(@TenantId() tenantId: string, @Param('id', serviceId) id: string, @Query('cloudOE_spaceGuid') list: unknown) {

@@ -1,4 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
+import { ApiErrors, ApiOk } from '../openapi/api-responses';
+import iconUploaded from '../openapi/examples/icon_upload.response.json';
+import iconsList from '../openapi/examples/icons_list.response.json';
+import { ICON_ENTRY_SCHEMA, ICON_UPLOADED_SCHEMA } from '../openapi/schemas';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { Icon, IconMeta, IconRepository } from '@cam-esc/persistence';
@@ -32,6 +36,8 @@ export class IconsController {
   ) {}
 
   @Post('upload')
+  @ApiOk(ICON_UPLOADED_SCHEMA, iconUploaded)
+  @ApiErrors(400)
   @HttpCode(200)
   @UseInterceptors(IconUploadInterceptor)
   @ApiConsumes('multipart/form-data')
@@ -43,6 +49,8 @@ export class IconsController {
   }
 
   @Get()
+  @ApiOk({ type: 'array', items: ICON_ENTRY_SCHEMA }, iconsList)
+  @ApiErrors(400)
   @ApiOperation({ summary: 'The icons (filter[where][name|id|ContentType], filter[limit|skip])' })
   async list(@TenantId() tenantId: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const filter = parseListFilter(query, ICON_LIST);
@@ -52,6 +60,8 @@ export class IconsController {
   }
 
   @Get('name/:name')
+  @ApiOk({ type: 'string', format: 'binary' })
+  @ApiErrors(404)
   @ApiProduces('image/png', 'image/jpeg', 'image/gif', 'application/xml')
   @ApiOperation({ summary: 'Download an icon by its name (the seed\'s path)' })
   async downloadByName(@TenantId() tenantId: string, @Param('name') name: string, @Res({ passthrough: true }) res: Response) {
@@ -59,6 +69,8 @@ export class IconsController {
   }
 
   @Get(':id/download')
+  @ApiOk({ type: 'string', format: 'binary' })
+  @ApiErrors(404)
   @ApiProduces('image/png', 'image/jpeg', 'image/gif', 'application/xml')
   @ApiOperation({ summary: 'Download an icon by its id' })
   async download(@TenantId() tenantId: string, @Param('id', iconId) id: string, @Res({ passthrough: true }) res: Response) {
@@ -66,6 +78,8 @@ export class IconsController {
   }
 
   @Delete(':id')
+  @ApiOk({ type: 'object', properties: { count: { type: 'integer' } } })
+  @ApiErrors(404)
   @HttpCode(200)
   @ApiOperation({ summary: 'Delete an icon' })
   async remove(@TenantId() tenantId: string, @Param('id', iconId) id: string) {

@@ -1,4 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+import { ApiErrors, ApiOk } from '../openapi/api-responses';
+import { TEMPLATE_SCHEMA } from '../openapi/schemas';
 import { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
@@ -29,6 +32,8 @@ export class TemplatesController {
   ) {}
 
   @Post()
+  @ApiOk(TEMPLATE_SCHEMA, undefined, 201, 'Created')
+  @ApiErrors(400, 409, 415)
   @ApiOperation({ summary: 'Store an ESC XML template (with ${name} placeholders) in the library; warning lists text that looks like a mistyped placeholder' })
   async create(@TenantId() tenantId: string, @Body() dto: CreateTemplateDto) {
     const { template, warnings } = await this.createTemplate.execute({ tenantId, name: dto.name, version: dto.version, content: dto.content });
@@ -36,6 +41,8 @@ export class TemplatesController {
   }
 
   @Post(':id/versions')
+  @ApiOk(TEMPLATE_SCHEMA, undefined, 201, 'Created')
+  @ApiErrors(400, 404, 409, 415)
   @ApiOperation({ summary: 'Store a new version of a template (same name): {version, content}' })
   async newVersion(@TenantId() tenantId: string, @Param('id', new EntityIdPipe('template')) id: string, @Body() dto: NewTemplateVersionDto) {
     const base = await this.templates.findById(tenantId, id);
@@ -45,6 +52,8 @@ export class TemplatesController {
   }
 
   @Get()
+  @ApiOk({ type: 'array', items: TEMPLATE_SCHEMA })
+  @ApiErrors(400)
   @ApiOperation({ summary: "List the tenant's templates, without their content (filter[where][name|version|resource|type], filter[order], filter[limit|skip])" })
   async list(@TenantId() tenantId: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const filter = parseListFilter(query, TEMPLATE_LIST);
@@ -55,6 +64,8 @@ export class TemplatesController {
   }
 
   @Get(':id')
+  @ApiOk(TEMPLATE_SCHEMA)
+  @ApiErrors(404)
   @ApiOperation({ summary: 'Read a template, with its content' })
   async get(@TenantId() tenantId: string, @Param('id', new EntityIdPipe('template')) id: string) {
     const t = await this.templates.findById(tenantId, id);
@@ -63,6 +74,8 @@ export class TemplatesController {
   }
 
   @Delete(':id')
+  @ApiResponse({ status: 204, description: 'Deleted' })
+  @ApiErrors(404, 409)
   @ApiOperation({ summary: 'Delete a template no service version uses (409 otherwise)' })
   @HttpCode(204)
   async remove(@TenantId() tenantId: string, @Param('id', new EntityIdPipe('template')) id: string): Promise<void> {

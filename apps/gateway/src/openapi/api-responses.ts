@@ -1,0 +1,40 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiResponse } from '@nestjs/swagger';
+
+/** CAM's error shape, the body of every 4xx and 5xx answer. */
+export const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['statusCode', 'name', 'code', 'message'],
+      properties: {
+        statusCode: { type: 'integer', example: 400 },
+        name: { type: 'string', example: 'BAD_REQUEST' },
+        code: { type: 'string', example: 'INVALID_INPUT' },
+        message: { type: 'string', description: 'names the field and the rule', example: "service.catalog_metadata.name: is required and must be a non-empty string" },
+      },
+    },
+  },
+};
+
+const ERRORS: Record<number, string> = {
+  400: 'Bad input: the message names the field and the rule; nothing was written',
+  401: 'No or unknown bearer token',
+  403: 'The token may not act for the tenantId asked for',
+  404: 'No such record for this tenant',
+  409: 'The call conflicts with the state (a name or version in use, live instances, a running action)',
+  415: 'The body is not in the format the call takes',
+  503: 'A dependency (the job queue) is not reachable; nothing was written, try again',
+};
+
+/** The error answers a call can give, each with CAM's error body. 401 and 403 are on every authenticated call. */
+export function ApiErrors(...statuses: number[]) {
+  return applyDecorators(...[401, 403, ...statuses].map((status) => ApiResponse({ status, description: ERRORS[status], schema: ERROR_SCHEMA })));
+}
+
+/** The success answer, with its schema and an example (from the CAM seed where it has one). */
+export function ApiOk(schema: object, example?: unknown, status = 200, description = 'OK') {
+  return ApiResponse({ status, description, schema: { ...schema, ...(example !== undefined ? { example } : {}) } });
+}

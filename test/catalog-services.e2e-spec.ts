@@ -183,6 +183,23 @@ describe('CAM service and version calls (gateway over HTTP, PostgreSQL, queue)',
       expect((await get(`Service/${svc.id}/ServiceVersions?${query}`).expect(400)).body.error.message).toContain(message);
     });
 
+    it('pages by keyset: a full page answers X-Next-Cursor, and filter[cursor] gives the next, in any order', async () => {
+      for (let i = 0; i < 5; i++) await post('Service/createService', escService(`paged-${i}`), B).expect(200);
+      for (const order of ['creationTime%20ASC', 'name%20DESC']) {
+        const all = (await get(`service?filter[order]=${order}`, B).expect(200)).body.map((s: { name: string }) => s.name);
+        expect(all).toHaveLength(5);
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const res = await get(`service?filter[order]=${order}&filter[limit]=2${cursor ? `&filter[cursor]=${cursor}` : ''}`, B).expect(200);
+          seen.push(...res.body.map((s: { name: string }) => s.name));
+          cursor = res.headers['x-next-cursor'];
+        } while (cursor);
+        expect(seen).toEqual(all);
+      }
+      expect((await get('service?filter[cursor]=garbage', B).expect(400)).body.error.message).toContain('filter[cursor]: must be the X-Next-Cursor of the previous page');
+    });
+
     it('caps a limit above the maximum and says so in a header', async () => {
       const res = await get('service?filter[limit]=100000').expect(200);
       expect(res.headers['x-filter-limit-capped']).toBe('filter[limit]=100000 was capped to 500');

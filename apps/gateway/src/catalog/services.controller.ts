@@ -15,7 +15,7 @@ import { Response } from 'express';
 import { TenantId } from '../auth/tenant.decorator';
 import { CamQuery, CamQueryParams } from '../common/cam-query';
 import { EntityIdPipe } from '../common/entity-id.pipe';
-import { ListSpec, parseListFilter, RawQuery, reportCappedLimit } from '../common/list-filter';
+import { ListSpec, NEXT_CURSOR_HEADER, parseListFilter, RawQuery, reportCappedLimit } from '../common/list-filter';
 import { toCreatedServiceView, toServiceView, toVersionView } from './service.view';
 import { AddServiceVersionUseCase } from './usecases/add-service-version.usecase';
 import { CreateServiceUseCase } from './usecases/create-service.usecase';
@@ -70,11 +70,16 @@ export class ServicesController {
   @Get(['service', 'Service'])
   @ApiOk({ type: 'array', items: SERVICE_LIST_ENTRY_SCHEMA })
   @ApiErrors(400)
-  @ApiOperation({ summary: "List the tenant's services (filter[limit|skip|order|where][name|category|author]; with cloudOE_spaceGuid, that namespace's and the default namespace's)" })
+  @ApiOperation({
+    summary:
+      "List the tenant's services (filter[limit|skip|order|where][name|category|author]; with cloudOE_spaceGuid, that namespace's and the default namespace's). A full page answers X-Next-Cursor: pass it as filter[cursor] for the next page (keyset, fast at any depth)",
+  })
   async list(@TenantId() tenantId: string, @CamQueryParams() q: CamQuery, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const filter = parseListFilter(query, SERVICE_LIST);
     reportCappedLimit(res, filter);
-    return this.listServices.execute(tenantId, q.namespace, filter);
+    const { entries, nextCursor } = await this.listServices.execute(tenantId, q.namespace, filter);
+    if (nextCursor) res.setHeader(NEXT_CURSOR_HEADER, nextCursor);
+    return entries;
   }
 
   @Post('Service/:id/addServiceVersion')

@@ -24,6 +24,15 @@ export interface ListFilter<O extends string, W extends string> {
   /** The limit asked for, when it was above MAX_LIST_LIMIT. */
   cappedFrom?: number;
   include: string[];
+  /** filter[cursor]: where the previous page ended (keyset pagination; lists that take it answer X-Next-Cursor). */
+  after?: { value: string; id: string };
+}
+
+export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
+
+/** The cursor of the page after this one, from its last entry's sort value and id. */
+export function encodeCursor(value: Date | string, id: string): string {
+  return Buffer.from(JSON.stringify([value instanceof Date ? value.toISOString() : value, id])).toString('base64url');
 }
 
 const invalid = (field: string, rule: string) => DomainException.invalid(`${field}: ${rule}`, { field });
@@ -54,6 +63,18 @@ export function parseListFilter<O extends string, W extends string>(query: Recor
         result.limit = Math.min(n, MAX_LIST_LIMIT);
         break;
       }
+      case 'cursor': {
+        const raw2 = single(name, raw);
+        let decoded: unknown;
+        try {
+          decoded = JSON.parse(Buffer.from(raw2, 'base64url').toString('utf8'));
+        } catch {
+          decoded = undefined;
+        }
+        if (!Array.isArray(decoded) || decoded.length !== 2 || !decoded.every((x) => typeof x === 'string')) throw invalid(name, 'must be the X-Next-Cursor of the previous page, unchanged');
+        result.after = { value: decoded[0], id: decoded[1] };
+        break;
+      }
       case 'skip':
       case 'offset':
         result.skip = wholeNumber(name, single(name, raw), 0);
@@ -68,7 +89,7 @@ export function parseListFilter<O extends string, W extends string>(query: Recor
         }
         break;
       default:
-        throw invalid(name, 'is not a filter this list takes (limit, skip, order, where)');
+        throw invalid(name, 'is not a filter this list takes (limit, skip, order, where, cursor)');
     }
   }
   return result;

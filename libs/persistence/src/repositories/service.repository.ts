@@ -33,9 +33,19 @@ export interface ServiceListQuery {
   order: { field: 'createdAt' | 'updatedAt' | 'name'; direction: 'asc' | 'desc' };
   limit: number;
   skip: number;
+  /** Keyset: the entries after this (sort value, id), in the order asked. */
+  after?: { value: string; id: string };
 }
 
 export type ServiceChanges = Partial<Pick<Service, 'name' | 'category' | 'image' | 'defaultVersionId' | 'namespaceIds'>>;
+
+/** Rows after (value, id) in the (field, id) order: the WHERE of keyset pagination, served by the (tenant, kind, created_at, id) index. */
+function keysetAfter(order: ServiceListQuery['order'], after: { value: string; id: string }): Prisma.ServiceWhereInput {
+  const value = order.field === 'name' ? after.value : new Date(after.value);
+  const beyond = order.direction === 'asc' ? 'gt' : 'lt';
+  if (!isUuid(after.id) || (value instanceof Date && Number.isNaN(value.getTime()))) return { id: { in: [] } };
+  return { OR: [{ [order.field]: { [beyond]: value } }, { [order.field]: value, id: { [beyond]: after.id } }] };
+}
 
 /** Services of the catalog. Versions are in ServiceVersionRepository. */
 @Injectable()
@@ -76,6 +86,7 @@ export class ServiceRepository {
         ...(q.where?.name !== undefined ? { name: q.where.name } : {}),
         ...(q.where?.category !== undefined ? { category: q.where.category } : {}),
         ...(q.where?.author !== undefined ? { author: q.where.author } : {}),
+        ...(q.after ? keysetAfter(q.order, q.after) : {}),
       },
       include: { versions: { select: { id: true, version: true, status: true }, orderBy: { createdAt: 'asc' } } },
       orderBy: [{ [q.order.field]: q.order.direction }, { id: q.order.direction }],

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ServiceRepository, ServiceVersionRepository } from '@cam-esc/persistence';
-import { ListFilter, ListSpec } from '../../common/list-filter';
+import { encodeCursor, ListFilter, ListSpec } from '../../common/list-filter';
 import { toServiceListEntry } from '../service.view';
 
 export const SERVICE_LIST: ListSpec<'createdAt' | 'updatedAt' | 'name', 'name' | 'category' | 'author'> = {
@@ -18,8 +18,13 @@ export class ListServicesUseCase {
   ) {}
 
   async execute(tenantId: string, namespace: string | undefined, filter: ListFilter<'createdAt' | 'updatedAt' | 'name', 'name' | 'category' | 'author'>) {
-    const page = await this.services.list({ tenantId, namespace, where: filter.where, order: filter.order, limit: filter.limit, skip: filter.skip });
+    const page = await this.services.list({ tenantId, namespace, where: filter.where, order: filter.order, limit: filter.limit, skip: filter.skip, after: filter.after });
     const documents = new Map((await this.versions.documents(page.map((s) => s.defaultVersionId).filter((id): id is string => Boolean(id)))).map((d) => [d.id, d]));
-    return page.map((s) => toServiceListEntry(s, s.versions, s.defaultVersionId ? documents.get(s.defaultVersionId) : undefined));
+    const last = page[page.length - 1];
+    return {
+      entries: page.map((s) => toServiceListEntry(s, s.versions, s.defaultVersionId ? documents.get(s.defaultVersionId) : undefined)),
+      /** Set when the page is full: the cursor of the next one. */
+      nextCursor: page.length === filter.limit && last ? encodeCursor(last[filter.order.field], last.id) : undefined,
+    };
   }
 }

@@ -6,9 +6,9 @@ import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
-import Redis from 'ioredis';
 import { Client } from 'pg';
 import { DEFAULT_REDIS_URL } from '../libs/config/src';
+import { deleteRedisKeys } from '../libs/jobs/src/queue-backend';
 
 export interface ScenarioOptions {
   backend: 'redis' | 'postgres';
@@ -65,24 +65,6 @@ async function inBatches<T>(items: T[], concurrency: number, fn: (item: T) => Pr
       while (next < items.length) await fn(items[next++]);
     }),
   );
-}
-
-async function dropRedisKeys(prefix: string): Promise<void> {
-  const redis = new Redis(DEFAULT_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } catch {
-    // nothing to clean where Redis is gone
-  } finally {
-    redis.disconnect();
-  }
 }
 
 export async function runDeployScenario(opts: ScenarioOptions): Promise<ScenarioResult> {
@@ -214,6 +196,6 @@ export async function runDeployScenario(opts: ScenarioOptions): Promise<Scenario
     await admin.connect();
     await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     await admin.end();
-    if (opts.backend === 'redis') await dropRedisKeys(env.QUEUE_PREFIX);
+    if (opts.backend === 'redis') await deleteRedisKeys(DEFAULT_REDIS_URL, `${env.QUEUE_PREFIX}:*`);
   }
 }

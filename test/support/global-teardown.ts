@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import { deleteRedisKeys } from '../../libs/jobs/src/queue-backend';
 import { Client } from 'pg';
 import { testRunSettings } from './settings';
 
@@ -11,19 +11,5 @@ export default async function globalTeardown(): Promise<void> {
   for (const { datname } of rows) await admin.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   await admin.end();
   // the PostgreSQL queue backend kept its jobs in the databases dropped above; Redis may not even run
-  const redis = new Redis(settings.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${settings.queuePrefix}*`, 'COUNT', 1000);
-      if (keys.length) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } catch {
-    // nothing of ours to clean up there
-  } finally {
-    redis.disconnect();
-  }
+  await deleteRedisKeys(settings.redisUrl, `${settings.queuePrefix}*`);
 }

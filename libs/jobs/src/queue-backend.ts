@@ -104,3 +104,22 @@ export class QueueBackend implements QueueBackendChoice {
     return { connectionString: this.config.databaseUrl, schema: QUEUE_SCHEMA, migrate: true, max: POSTGRES_POOL_SIZE };
   }
 }
+
+/** Deletes the Redis keys matching `pattern` (a test run's or a bench's queues); quiet when Redis is not there. */
+export async function deleteRedisKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new Redis({ ...redisConnectionOptions(redisUrl), lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } catch {
+    // nothing of ours to clean up there
+  } finally {
+    redis.disconnect();
+  }
+}

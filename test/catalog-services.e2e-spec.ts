@@ -267,6 +267,17 @@ describe('CAM service and version calls (gateway over HTTP, PostgreSQL, queue)',
     });
   });
 
+  it("lists a team's services (ace_orgGuid) with those made for every team", async () => {
+    await post('Service/createService?ace_orgGuid=team-red', escService('org-red'), B).expect(200);
+    await post('Service/createService?ace_orgGuid=team-blue', escService('org-blue'), B).expect(200);
+    await post('Service/createService', escService('org-any'), B).expect(200);
+    const names = async (org: string) => (await get(`service?ace_orgGuid=${org}&filter[where][author]=admin&filter[limit]=500`, B).expect(200)).body.map((s: { name: string }) => s.name).filter((n: string) => n.startsWith('org-'));
+    expect(await names('team-red')).toEqual(['org-red', 'org-any']);
+    expect(await names('all')).toEqual(['org-red', 'org-blue', 'org-any']);
+    const entry = (await get('service?filter[where][name]=org-red', B)).body[0];
+    expect(entry).toMatchObject({ orgGuid: 'team-red', spaceGuid: 'default', namespaceId: 'default' });
+  });
+
   describe('retire, unretire and setRetireOnDate', () => {
     it('retires (no deploy: a 400 naming the state), unretires to Published', async () => {
       const svc = await newService();

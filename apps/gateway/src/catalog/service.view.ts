@@ -56,6 +56,8 @@ export function toServiceView(service: Service) {
     lastUpdated: service.updatedAt.toISOString(),
     namespaceId: service.namespaceId,
     namespaceIds: [service.namespaceId, ...service.namespaceIds.filter((n) => n !== service.namespaceId)],
+    orgGuid: service.orgGuid,
+    spaceGuid: service.namespaceId,
     tenantId: service.tenantId,
     description: service.description,
     longDescription: service.longDescription,

@@ -63,7 +63,7 @@ export class ServicesController {
   @HttpCode(200)
   @ApiBody(documentBody(serviceCreateRequest))
   async create(@TenantId() tenantId: string, @CamQueryParams() q: CamQuery, @Body() body: unknown) {
-    const { version, warnings } = await this.createService.execute({ tenantId, namespaceId: q.namespace ?? 'default', body });
+    const { version, warnings } = await this.createService.execute({ tenantId, namespaceId: q.namespace ?? 'default', orgGuid: q.aceOrgGuid, body });
     return toCreatedServiceView(version.service, version, warnings);
   }
 
@@ -72,12 +72,12 @@ export class ServicesController {
   @ApiErrors(400)
   @ApiOperation({
     summary:
-      "List the tenant's services (filter[limit|skip|order|where][name|category|author]; with cloudOE_spaceGuid, that namespace's and the default namespace's). A full page answers X-Next-Cursor: pass it as filter[cursor] for the next page (keyset, fast at any depth)",
+      "List the tenant's services (filter[limit|skip|order|where][name|category|author]; with cloudOE_spaceGuid, that namespace's and the default namespace's; with ace_orgGuid, that team's and those for all teams). A full page answers X-Next-Cursor: pass it as filter[cursor] for the next page (keyset, fast at any depth)",
   })
   async list(@TenantId() tenantId: string, @CamQueryParams() q: CamQuery, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const filter = parseListFilter(query, SERVICE_LIST);
     reportCappedLimit(res, filter);
-    const { entries, nextCursor } = await this.listServices.execute(tenantId, q.namespace, filter);
+    const { entries, nextCursor } = await this.listServices.execute(tenantId, { namespace: q.namespace, orgGuid: q.aceOrgGuid }, filter);
     if (nextCursor) res.setHeader(NEXT_CURSOR_HEADER, nextCursor);
     return entries;
   }

@@ -45,6 +45,8 @@ export const SERVICE_SCHEMA = {
     lastUpdated: { type: 'string', format: 'date-time' },
     namespaceId: str,
     namespaceIds: strArray,
+    orgGuid: { type: 'string', description: 'ace_orgGuid it was created for (all: every team)' },
+    spaceGuid: str,
     tenantId: str,
     description: str,
     longDescription: str,

@@ -14,6 +14,7 @@ export const SERVICE_KIND = { Service: 'service', StandaloneAction: 'standalone_
 export interface NewService {
   tenantId: string;
   namespaceId: string;
+  orgGuid?: string;
   kind?: string;
   name: string;
   category: string;
@@ -29,6 +30,8 @@ export interface ServiceListQuery {
   tenantId: string;
   /** cloudOE_spaceGuid: that namespace's services and the `default` namespace's. */
   namespace?: string;
+  /** ace_orgGuid: that team's services and those for every team (`all`); `all` itself lists every team's. */
+  orgGuid?: string;
   where?: { name?: string; category?: string; author?: string };
   order: { field: 'createdAt' | 'updatedAt' | 'name'; direction: 'asc' | 'desc' };
   limit: number;
@@ -83,6 +86,7 @@ export class ServiceRepository {
         tenantId: q.tenantId,
         kind: SERVICE_KIND.Service,
         ...(q.namespace ? { OR: [{ namespaceId: q.namespace }, { namespaceIds: { has: q.namespace } }, { namespaceId: 'default' }] } : {}),
+        ...(q.orgGuid && q.orgGuid !== 'all' ? { orgGuid: { in: [q.orgGuid, 'all'] } } : {}),
         ...(q.where?.name !== undefined ? { name: q.where.name } : {}),
         ...(q.where?.category !== undefined ? { category: q.where.category } : {}),
         ...(q.where?.author !== undefined ? { author: q.where.author } : {}),

@@ -6,6 +6,8 @@ import { ServiceDocumentIntake } from '../service-document-intake';
 export interface CreateServiceCommand {
   tenantId: string;
   namespaceId: string;
+  /** ace_orgGuid of the request. */
+  orgGuid?: string;
   body: unknown;
   /** Actions/createAction stores its action as a service of this kind, hidden from the catalog. */
   kind?: string;
@@ -33,6 +35,7 @@ export class CreateServiceUseCase {
     const version = await this.services.createWithDefaultVersion({
       tenantId: cmd.tenantId,
       namespaceId: cmd.namespaceId,
+      orgGuid: cmd.orgGuid ?? 'all',
       kind: cmd.kind ?? SERVICE_KIND.Service,
       name: meta.name,
       category: meta.category!,

@@ -17,8 +17,8 @@ export class ListServicesUseCase {
     private readonly versions: ServiceVersionRepository,
   ) {}
 
-  async execute(tenantId: string, namespace: string | undefined, filter: ListFilter<'createdAt' | 'updatedAt' | 'name', 'name' | 'category' | 'author'>) {
-    const page = await this.services.list({ tenantId, namespace, where: filter.where, order: filter.order, limit: filter.limit, skip: filter.skip, after: filter.after });
+  async execute(tenantId: string, scope: { namespace?: string; orgGuid?: string }, filter: ListFilter<'createdAt' | 'updatedAt' | 'name', 'name' | 'category' | 'author'>) {
+    const page = await this.services.list({ tenantId, namespace: scope.namespace, orgGuid: scope.orgGuid, where: filter.where, order: filter.order, limit: filter.limit, skip: filter.skip, after: filter.after });
     const documents = new Map((await this.versions.documents(page.map((s) => s.defaultVersionId).filter((id): id is string => Boolean(id)))).map((d) => [d.id, d]));
     const last = page[page.length - 1];
     return {

@@ -25,13 +25,16 @@ const ERRORS: Record<number, string> = {
   403: 'The token may not act for the tenantId asked for',
   404: 'No such record for this tenant',
   409: 'The call conflicts with the state (a name or version in use, live instances, a running action)',
+  413: 'The body is larger than the call takes',
   415: 'The body is not in the format the call takes',
   503: 'A dependency (the job queue) is not reachable; nothing was written, try again',
 };
 
 /** The error answers a call can give, each with CAM's error body. 401 and 403 are on every authenticated call. */
 export function ApiErrors(...statuses: number[]) {
-  return applyDecorators(...[401, 403, ...statuses].map((status) => ApiResponse({ status, description: ERRORS[status], schema: ERROR_SCHEMA })));
+  // whatever takes a body may also be sent one that is too large
+  const all = statuses.includes(415) ? [...statuses, 413] : statuses;
+  return applyDecorators(...[401, 403, ...all].map((status) => ApiResponse({ status, description: ERRORS[status], schema: ERROR_SCHEMA })));
 }
 
 /** The success answer, with its schema and an example (from the CAM seed where it has one). */

@@ -278,6 +278,56 @@ describe('CAM service and version calls (gateway over HTTP, PostgreSQL, queue)',
     expect(entry).toMatchObject({ orgGuid: 'team-red', spaceGuid: 'default', namespaceId: 'default' });
   });
 
+  describe('hostile and odd input is a 4xx that names what is wrong, never a 500', () => {
+    it.each([
+      ['GET', 'service?filter[where][name]=%00', 'filter[where][name]: must not contain NUL', undefined],
+      ['GET', 'service?cloudOE_spaceGuid=%00', 'cloudOE_spaceGuid: must be at most 256 characters, without NUL', undefined],
+      ['GET', 'service?cloudOE_spaceGuid=a&cloudOE_spaceGuid=b', 'cloudOE_spaceGuid: give it once', undefined],
+      ['GET', 'service?filter[order]=constructor', "cannot be ordered by 'constructor'", undefined],
+      ['GET', 'service?filter[where][__proto__]=x', "cannot be filtered by '__proto__'", undefined],
+      ['GET', 'service?filter={"where":{"hasOwnProperty":"x"}}', "cannot be filtered by 'hasOwnProperty'", undefined],
+      ['POST', 'Service/createService', 'service.tags[0].name: is required', { service: { catalog_metadata: { name: 'x' }, actions: [], tags: [null] } }],
+      ['POST', 'Service/createService', 'flow.notifications: must be an array of objects', { service: { catalog_metadata: { name: 'x' }, actions: [{ name: 'P', type: 'provision', flow: { notifications: 5 } }] } }],
+    ])('%s %s', async (method: string, path: string, message: string, body: unknown) => {
+      const res = method === 'GET' ? await get(path) : await post(path, body);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toContain(message);
+    });
+
+    it('refuses retire dates that are no calendar day or too far ahead, and a deleteService without a body', async () => {
+      const svc = await newService();
+      expect((await post(`ServiceManifest/${svc.serviceManifestId}/setRetireOnDate`, { retire_on_date: '9999-12-31' }).expect(400)).body.error.message).toContain('more than 100 years ahead');
+      expect((await post(`ServiceManifest/${svc.serviceManifestId}/setRetireOnDate`, { retire_on_date: '2031-02-30' }).expect(400)).body.error.message).toContain('is not a day of the calendar');
+      const noBody = await http.post(`${API}/Service/${svc.id}/deleteService`).set('Authorization', A).expect(400);
+      expect(noBody.body.error.message).toContain('deleteService takes');
+      expect((await post(`Service/${svc.id}/deleteService`, { version_id: svc.serviceManifestId }).expect(409)).body.error.message).toContain('is the last of service');
+      await get(`ServiceManifest/${svc.serviceManifestId}`).expect(200);
+    });
+
+    it('keeps the namespace filter across keyset pages, and refuses a cursor made for another order', async () => {
+      for (const n of ['dev-a', 'dev-b', 'dev-c']) await post('Service/createService?cloudOE_spaceGuid=pagedns', escService(n), B).expect(200);
+      await post('Service/createService?cloudOE_spaceGuid=elsewhere', escService('hidden-x'), B).expect(200);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await get(`service?cloudOE_spaceGuid=pagedns&filter[where][author]=admin&filter[limit]=1${cursor ? `&filter[cursor]=${cursor}` : ''}`, B).expect(200);
+        seen.push(...res.body.map((s: { name: string }) => s.name));
+        cursor = res.headers['x-next-cursor'];
+      } while (cursor);
+      expect(seen).not.toContain('hidden-x');
+      expect(seen).toEqual(expect.arrayContaining(['dev-a', 'dev-b', 'dev-c']));
+      const first = await get('service?filter[limit]=1', B).expect(200);
+      expect((await get(`service?filter[limit]=1&filter[order]=name%20ASC&filter[cursor]=${first.headers['x-next-cursor']}`, B).expect(400)).body.error.message).toContain('was made for another filter[order]');
+    });
+
+    it("does not let a standalone action's manifest be reached as a service version", async () => {
+      const action = (await post('Actions/createAction', { name: 'hidden', type: 'custom', flow: {} }).expect(200)).body;
+      await get(`ServiceManifest/${action.id}`).expect(404);
+      await post(`ServiceManifest/${action.id}/updateServiceVersion`, escService('x')).expect(404);
+      await post(`ServiceManifest/${action.id}/copyService`, { to_service_id: (await newService()).id, new_version_name: '9' }).expect(404);
+    });
+  });
+
   describe('retire, unretire and setRetireOnDate', () => {
     it('retires (no deploy: a 400 naming the state), unretires to Published', async () => {
       const svc = await newService();

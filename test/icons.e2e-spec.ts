@@ -64,7 +64,6 @@ describe('service icons (multipart upload, list, download, delete)', () => {
     ['a file of 1 MB or more', () => upload(Buffer.concat([PNG, Buffer.alloc(1024 * 1024)]), 'big.png', 'image/png'), 'the icon must be less than 1 MB'],
     ['a content type the seed does not allow', () => upload(SVG, 'x.svg', 'image/svg+xml'), "content type 'image/svg+xml' is not allowed"],
     ['content that is not what it claims', () => upload(Buffer.from('not a png'), 'fake.png', 'image/png'), "the file's content is not image/png"],
-    ['a name another icon has', () => upload(SVG, 'serviceicon_1.svg', 'application/xml'), "an icon named 'serviceicon_1.svg' exists already"],
     ['the file in another field', () => upload(PNG, 'x.png', 'image/png', A, 'image'), "upload one file, in the field 'icon'"],
     ['no multipart body', () => http.post(`${ICONS}/upload`).set('Authorization', A).send({ icon: 'x' }), 'send the icon as multipart/form-data'],
     ['an empty multipart body', () => http.post(`${ICONS}/upload`).set('Authorization', A).field('note', 'x'), "no file: send it in the multipart field 'icon'"],
@@ -74,6 +73,21 @@ describe('service icons (multipart upload, list, download, delete)', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.message).toContain(message);
     expect(await iconCount()).toBe(before);
+  });
+
+  it('is a 409 for a name another icon has, storing nothing', async () => {
+    await upload(SVG, 'taken.svg', 'application/xml').expect(200);
+    const before = await iconCount();
+    expect((await upload(SVG, 'taken.svg', 'application/xml').expect(409)).body.error.message).toContain("an icon named 'taken.svg' exists already");
+    expect(await iconCount()).toBe(before);
+  });
+
+  it('keeps a UTF-8 file name and serves the icon under it', async () => {
+    const id = (await upload(PNG, 'pare-feu-✓.png', 'image/png').expect(200)).body.res.id;
+    expect((await http.get(`${ICONS}?filter[where][id]=${id}`).set('Authorization', A)).body[0].name).toBe('pare-feu-✓.png');
+    const res = await http.get(`${ICONS}/${id}/download`).set('Authorization', A).expect(200);
+    expect(res.headers['content-disposition']).toContain("filename*=UTF-8''pare-feu-%E2%9C%93.png");
+    await http.get(`${ICONS}/name/${encodeURIComponent('pare-feu-✓.png')}`).set('Authorization', A).expect(200);
   });
 
   it('is a 400 for a filter it does not take', async () => {

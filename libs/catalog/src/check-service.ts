@@ -125,7 +125,7 @@ function referenceProblems(where: string, params: Record<string, unknown>, actio
         undefinedRefs.add(`${ns}.${name}`);
       }
     }
-    const stripped = value.replace(/\$\{[^}]*\}/g, '');
+    const stripped = value.replace(/\$\{[^${}]*\}/g, '');
     if (/\$\{|\$[A-Za-z_][A-Za-z0-9_.]*\}|\{[A-Za-z_][A-Za-z0-9_.]*\}/.test(stripped)) {
       problems.push({ where, advisory: true, message: `template_params.${key} has text that looks like a mistyped placeholder ('${value.slice(0, 80)}'); write \${name}` });
     }

@@ -40,7 +40,7 @@ export function normalizeServiceDocument(body: unknown): NormalizedService {
     warnings.push(`No 'version' is provided in the source code. Assigning the service, the default version '${DEFAULT_VERSION}' \n`);
   }
 
-  if (doc.tags !== undefined && !Array.isArray(doc.tags)) throw invalid('service.tags', 'must be an array');
+  if (doc.tags !== undefined) checkParameters(doc.tags, 'service.tags');
   if (!Array.isArray(doc.actions)) throw invalid('service.actions', 'is required and must be an array');
   const actionNames = new Set<string>();
   doc.actions.forEach((action, i) => {
@@ -83,6 +83,10 @@ function checkAction(action: CamAction, path: string): void {
     }
   });
   if (resthooks !== undefined && !Array.isArray(resthooks)) throw invalid(`${path}.flow.resthooks`, 'must be an array');
+  const { notifications } = action.flow;
+  if (notifications !== undefined && (!Array.isArray(notifications) || !notifications.every(isObject))) {
+    throw invalid(`${path}.flow.notifications`, 'must be an array of objects such as {"emailnotification": {...}}');
+  }
   (resthooks ?? []).forEach((entry, j) => {
     if (!isObject(entry) || !isObject(entry.resthook) || typeof entry.resthook.id !== 'string') {
       throw invalid(`${path}.flow.resthooks[${j}].resthook.id`, 'is required and must be a string');

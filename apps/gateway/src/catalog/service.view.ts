@@ -5,7 +5,7 @@ import { MASK } from '../common/mask';
 /** The document with the default value of every secured parameter masked, and the service's name, category and image. */
 export function documentOf(v: Pick<ServiceVersion, 'document'>, service: Service): CamServiceDocument {
   const doc = v.document as unknown as CamServiceDocument;
-  const mask = (params: CamParameter[] | undefined) => params?.map((p) => (p.secured && p.default !== undefined && p.default !== '' ? { ...p, default: MASK } : p));
+  const mask = (params: CamParameter[] | undefined) => params?.map((p) => (p?.secured && p.default !== undefined && p.default !== '' ? { ...p, default: MASK } : p));
   return {
     ...doc,
     catalog_metadata: { ...doc.catalog_metadata, name: service.name, category: service.category, image: service.image },

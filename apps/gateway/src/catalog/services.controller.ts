@@ -109,8 +109,12 @@ export class ServicesController {
   @ApiOperation({ summary: 'Delete one version ({"version_id"} or {"version"}) or, with {}, the service and all its versions; 409 while live instances run on it' })
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', properties: { version_id: { type: 'string' }, version: { type: 'string' } } } })
-  async remove(@TenantId() tenantId: string, @Param('id', serviceId) id: string, @Body() body: Record<string, unknown>) {
-    const { version_id: versionId, version, ...rest } = body ?? {};
+  async remove(@TenantId() tenantId: string, @Param('id', serviceId) id: string, @Body() body: unknown) {
+    // deleting a whole service takes an explicit {}: a missing body is not a request to delete everything
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw DomainException.invalid('body: deleteService takes {"version_id"}, {"version"} or {} (the whole service), as JSON', { field: 'body' });
+    }
+    const { version_id: versionId, version, ...rest } = body as Record<string, unknown>;
     const unknown = Object.keys(rest)[0];
     if (unknown) throw DomainException.invalid(`${unknown}: deleteService takes {"version_id"}, {"version"} or {}`, { field: unknown });
     if (versionId !== undefined && version !== undefined) throw DomainException.invalid('version_id: give version_id or version, not both', { field: 'version_id' });

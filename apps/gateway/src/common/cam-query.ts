@@ -1,4 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import { DomainException } from '@cam-esc/errors';
 import { Request } from 'express';
 
 /** The query parameters every CAM call carries (tenantId is checked by the auth guard). */
@@ -8,9 +9,16 @@ export interface CamQuery {
   namespace?: string;
 }
 
-const str = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+/** One plain value, or nothing; given twice, or with a NUL, it is a 400 naming the parameter. */
+function str(q: Record<string, unknown>, name: string): string | undefined {
+  const v = q[name];
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string') throw DomainException.invalid(`${name}: give it once, as a plain value`, { field: name });
+  if (v.includes('\u0000') || v.length > 256) throw DomainException.invalid(`${name}: must be at most 256 characters, without NUL`, { field: name });
+  return v;
+}
 
 export const CamQueryParams = createParamDecorator((_: unknown, ctx: ExecutionContext): CamQuery => {
-  const q = ctx.switchToHttp().getRequest<Request>().query;
-  return { tenantId: str(q.tenantId), aceOrgGuid: str(q.ace_orgGuid), namespace: str(q.cloudOE_spaceGuid) };
+  const q = ctx.switchToHttp().getRequest<Request>().query as Record<string, unknown>;
+  return { tenantId: str(q, 'tenantId'), aceOrgGuid: str(q, 'ace_orgGuid'), namespace: str(q, 'cloudOE_spaceGuid') };
 });

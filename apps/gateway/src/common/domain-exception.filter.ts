@@ -24,8 +24,16 @@ export class DomainExceptionFilter implements ExceptionFilter {
       const status = exception.getStatus();
       return { status, message, code: status === 400 ? DomainErrorCode.INVALID_INPUT : (HttpStatus[status] ?? 'ERROR') };
     }
-    if (exception instanceof Prisma.PrismaClientKnownRequestError && exception.code === 'P2002') {
-      return { status: 409, message: 'a record with the same unique values already exists', code: DomainErrorCode.CONFLICT };
+    if (exception instanceof Prisma.PrismaClientKnownRequestError) {
+      // races between two requests (the checks before the write passed for both)
+      switch (exception.code) {
+        case 'P2002':
+          return { status: 409, message: 'a record with the same unique values already exists (another request made it meanwhile)', code: DomainErrorCode.CONFLICT };
+        case 'P2003':
+          return { status: 409, message: 'a record this one refers to was deleted, or is still referred to, meanwhile: try again', code: DomainErrorCode.CONFLICT };
+        case 'P2025':
+          return { status: 404, message: 'the record was deleted meanwhile', code: DomainErrorCode.NOT_FOUND };
+      }
     }
     // body-parser and express errors (bad charset or encoding, too large, ...) carry their own 4xx
     const httpError = exception as { status?: unknown; statusCode?: unknown; expose?: boolean; message?: string };

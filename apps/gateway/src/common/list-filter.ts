@@ -28,11 +28,18 @@ export interface ListFilter<O extends string, W extends string> {
   after?: { value: string; id: string };
 }
 
+interface CursorContent {
+  order: string;
+  value: string;
+  id: string;
+}
+
 export const NEXT_CURSOR_HEADER = 'X-Next-Cursor';
 
-/** The cursor of the page after this one, from its last entry's sort value and id. */
-export function encodeCursor(value: Date | string, id: string): string {
-  return Buffer.from(JSON.stringify([value instanceof Date ? value.toISOString() : value, id])).toString('base64url');
+/** The cursor of the page after this one: the order it was made in, and its last entry's sort value and id. */
+export function encodeCursor(order: { field: string; direction: Direction }, value: Date | string, id: string): string {
+  const content: CursorContent = { order: `${order.field} ${order.direction}`, value: value instanceof Date ? value.toISOString() : value, id };
+  return Buffer.from(JSON.stringify(content)).toString('base64url');
 }
 
 const invalid = (field: string, rule: string) => DomainException.invalid(`${field}: ${rule}`, { field });
@@ -46,11 +53,12 @@ const invalid = (field: string, rule: string) => DomainException.invalid(`${fiel
 export function parseListFilter<O extends string, W extends string>(query: Record<string, unknown>, spec: ListSpec<O, W>, includes: string[] = []): ListFilter<O, W> {
   const entries = filterEntries(query);
   const result: ListFilter<O, W> = { limit: DEFAULT_LIST_LIMIT, skip: 0, order: spec.defaultOrder, where: {}, include: [] };
+  let cursorOrder: string | undefined;
   for (const [key, sub, raw] of entries) {
     const name = sub === undefined ? `filter[${key}]` : `filter[${key}][${sub}]`;
     if (key === 'where') {
       if (sub === undefined) throw invalid(name, `name the field, e.g. filter[where][${Object.keys(spec.where)[0] ?? 'name'}]=...`);
-      const field = spec.where[sub];
+      const field = Object.hasOwn(spec.where, sub) ? spec.where[sub] : undefined;
       if (!field) throw invalid(name, `this list cannot be filtered by '${sub}' (it can by: ${Object.keys(spec.where).join(', ') || 'nothing'})`);
       result.where[field] = single(name, raw);
       continue;
@@ -64,15 +72,16 @@ export function parseListFilter<O extends string, W extends string>(query: Recor
         break;
       }
       case 'cursor': {
-        const raw2 = single(name, raw);
-        let decoded: unknown;
+        let decoded: Partial<CursorContent> | undefined;
         try {
-          decoded = JSON.parse(Buffer.from(raw2, 'base64url').toString('utf8'));
+          decoded = JSON.parse(Buffer.from(single(name, raw), 'base64url').toString('utf8'));
         } catch {
           decoded = undefined;
         }
-        if (!Array.isArray(decoded) || decoded.length !== 2 || !decoded.every((x) => typeof x === 'string')) throw invalid(name, 'must be the X-Next-Cursor of the previous page, unchanged');
-        result.after = { value: decoded[0], id: decoded[1] };
+        const ok = decoded && typeof decoded === 'object' && [decoded.order, decoded.value, decoded.id].every((x) => typeof x === 'string' && !x.includes('\u0000'));
+        if (!ok) throw invalid(name, 'must be the X-Next-Cursor of the previous page, unchanged');
+        cursorOrder = decoded!.order;
+        result.after = { value: decoded!.value!, id: decoded!.id! };
         break;
       }
       case 'skip':
@@ -91,6 +100,9 @@ export function parseListFilter<O extends string, W extends string>(query: Recor
       default:
         throw invalid(name, 'is not a filter this list takes (limit, skip, order, where, cursor)');
     }
+  }
+  if (cursorOrder !== undefined && cursorOrder !== `${result.order.field} ${result.order.direction}`) {
+    throw invalid('filter[cursor]', 'was made for another filter[order]: page on with the order the cursor came with');
   }
   return result;
 }
@@ -138,6 +150,7 @@ function jsonFilterEntries(value: unknown): Array<[string, string | undefined, u
 
 function single(name: string, raw: unknown): string {
   if (typeof raw !== 'string') throw invalid(name, 'must be given once, as a plain value');
+  if (/[\u0000]/.test(raw)) throw invalid(name, 'must not contain NUL characters');
   return raw;
 }
 
@@ -149,7 +162,7 @@ function wholeNumber(name: string, raw: string, min: number): number {
 function parseOrder<O extends string, W extends string>(name: string, raw: string, spec: ListSpec<O, W>): { field: O; direction: Direction } {
   const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\s+(ASC|DESC))?\s*$/i.exec(raw);
   if (!m) throw invalid(name, `must be '<field> ASC' or '<field> DESC', got '${raw.slice(0, 40)}'`);
-  const field = spec.order[m[1]];
+  const field = Object.hasOwn(spec.order, m[1]) ? spec.order[m[1]] : undefined;
   if (!field) throw invalid(name, `this list cannot be ordered by '${m[1]}' (it can by: ${Object.keys(spec.order).join(', ')})`);
   return { field, direction: (m[2] ?? 'ASC').toLowerCase() as Direction };
 }

@@ -15,7 +15,7 @@ export const ICON_FIELD = 'icon';
  */
 @Injectable()
 export class IconUploadInterceptor implements NestInterceptor {
-  private readonly upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_ICON_BYTES, files: 1, fields: 10, parts: 12, fieldSize: 4096 } }).single(ICON_FIELD);
+  private readonly upload = multer({ storage: multer.memoryStorage(), defParamCharset: 'utf8', limits: { fileSize: MAX_ICON_BYTES, files: 1, fields: 10, parts: 12, fieldSize: 4096 } }).single(ICON_FIELD);
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const req = context.switchToHttp().getRequest<Request>();

@@ -5,7 +5,7 @@ import iconsList from '../openapi/examples/icons_list.response.json';
 import { ICON_ENTRY_SCHEMA, ICON_UPLOADED_SCHEMA } from '../openapi/schemas';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
-import { Icon, IconMeta, IconRepository } from '@cam-esc/persistence';
+import { Icon, IconMeta, IconRepository, isUuid } from '@cam-esc/persistence';
 import { Response } from 'express';
 import { TenantId } from '../auth/tenant.decorator';
 import { EntityIdPipe } from '../common/entity-id.pipe';
@@ -37,7 +37,7 @@ export class IconsController {
 
   @Post('upload')
   @ApiOk(ICON_UPLOADED_SCHEMA, iconUploaded)
-  @ApiErrors(400)
+  @ApiErrors(400, 409, 415)
   @HttpCode(200)
   @UseInterceptors(IconUploadInterceptor)
   @ApiConsumes('multipart/form-data')
@@ -55,8 +55,8 @@ export class IconsController {
   async list(@TenantId() tenantId: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const filter = parseListFilter(query, ICON_LIST);
     reportCappedLimit(res, filter);
-    const where = { ...filter.where, ...(filter.where.id !== undefined && !/^[0-9a-f-]{36}$/i.test(filter.where.id) ? { id: '00000000-0000-0000-0000-000000000000' } : {}) };
-    return (await this.icons.list(tenantId, where, { ...filter, direction: filter.order.direction })).map(toIconEntry);
+    if (filter.where.id !== undefined && !isUuid(filter.where.id)) return []; // not an id: it names no icon
+    return (await this.icons.list(tenantId, filter.where, { ...filter, direction: filter.order.direction })).map(toIconEntry);
   }
 
   @Get('name/:name')
@@ -93,5 +93,6 @@ function send(res: Response, icon: Icon | null, key: string): StreamableFile {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   // an SVG sent as application/xml is served as a download, never rendered in the gateway's origin
   res.setHeader('Content-Security-Policy', "default-src 'none'");
-  return new StreamableFile(Buffer.from(icon.content), { type: icon.contentType, length: icon.size, disposition: `inline; filename="${icon.name.replace(/["\\\r\n]/g, '_')}"` });
+  const ascii = icon.name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return new StreamableFile(Buffer.from(icon.content), { type: icon.contentType, length: icon.size, disposition: `inline; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(icon.name)}` });
 }

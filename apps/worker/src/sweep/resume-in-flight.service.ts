@@ -42,7 +42,12 @@ export class ResumeInFlightService implements OnApplicationBootstrap {
     for (;;) {
       const page = await this.versions.dueForRetirement(after, 500);
       for (const v of page) {
-        await this.jobs.enqueue(JobName.RetireVersion, { serviceVersionId: v.id, retireOn: v.retireOn!.toISOString() }, { delayMs: Math.max(0, v.retireOn!.getTime() - Date.now()) });
+        try {
+          // retryFailed: a job that failed for good (a database blip at midnight) runs again
+          await this.jobs.enqueue(JobName.RetireVersion, { serviceVersionId: v.id, retireOn: v.retireOn!.toISOString() }, { delayMs: Math.max(0, v.retireOn!.getTime() - Date.now()), retryFailed: true });
+        } catch (e) {
+          this.logger.error({ serviceVersionId: v.id, err: (e as Error).message }, 'could not schedule the retirement of a version; the next sweep tries again');
+        }
       }
       n += page.length;
       if (page.length < 500) return n;

@@ -75,8 +75,9 @@ export class ServiceRepository {
     return isUuid(id) ? this.prisma.service.findFirst({ where: { tenantId, id, kind } }) : null;
   }
 
-  async findVersion(tenantId: string, versionId: string): Promise<VersionWithService | null> {
-    return isUuid(versionId) ? this.prisma.serviceVersion.findFirst({ where: { tenantId, id: versionId }, include: { service: true } }) : null;
+  /** A version of a catalog service (or, with `kind`, of a standalone action's hidden service). */
+  async findVersion(tenantId: string, versionId: string, kind: string = SERVICE_KIND.Service): Promise<VersionWithService | null> {
+    return isUuid(versionId) ? this.prisma.serviceVersion.findFirst({ where: { tenantId, id: versionId, service: { kind } }, include: { service: true } }) : null;
   }
 
   /** A page of catalog services (standalone actions' services are not listed), with their versions' ids and states. */
@@ -85,12 +86,14 @@ export class ServiceRepository {
       where: {
         tenantId: q.tenantId,
         kind: SERVICE_KIND.Service,
-        ...(q.namespace ? { OR: [{ namespaceId: q.namespace }, { namespaceIds: { has: q.namespace } }, { namespaceId: 'default' }] } : {}),
+        AND: [
+          q.namespace ? { OR: [{ namespaceId: q.namespace }, { namespaceIds: { has: q.namespace } }, { namespaceId: 'default' }] } : {},
+          q.after ? keysetAfter(q.order, q.after) : {},
+        ],
         ...(q.orgGuid && q.orgGuid !== 'all' ? { orgGuid: { in: [q.orgGuid, 'all'] } } : {}),
         ...(q.where?.name !== undefined ? { name: q.where.name } : {}),
         ...(q.where?.category !== undefined ? { category: q.where.category } : {}),
         ...(q.where?.author !== undefined ? { author: q.where.author } : {}),
-        ...(q.after ? keysetAfter(q.order, q.after) : {}),
       },
       include: { versions: { select: { id: true, version: true, status: true }, orderBy: { createdAt: 'asc' } } },
       orderBy: [{ [q.order.field]: q.order.direction }, { id: q.order.direction }],

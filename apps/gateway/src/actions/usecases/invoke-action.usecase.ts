@@ -27,10 +27,26 @@ export class InvokeActionUseCase {
     if (typeof name !== 'string' || !name.trim() || name.length > 255) {
       throw DomainException.invalid('action_data.name: is required: a name for this run, a non-empty string of at most 255 characters', { field: 'action_data.name' });
     }
-    const version = await this.services.findVersion(cmd.tenantId, actionId);
-    if (!version || version.service.kind !== SERVICE_KIND.StandaloneAction) throw DomainException.notFound('action', actionId);
-    const actionName = (version.document as { actions: Array<{ name: string }> }).actions[0].name;
+    checkSpecifications(resourceProperties);
+    const version = await this.services.findVersion(cmd.tenantId, actionId, SERVICE_KIND.StandaloneAction);
+    const actionName = (version?.document as { actions?: Array<{ name?: string }> } | undefined)?.actions?.[0]?.name;
+    if (!version || !actionName) throw DomainException.notFound('action', actionId);
     const body = Object.assign(new DeployInstanceDto(), { name: name.trim(), action: actionName, resourceProperties: resourceProperties ?? { specifications: [] } });
-    return this.deploy.execute({ tenantId: cmd.tenantId, versionId: version.id, body, aceOrgGuid: cmd.aceOrgGuid, namespace: cmd.namespace });
+    return this.deploy.execute({ tenantId: cmd.tenantId, versionId: version.id, body, aceOrgGuid: cmd.aceOrgGuid, namespace: cmd.namespace, serviceKind: SERVICE_KIND.StandaloneAction });
   }
+}
+
+/** action_data.resourceProperties, as deploy takes it: { specifications: [{ name, value }] }. */
+function checkSpecifications(value: unknown): void {
+  if (value === undefined) return;
+  const field = 'action_data.resourceProperties';
+  const specs = (value as { specifications?: unknown } | null)?.specifications;
+  if (typeof value !== 'object' || value === null || (specs !== undefined && !Array.isArray(specs))) {
+    throw DomainException.invalid(`${field}: must be { "specifications": [{ "name", "value" }] }`, { field });
+  }
+  (specs ?? []).forEach((s: unknown, i: number) => {
+    if (typeof s !== 'object' || s === null || typeof (s as { name?: unknown }).name !== 'string') {
+      throw DomainException.invalid(`${field}.specifications[${i}].name: is required and must be a string`, { field: `${field}.specifications[${i}].name` });
+    }
+  });
 }

@@ -24,6 +24,9 @@ export class DeleteServiceVersionUseCase {
     }
     const live = await this.versions.liveInstanceCount({ serviceVersionId: version.id });
     if (live > 0) throw DomainException.conflict(`version '${version.version}' of service '${service.name}' has ${live} live instance(s): terminate them first`);
+    if ((await this.versions.list(service.id, { field: 'createdAt', direction: 'asc' }, { limit: 2, skip: 0 })).length < 2) {
+      throw DomainException.conflict(`version '${version.version}' is the last of service '${service.name}', which keeps at least one: delete the service with {} instead`);
+    }
     await this.versions.delete(version);
     return { count: 1 };
   }

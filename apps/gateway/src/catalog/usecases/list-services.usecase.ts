@@ -24,7 +24,7 @@ export class ListServicesUseCase {
     return {
       entries: page.map((s) => toServiceListEntry(s, s.versions, s.defaultVersionId ? documents.get(s.defaultVersionId) : undefined)),
       /** Set when the page is full: the cursor of the next one. */
-      nextCursor: page.length === filter.limit && last ? encodeCursor(last[filter.order.field], last.id) : undefined,
+      nextCursor: page.length === filter.limit && last ? encodeCursor(filter.order, last[filter.order.field], last.id) : undefined,
     };
   }
 }

@@ -16,7 +16,8 @@ export class RetireVersionUseCase {
     const version = await this.services.findVersion(tenantId, versionId);
     if (!version) throw DomainException.notFound('service version', versionId);
     if (version.status === 'Retired') return version;
-    if (version.retireOn) await this.jobs.cancel(JobName.RetireVersion, { serviceVersionId: version.id, retireOn: version.retireOn.toISOString() });
+    // best effort: once retired, a pending job is a no-op anyway
+    if (version.retireOn) await this.jobs.cancel(JobName.RetireVersion, { serviceVersionId: version.id, retireOn: version.retireOn.toISOString() }).catch(() => undefined);
     return this.versions.retire(version.id, new Date());
   }
 }

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DomainException } from '@cam-esc/errors';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { ServiceRepository, ServiceVersionRepository, VersionWithService } from '@cam-esc/persistence';
@@ -8,10 +8,12 @@ const DAY_MS = 86_400_000;
 /**
  * ServiceManifest/{id}/setRetireOnDate: the version is retired at midnight UTC at the end of the
  * given day, by a delayed job in the queue store (it survives restarts; the worker's sweep
- * re-creates it if the store was lost). `{"retire_on_date": null}` clears the date.
+ * re-creates it if the store was lost, or was not reachable when the date was set). `{"retire_on_date": null}` clears the date.
  */
 @Injectable()
 export class SetRetireOnDateUseCase {
+  private readonly logger = new Logger(SetRetireOnDateUseCase.name);
+
   constructor(
     private readonly services: ServiceRepository,
     private readonly versions: ServiceVersionRepository,
@@ -24,23 +26,39 @@ export class SetRetireOnDateUseCase {
     const version = await this.services.findVersion(tenantId, versionId);
     if (!version) throw DomainException.notFound('service version', versionId);
     if (version.status === 'Retired') throw DomainException.conflict(`service version '${version.version}' is already Retired`);
-    if (version.retireOn) await this.jobs.cancel(JobName.RetireVersion, { serviceVersionId: version.id, retireOn: version.retireOn.toISOString() });
+    // an old job is harmless (the worker retires only on the date stored now): cancelling it is tidiness
+    if (version.retireOn) await this.jobs.cancel(JobName.RetireVersion, { serviceVersionId: version.id, retireOn: version.retireOn.toISOString() }).catch(() => undefined);
     const updated = await this.versions.setRetireOn(version.id, day);
-    if (day) await this.jobs.enqueue(JobName.RetireVersion, { serviceVersionId: version.id, retireOn: day.toISOString() }, { delayMs: Math.max(0, day.getTime() - Date.now()) });
+    if (day) {
+      try {
+        await this.jobs.enqueue(JobName.RetireVersion, { serviceVersionId: version.id, retireOn: day.toISOString() }, { delayMs: Math.max(0, day.getTime() - Date.now()) });
+      } catch {
+        // the date is stored: the worker's sweep makes the job when the queue is back
+        this.logger.warn({ serviceVersionId: version.id }, 'retire date stored; its job will be made by the next sweep (the queue is not reachable)');
+      }
+    }
     return updated;
   }
 }
 
-/** Midnight UTC at the end of the day the date names; a day before today is a 400. */
+/**
+ * Midnight UTC at the end of the calendar day the date names: its first ten characters, read
+ * literally (no time zone of the server's or of the value shifts the day). A day before today,
+ * or more than 100 years ahead, is a 400.
+ */
 function retireDay(raw: unknown, now: Date): Date {
   const field = 'retire_on_date';
-  if (typeof raw !== 'string' || !/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(raw) || Number.isNaN(Date.parse(raw))) {
-    throw DomainException.invalid(`${field}: must be an ISO-8601 date such as "2030-10-28" or "2030-10-28T07:03:11.612Z"`, { field });
+  const m = typeof raw === 'string' ? /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(raw) : null;
+  if (!m) throw DomainException.invalid(`${field}: must be an ISO-8601 date such as "2030-10-28" or "2030-10-28T07:03:11.612Z"`, { field });
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const start = new Date(Date.UTC(year, month - 1, day));
+  if (start.getUTCFullYear() !== year || start.getUTCMonth() !== month - 1 || start.getUTCDate() !== day) {
+    throw DomainException.invalid(`${field}: ${m[1]}-${m[2]}-${m[3]} is not a day of the calendar`, { field });
   }
-  const at = new Date(raw);
-  const endOfDay = new Date(Math.floor(at.getTime() / DAY_MS) * DAY_MS + DAY_MS);
+  const endOfDay = new Date(start.getTime() + DAY_MS);
   if (endOfDay.getTime() <= now.getTime()) {
-    throw DomainException.invalid(`${field}: ${at.toISOString().slice(0, 10)} is in the past; give today or a later day (the version is retired at midnight UTC at the end of it)`, { field });
+    throw DomainException.invalid(`${field}: ${m[1]}-${m[2]}-${m[3]} is in the past; give today or a later day (the version is retired at midnight UTC at the end of it)`, { field });
   }
+  if (year > now.getUTCFullYear() + 100) throw DomainException.invalid(`${field}: ${year} is more than 100 years ahead`, { field });
   return endOfDay;
 }

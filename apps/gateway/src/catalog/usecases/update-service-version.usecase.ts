@@ -20,7 +20,14 @@ export class UpdateServiceVersionUseCase {
   async execute(tenantId: string, versionId: string, body: unknown): Promise<{ version: VersionWithService; warnings: string[] }> {
     const current = await this.services.findVersion(tenantId, versionId);
     if (!current) throw DomainException.notFound('service version', versionId);
-    const { document, warnings } = await this.intake.accept(tenantId, body, current.service);
+    const accepted = await this.intake.accept(tenantId, body, current.service);
+    const { document } = accepted;
+    let { warnings } = accepted;
+    if ((body as { service?: { version?: unknown } }).service?.version === undefined) {
+      // an edit without a label keeps the version's own (rather than CAM's default for a new service)
+      document.version = current.version;
+      warnings = warnings.filter((w) => !w.startsWith("No 'version'"));
+    }
     if (document.version !== current.version && (await this.versions.findByLabel(current.serviceId, document.version!))) {
       throw DomainException.conflict(`service.version: service '${current.service.name}' already has a version '${document.version}'`);
     }

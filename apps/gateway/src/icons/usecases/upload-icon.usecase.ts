@@ -34,7 +34,7 @@ export class UploadIconUseCase {
     if (!ICON_CONTENT_TYPES.includes(type)) throw invalid(`content type '${type}' is not allowed (allowed: ${ICON_CONTENT_TYPES.join(', ')}; send SVG as application/xml)`);
     if (file.size === 0) throw invalid('the file is empty');
     if (!SIGNATURES[type](file.buffer)) throw invalid(`the file's content is not ${type}`);
-    if (await this.icons.findByName(tenantId, name)) throw invalid(`an icon named '${name}' exists already: icon names are unique`);
+    if (await this.icons.findByName(tenantId, name)) throw DomainException.conflict(`${ICON_FIELD}: an icon named '${name}' exists already: icon names are unique`);
     return this.icons.create({ tenantId, name, contentType: type, size: file.size, content: file.buffer });
   }
 }

@@ -28,6 +28,8 @@ export interface DeployInstanceCommand {
   body: DeployInstanceDto;
   aceOrgGuid?: string;
   namespace?: string;
+  /** The kind of service the version belongs to (a standalone action's, for invokeAction). */
+  serviceKind?: string;
 }
 
 /**
@@ -48,7 +50,7 @@ export class DeployInstanceUseCase {
   ) {}
 
   async execute(cmd: DeployInstanceCommand): Promise<InstanceDetails> {
-    const version = await this.services.findVersion(cmd.tenantId, cmd.versionId);
+    const version = await this.services.findVersion(cmd.tenantId, cmd.versionId, cmd.serviceKind);
     if (!version) {
       const service = await this.services.findById(cmd.tenantId, cmd.versionId);
       if (service) {

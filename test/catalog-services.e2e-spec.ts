@@ -360,8 +360,10 @@ describe('CAM service and version calls (gateway over HTTP, PostgreSQL, queue)',
       const catalog = new Queue('catalog', { connection: stack.queue.connection as never, prefix: stack.queue.prefix });
       try {
         const jobId = `retire-version.${svc.serviceManifestId}.${midnight}`;
+        const madeAt = (await catalog.getJob(jobId))!.timestamp;
         await stack.restartWorker();
         const job = await catalog.getJob(jobId);
+        expect(job!.timestamp).toBe(madeAt); // the very job made by setRetireOnDate, not one the restart's sweep re-made
         expect(await job?.getState()).toBe('delayed');
         expect(job!.timestamp + job!.delay).toBeGreaterThanOrEqual(midnight - 1000);
         expect(job!.timestamp + job!.delay).toBeLessThanOrEqual(midnight + 1000);

@@ -107,7 +107,7 @@ export class ServiceVersionsController {
   @Post(':id/setRetireOnDate')
   @ApiOk(SERVICE_VERSION_SCHEMA)
   @ApiErrors(400, 404, 409, 415)
-  @ApiOperation({ summary: 'Retire the version at midnight UTC at the end of retire_on_date (null clears it); a past day is a 400' })
+  @ApiOperation({ summary: 'Retire the version at midnight UTC at the end of the calendar day retire_on_date names (its date part, read as is; null clears it); a past day is a 400' })
   @HttpCode(200)
   @ApiBody({ schema: { type: 'object', required: ['retire_on_date'], properties: { retire_on_date: { type: 'string', format: 'date-time', nullable: true } }, example: { retire_on_date: '2030-10-28T07:03:11.612Z' } } })
   async retireOn(@TenantId() tenantId: string, @Param('id', versionId) id: string, @Body() body: unknown) {

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiErrors, ApiOk } from '../openapi/api-responses';
+import { ApiErrors, ApiOk, LIST_HEADERS } from '../openapi/api-responses';
 import serviceCreateRequest from '../openapi/examples/service_create.request.json';
 import serviceCreated from '../openapi/examples/service_create.response.json';
 import versionAddRequest from '../openapi/examples/service_version_add.request.json';
@@ -68,7 +68,7 @@ export class ServicesController {
   }
 
   @Get(['service', 'Service'])
-  @ApiOk({ type: 'array', items: SERVICE_LIST_ENTRY_SCHEMA })
+  @ApiOk({ type: 'array', items: SERVICE_LIST_ENTRY_SCHEMA }, undefined, 200, 'OK', LIST_HEADERS)
   @ApiErrors(400)
   @ApiOperation({
     summary:
@@ -126,7 +126,7 @@ export class ServicesController {
   }
 
   @Get('Service/:id/ServiceVersions')
-  @ApiOk({ type: 'array', items: SERVICE_VERSION_SCHEMA }, serviceVersions)
+  @ApiOk({ type: 'array', items: SERVICE_VERSION_SCHEMA }, serviceVersions, 200, 'OK', LIST_HEADERS)
   @ApiErrors(400, 404)
   @ApiOperation({ summary: "A service's versions (filter[order]=<updated_time|lastUpdated|creationTime|version|status> ASC|DESC, filter[limit|skip])" })
   async versionsOf(@TenantId() tenantId: string, @Param('id', serviceId) id: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {

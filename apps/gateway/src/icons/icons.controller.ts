@@ -1,5 +1,5 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { ApiErrors, ApiOk } from '../openapi/api-responses';
+import { ApiErrors, ApiOk, LIST_HEADERS } from '../openapi/api-responses';
 import iconUploaded from '../openapi/examples/icon_upload.response.json';
 import iconsList from '../openapi/examples/icons_list.response.json';
 import { ICON_ENTRY_SCHEMA, ICON_UPLOADED_SCHEMA } from '../openapi/schemas';
@@ -49,7 +49,7 @@ export class IconsController {
   }
 
   @Get()
-  @ApiOk({ type: 'array', items: ICON_ENTRY_SCHEMA }, iconsList)
+  @ApiOk({ type: 'array', items: ICON_ENTRY_SCHEMA }, iconsList, 200, 'OK', LIST_HEADERS)
   @ApiErrors(400)
   @ApiOperation({ summary: 'The icons (filter[where][name|id|ContentType], filter[limit|skip])' })
   async list(@TenantId() tenantId: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {

@@ -38,6 +38,12 @@ export function ApiErrors(...statuses: number[]) {
 }
 
 /** The success answer, with its schema and an example (from the CAM seed where it has one). */
-export function ApiOk(schema: object, example?: unknown, status = 200, description = 'OK') {
-  return ApiResponse({ status, description, schema: { ...schema, ...(example !== undefined ? { example } : {}) } });
+export function ApiOk(schema: object, example?: unknown, status = 200, description = 'OK', headers?: Record<string, { description: string; schema: { type: string } }>) {
+  return ApiResponse({ status, description, schema: { ...schema, ...(example !== undefined ? { example } : {}) }, ...(headers ? { headers } : {}) });
 }
+
+/** The headers a paged list may answer with. */
+export const LIST_HEADERS = {
+  'X-Filter-Limit-Capped': { description: 'set when filter[limit] was above the maximum (500) and was capped', schema: { type: 'string' } },
+  'X-Next-Cursor': { description: 'set when the page is full (keyset lists): pass it as filter[cursor] for the next page', schema: { type: 'string' } },
+};

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
 import { ApiResponse } from '@nestjs/swagger';
-import { ApiErrors, ApiOk } from '../openapi/api-responses';
+import { ApiErrors, ApiOk, LIST_HEADERS } from '../openapi/api-responses';
 import { TEMPLATE_SCHEMA } from '../openapi/schemas';
 import { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -52,7 +52,7 @@ export class TemplatesController {
   }
 
   @Get()
-  @ApiOk({ type: 'array', items: TEMPLATE_SCHEMA })
+  @ApiOk({ type: 'array', items: TEMPLATE_SCHEMA }, undefined, 200, 'OK', LIST_HEADERS)
   @ApiErrors(400)
   @ApiOperation({ summary: "List the tenant's templates, without their content (filter[where][name|version|resource|type], filter[order], filter[limit|skip])" })
   async list(@TenantId() tenantId: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {

@@ -34,7 +34,7 @@ describe('standalone actions (Actions/createAction, ActionInstances/invokeAction
   it('invokes an ESC action: its action instance runs on ESC and can be read back with its status and log', async () => {
     const action = { ...escService('unused').service.actions[0], name: 'redeploy-asa', type: 'custom' };
     const created = await post('Actions/createAction', action).expect(200);
-    expect(created.body.warning).toEqual([]);
+    expect(created.body.warning).toEqual([expect.stringContaining("type 'custom' is stored as 'provision'")]);
     const res = await post('ActionInstances/invokeAction', { action_data: { action_id: created.body.id, name: 'inst2 ', resourceProperties: { specifications: [{ name: 'image', value: 'ASAv' }] } } }).expect(200);
     expect(Object.keys(res.body)).toEqual(Object.keys(jsonFixture<object>('cam/action_invoke.response.json')));
     const id = res.body.actionInstance.id;

@@ -28,7 +28,7 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
     .setTitle('cam-esc-gateway')
     .setDescription('IBM CAM service-catalog API in front of Cisco Elastic Services Controller (ESC)')
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'a token of API_TOKENS (tenantId:token pairs); the development default is dev-token' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque token', description: 'a token of API_TOKENS (tenantId:token pairs); the development default is dev-token' })
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
   return app;

@@ -33,7 +33,11 @@ export class CreateActionUseCase {
       },
     };
     try {
-      return await this.createService.execute({ tenantId, namespaceId, body: wrapped, kind: SERVICE_KIND.StandaloneAction });
+      const created = await this.createService.execute({ tenantId, namespaceId, body: wrapped, kind: SERVICE_KIND.StandaloneAction });
+      if (action.type !== undefined && action.type !== 'provision') {
+        created.warnings.unshift(`type '${String(action.type)}' is stored as 'provision': a standalone action runs as the provision of an instance of its own \n`);
+      }
+      return created;
     } catch (e) {
       // the wrapper's field names are not the client's: name the action's own fields
       if (e instanceof DomainException) throw new DomainException(e.code, e.message.replace(/^service\.actions\[0\]\./, '').replace(/^service\.catalog_metadata\.name: a service named 'action:/, "name: an action named '"), e.details);

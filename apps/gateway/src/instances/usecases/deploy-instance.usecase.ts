@@ -15,11 +15,10 @@ import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { renderDeployment } from '@cam-esc/esc';
 import { ActionStatus, ActionType, InstanceStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { InstanceDetails, InstanceRepository, Prisma, ServiceRepository, TemplateRepository } from '@cam-esc/persistence';
+import { EscTemplate, InstanceDetails, InstanceRepository, Prisma, ServiceRepository, TemplateRepository } from '@cam-esc/persistence';
 import { randomUUID } from 'node:crypto';
 import { DeployInstanceDto } from '../dto/deploy-instance.dto';
 import { MASK } from '../../common/mask';
-import { ServiceDocumentIntake } from '../../catalog/service-document-intake';
 import { InstanceRequestEcho } from '../instance.view';
 
 export interface DeployInstanceCommand {
@@ -46,7 +45,6 @@ export class DeployInstanceUseCase {
     private readonly templates: TemplateRepository,
     private readonly instances: InstanceRepository,
     private readonly jobs: JobQueue,
-    private readonly intake: ServiceDocumentIntake,
   ) {}
 
   async execute(cmd: DeployInstanceCommand): Promise<InstanceDetails> {
@@ -85,13 +83,21 @@ export class DeployInstanceUseCase {
     const { resolved, secured } = resolveInputParameters(action, plan, specifications, { name: body.name, owner, group, service_instance_id: instanceId });
 
     // the checker behind createService's warnings: here what it finds stops the deploy
-    const problem = blockingMessage(await checkServiceDocument(doc, this.intake.templateFinder(cmd.tenantId), { actionName: action.name, planName: plan.name }));
+    // the checker reads each template once; the render below uses what it read
+    const read = new Map<string, Promise<EscTemplate | null>>();
+    const findTemplate = (name: string, version: string) => {
+      const key = JSON.stringify([name, version]);
+      if (!read.has(key)) read.set(key, this.templates.findByNameAndVersion(cmd.tenantId, name, version));
+      return read.get(key)!;
+    };
+    const problem = blockingMessage(await checkServiceDocument(doc, findTemplate, { actionName: action.name, planName: plan.name }));
     if (problem) throw DomainException.invalid(problem);
     const steps: Record<string, StepParameters> = {};
     for (const step of stepsOf(action)) {
       if (step.kind !== 'template') continue; // the checker refused resthooks already
       const t = step.template;
-      const template = (await this.templates.findByNameAndVersion(cmd.tenantId, t.template_name!, t.version!))!;
+      const template = await findTemplate(t.template_name!, t.version!);
+      if (!template) throw DomainException.conflict(`Action '${action.name}', step '${step.id}': template '${t.template_name}' ${t.version} was deleted meanwhile`);
       const values = resolveTemplateParams(step.id, t.template_params ?? {}, resolved);
       // render once now, so what the worker will render is known to work (the worker renders again with its own ids)
       try {

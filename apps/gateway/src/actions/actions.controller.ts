@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiErrors, ApiOk } from '../openapi/api-responses';
+import { ApiCamQuery, ApiErrors, ApiOk } from '../openapi/api-responses';
 import actionCreated from '../openapi/examples/action_create.response.json';
 import actionInvoked from '../openapi/examples/action_invoke.response.json';
 import { ACTION_CREATED_SCHEMA, ACTION_INSTANCE_SCHEMA, ACTION_INVOKED_SCHEMA } from '../openapi/schemas';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { InstanceRepository } from '@cam-esc/persistence';
 import { TenantId } from '../auth/tenant.decorator';
@@ -15,9 +15,7 @@ import { InvokeActionUseCase } from './usecases/invoke-action.usecase';
 /** Standalone actions (Actions/createAction, ActionInstances/invokeAction) and their runs. */
 @ApiTags('CAM standalone actions')
 @ApiBearerAuth()
-@ApiQuery({ name: 'tenantId', required: false })
-@ApiQuery({ name: 'ace_orgGuid', required: false })
-@ApiQuery({ name: 'cloudOE_spaceGuid', required: false })
+@ApiCamQuery()
 @Controller('cam/composer/api/v1')
 export class ActionsController {
   constructor(

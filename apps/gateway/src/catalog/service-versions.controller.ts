@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiErrors, ApiOk } from '../openapi/api-responses';
+import { ApiCamQuery, ApiErrors, ApiOk } from '../openapi/api-responses';
 import manifest from '../openapi/examples/service_manifest.response.json';
 import versionCopied from '../openapi/examples/service_version_copy.response.json';
 import { SERVICE_VERSION_SCHEMA } from '../openapi/schemas';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { ServiceRepository, ServiceVersionRepository, VersionWithService } from '@cam-esc/persistence';
 import { TenantId } from '../auth/tenant.decorator';
@@ -25,9 +25,7 @@ const versionId = new EntityIdPipe('service version');
 /** The CAM service version calls (ServiceManifest/...). */
 @ApiTags('CAM service versions')
 @ApiBearerAuth()
-@ApiQuery({ name: 'tenantId', required: false })
-@ApiQuery({ name: 'ace_orgGuid', required: false })
-@ApiQuery({ name: 'cloudOE_spaceGuid', required: false })
+@ApiCamQuery()
 @Controller('cam/composer/api/v1/ServiceManifest')
 export class ServiceVersionsController {
   constructor(

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiErrors, ApiOk, LIST_HEADERS } from '../openapi/api-responses';
+import { ApiCamQuery, ApiErrors, ApiOk, LIST_HEADERS } from '../openapi/api-responses';
 import serviceCreateRequest from '../openapi/examples/service_create.request.json';
 import serviceCreated from '../openapi/examples/service_create.response.json';
 import versionAddRequest from '../openapi/examples/service_version_add.request.json';
@@ -8,7 +8,7 @@ import serviceUpdated from '../openapi/examples/service_update_details.response.
 import serviceVersions from '../openapi/examples/service_versions.response.json';
 import versionAdded from '../openapi/examples/service_version_add.response.json';
 import { COUNT_SCHEMA, CREATED_SERVICE_SCHEMA, SERVICE_LIST_ENTRY_SCHEMA, SERVICE_VERSION_SCHEMA, WRAPPED_SERVICE_SCHEMA } from '../openapi/schemas';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { ServiceRepository, ServiceVersionRepository, VersionOrderField } from '@cam-esc/persistence';
 import { Response } from 'express';
@@ -38,9 +38,7 @@ const documentBody = (example: unknown) => ({ ...SERVICE_DOCUMENT_BODY, examples
 /** The CAM service calls (Service/...). */
 @ApiTags('CAM services')
 @ApiBearerAuth()
-@ApiQuery({ name: 'tenantId', required: false })
-@ApiQuery({ name: 'ace_orgGuid', required: false })
-@ApiQuery({ name: 'cloudOE_spaceGuid', required: false })
+@ApiCamQuery()
 @Controller('cam/composer/api/v1')
 export class ServicesController {
   constructor(

@@ -1,9 +1,9 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Res, StreamableFile, UploadedFile, UseInterceptors } from '@nestjs/common';
-import { ApiErrors, ApiOk, LIST_HEADERS } from '../openapi/api-responses';
+import { ApiCamQuery, ApiErrors, ApiOk, LIST_HEADERS } from '../openapi/api-responses';
 import iconUploaded from '../openapi/examples/icon_upload.response.json';
 import iconsList from '../openapi/examples/icons_list.response.json';
 import { ICON_ENTRY_SCHEMA, ICON_UPLOADED_SCHEMA } from '../openapi/schemas';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { Icon, IconMeta, IconRepository, isUuid } from '@cam-esc/persistence';
 import { Response } from 'express';
@@ -26,8 +26,7 @@ const toIconEntry = (i: IconMeta) => ({ ContentTye: i.contentType, ContentType: 
 /** Service icons (icons/...). */
 @ApiTags('CAM icons')
 @ApiBearerAuth()
-@ApiQuery({ name: 'tenantId', required: false })
-@ApiQuery({ name: 'ace_orgGuid', required: false })
+@ApiCamQuery({ namespace: false })
 @Controller('cam/composer/api/v1/icons')
 export class IconsController {
   constructor(

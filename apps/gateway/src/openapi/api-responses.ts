@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiResponse } from '@nestjs/swagger';
+import { ApiQuery, ApiResponse } from '@nestjs/swagger';
 
 /** CAM's error shape, the body of every 4xx and 5xx answer. */
 export const ERROR_SCHEMA = {
@@ -47,3 +47,9 @@ export const LIST_HEADERS = {
   'X-Filter-Limit-Capped': { description: 'set when filter[limit] was above the maximum (500) and was capped', schema: { type: 'string' } },
   'X-Next-Cursor': { description: 'set when the page is full (keyset lists): pass it as filter[cursor] for the next page', schema: { type: 'string' } },
 };
+
+/** The query parameters every CAM call takes (DESIGN §3); icons take no namespace. */
+export function ApiCamQuery(options: { namespace?: boolean } = {}) {
+  const names = ['tenantId', 'ace_orgGuid', ...(options.namespace === false ? [] : ['cloudOE_spaceGuid'])];
+  return applyDecorators(...names.map((name) => ApiQuery({ name, required: false })));
+}

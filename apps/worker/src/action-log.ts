@@ -1,6 +1,5 @@
+import { maskSecrets, securedValues } from '@cam-esc/catalog';
 import { ActionInstance, Tx } from '@cam-esc/persistence';
-
-const MASK = '********';
 
 /**
  * Appends a line to an action's log (what CAM shows as the instance's `logs`). Lines may quote
@@ -16,19 +15,5 @@ export async function appendActionLog(tx: Tx, action: string | Pick<ActionInstan
 }
 
 export function maskSecuredValues(line: string, parameters: unknown, securedNames: string[]): string {
-  if (securedNames.length === 0) return line;
-  const bags = parameters as { input_parameters?: Record<string, unknown>; plan_parameters?: Record<string, unknown> };
-  const values = securedNames
-    .flatMap((name) => [bags.input_parameters?.[name], bags.plan_parameters?.[name]])
-    .filter((v): v is string | number => (typeof v === 'string' && v.length > 0) || typeof v === 'number')
-    .map(String);
-  let masked = line;
-  for (const value of values.sort((a, b) => b.length - a.length)) {
-    for (const form of new Set([value, escapeXml(value)])) masked = masked.replaceAll(form, MASK);
-  }
-  return masked;
-}
-
-function escapeXml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return maskSecrets(line, securedValues(parameters, securedNames));
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@cam-esc/config';
+import { ConnectionsModule } from '@cam-esc/connections';
 import { EscModule } from '@cam-esc/esc';
 import { JobsModule } from '@cam-esc/jobs';
 import { LoggingModule } from '@cam-esc/observability';
@@ -11,6 +12,9 @@ import { FlowProcessor } from './processors/flow.processor';
 import { RetireVersionUseCase } from './retire-version/retire-version.usecase';
 import { ReconcileEscRequestUseCase } from './reconcile/reconcile-esc-request.usecase';
 import { RunActionUseCase } from './run-action/run-action.usecase';
+import { StepStarter } from './run-action/step-starter';
+import { SendStepRequest } from './esc-requests/send-step-request';
+import { ResthookClient } from './resthooks/resthook-client';
 import { ResumeInFlightService } from './sweep/resume-in-flight.service';
 
 /** The BullMQ side: runs flows against ESC and applies ESC's callbacks. */
@@ -19,8 +23,8 @@ export class WorkerModule {
   static register(config?: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule],
-      providers: [RunActionUseCase, ApplyEscCallbackUseCase, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService],
+      imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule, ConnectionsModule],
+      providers: [RunActionUseCase, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService],
     };
   }
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stepsOf } from './flow-steps';
-import { resolveInputParameters, resolveTemplateParams } from './resolve-parameters';
+import { resolveTemplateParams } from './parameters/interpolate';
+import { MASK, maskSecrets, securedValues } from './parameters/mask-secrets';
+import { ParameterLookups, resolveInputParameters, SharedParameterSet, Specification } from './parameters/resolve-input-parameters';
 import { CamAction, CamPlan } from './service-document';
 import { normalizeServiceDocument } from './validate-service-document';
 
@@ -66,41 +68,78 @@ describe('resolveInputParameters', () => {
     ],
   };
   const plan: CamPlan = { name: 'Standard', plan_parameters: [{ name: 'flavor', default: 'large' }, { name: 'region', default: 'west', immutable: true }] };
+  const sets: Record<string, SharedParameterSet> = { proxy1: { datatype: 'httpproxy', values: { host: 'p.example', password: 'pw-77' }, securedKeys: ['password'] } };
+  const lookups: ParameterLookups = { connectionExists: async (n) => ['default', 'site-a'].includes(n), sharedParameter: async (n) => sets[n] ?? null };
+  const resolve = (a: CamAction, specs: Specification[], p: CamPlan = plan) => resolveInputParameters(a, p, specs, svc, lookups);
 
-  it('takes the request value, else the plan value, else the default, and lists secured names', () => {
-    const { resolved, secured } = resolveInputParameters(action, plan, [{ name: 'image', value: 'ASA' }, { name: 'password', value: 's3cret' }], svc);
+  it('takes the request value, else the plan value, else the default, and lists secured names', async () => {
+    const { resolved, secured } = await resolve(action, [{ name: 'image', value: 'ASA' }, { name: 'password', value: 's3cret' }]);
     expect(resolved.input_parameters).toEqual({ image: 'ASA', flavor: 'large', password: 's3cret', label: 'edge-01-vm', size: 2 });
     expect(resolved.plan_parameters).toEqual({ flavor: 'large', region: 'west' });
     expect(secured).toEqual(['password']);
   });
 
-  it('names a missing required parameter', () => {
-    expect(() => resolveInputParameters(action, plan, [{ name: 'password', value: 'x' }], svc)).toThrow(
-      "resourceProperties.specifications: input parameter 'image' of action 'Provision' is required and has no value",
+  it('names a missing required parameter', async () => {
+    await expect(resolve(action, [{ name: 'password', value: 'x' }])).rejects.toThrow("resourceProperties.specifications.image: 'image' is required and has no value");
+  });
+
+  it('reports every problem of a request in one error naming each parameter and rule', async () => {
+    const withRegion: CamAction = { ...action, input_parameters: [...action.input_parameters!, { name: 'region' }] };
+    const specs = [{ name: 'password', value: 'b' }, { name: 'imgae', value: 'x' }, { name: 'password', value: 'c' }, { name: 'size', value: 9 }, { name: 'region', value: 'east' }];
+    const error = await resolve(withRegion, specs).catch((e: Error) => e);
+    expect((error as Error).message).toBe(
+      "5 problems with the parameters: resourceProperties.specifications[1].name: 'imgae' is not an input parameter of action 'Provision' (known: image, flavor, password, label, size, region); " +
+        "resourceProperties.specifications[2].name: 'password' is given twice; resourceProperties.specifications[4].name: 'region' is fixed by plan 'Standard' and cannot be set; " +
+        "resourceProperties.specifications.image: 'image' is required and has no value (give it as {\"name\": \"image\", \"value\": ...}); resourceProperties.specifications.size: 'size' must be at most 4 (got 9)",
     );
   });
 
-  it('refuses unknown parameters, duplicates, plan-fixed values and out-of-range counters', () => {
-    const base = [{ name: 'image', value: 'a' }, { name: 'password', value: 'b' }];
-    expect(() => resolveInputParameters(action, plan, [...base, { name: 'imgae', value: 'x' }], svc)).toThrow("resourceProperties.specifications[2].name: 'imgae' is not an input parameter");
-    expect(() => resolveInputParameters(action, plan, [...base, { name: 'image', value: 'x' }], svc)).toThrow("'image' is given twice");
-    expect(() => resolveInputParameters(action, plan, [...base, { name: 'size', value: 9 }], svc)).toThrow("'size' must be at most 4 (got 9)");
-    const withRegion: CamAction = { ...action, input_parameters: [...action.input_parameters!, { name: 'region' }] };
-    expect(() => resolveInputParameters(withRegion, plan, [...base, { name: 'region', value: 'east' }], svc)).toThrow("'region' is fixed by plan 'Standard'");
+  it('checks each type of the seed: boolean, counter, list, connection, sharedparameter', async () => {
+    const typed: CamAction = {
+      name: 'P',
+      type: 'provision',
+      input_parameters: [
+        { name: 'on', type: 'boolean' },
+        { name: 'n', type: 'counter', range: { min: 1, max: 3 } },
+        { name: 'tags', type: 'list' },
+        { name: 'conn', type: 'connection' },
+        { name: 'proxy', type: 'sharedparameter', datatype: 'httpproxy' },
+      ],
+    };
+    const good = await resolve(typed, [{ name: 'on', value: 'TRUE' }, { name: 'n', value: '2' }, { name: 'tags', value: ['a', 'b'] }, { name: 'conn', value: 'site-a' }, { name: 'proxy', value: 'proxy1' }]);
+    expect(good.resolved.input_parameters).toEqual({ on: true, n: 2, tags: ['a', 'b'], conn: 'site-a', proxy: { host: 'p.example', password: 'pw-77' } });
+    expect(good.secured).toEqual(['proxy.password']);
+    const bad = await resolve(typed, [{ name: 'on', value: 'yes' }, { name: 'n', value: 1.5 }, { name: 'tags', value: 'a' }, { name: 'conn', value: 'nowhere' }, { name: 'proxy', value: 'none' }]).catch((e: Error) => e.message);
+    expect(bad).toContain("'on' must be true or false");
+    expect(bad).toContain("'n' must be a whole number");
+    expect(bad).toContain("'tags' must be a list");
+    expect(bad).toContain("'conn' names the ESC connection 'nowhere', which does not exist");
+    expect(bad).toContain("'proxy' names the shared parameter 'none', which does not exist");
+  });
+
+  it("keeps a requester's value as data: references in it are not resolved", async () => {
+    const { resolved } = await resolve(action, [{ name: 'image', value: '${svc_instance.owner}' }, { name: 'password', value: 'p' }]);
+    expect(resolved.input_parameters.image).toBe('${svc_instance.owner}');
   });
 });
 
 describe('secured values', () => {
-  it('never repeats a secured value in an error message', () => {
+  it('never repeats a secured value in an error message', async () => {
     const action: CamAction = { name: 'P', type: 'provision', input_parameters: [{ name: 'pin', type: 'counter', secured: true, range: { min: 1, max: 10 } }] };
     const plan: CamPlan = { name: 'Standard' };
-    expect(() => resolveInputParameters(action, plan, [{ name: 'pin', value: 'hunter2' }], svc)).toThrow(/^resourceProperties.specifications: 'pin' must be a number$/);
-    expect(() => resolveInputParameters(action, plan, [{ name: 'pin', value: 987654 }], svc)).toThrow(/^resourceProperties.specifications: 'pin' must be at most 10$/);
+    const lookups: ParameterLookups = { connectionExists: async () => true, sharedParameter: async () => null };
+    await expect(resolveInputParameters(action, plan, [{ name: 'pin', value: 'hunter2' }], svc, lookups)).rejects.toThrow(/^resourceProperties.specifications.pin: 'pin' must be a number$/);
+    await expect(resolveInputParameters(action, plan, [{ name: 'pin', value: 987654 }], svc, lookups)).rejects.toThrow(/^resourceProperties.specifications.pin: 'pin' must be at most 10$/);
   });
 
   it('does not take Object.prototype names for parameters', () => {
     const ctx = { input_parameters: {}, plan_parameters: {}, svc_instance: svc };
     expect(() => resolveTemplateParams('s', { x: '${input_parameters.toString}' }, ctx)).toThrow('refers to ${input_parameters.toString}');
+  });
+
+  it('masks secrets as is, XML-escaped and JSON-escaped', () => {
+    const secrets = securedValues({ input_parameters: { pw: 'a<b"c', proxy: { password: 'z9' } }, plan_parameters: {} }, ['pw', 'proxy.password']);
+    expect(maskSecrets('x a<b"c a&lt;b&quot;c a<b\\"c z9', secrets)).toBe(`x ${MASK} ${MASK} ${MASK} ${MASK}`);
   });
 });
 

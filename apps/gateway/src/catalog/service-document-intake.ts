@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CamServiceDocument, checkServiceDocument, FindTemplate, formatWarning, normalizeServiceDocument } from '@cam-esc/catalog';
+import { CamServiceDocument, normalizeServiceDocument } from '@cam-esc/catalog';
+import { checkServiceDocument, FindTemplate, formatWarning } from '@cam-esc/flow';
 import { Service, TemplateRepository } from '@cam-esc/persistence';
 
 export interface AcceptedDocument {

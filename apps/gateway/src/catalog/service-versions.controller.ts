@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCamQuery, ApiErrors, ApiOk } from '../openapi/api-responses';
 import manifest from '../openapi/examples/service_manifest.response.json';
 import versionCopied from '../openapi/examples/service_version_copy.response.json';
 import { SERVICE_VERSION_SCHEMA } from '../openapi/schemas';
-import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { ServiceRepository, ServiceVersionRepository, VersionWithService } from '@cam-esc/persistence';
 import { TenantId } from '../auth/tenant.decorator';
@@ -12,6 +12,7 @@ import { EntityIdPipe } from '../common/entity-id.pipe';
 import { DeployInstanceDto } from '../instances/dto/deploy-instance.dto';
 import { toInstanceView } from '../instances/instance.view';
 import { DeployInstanceUseCase } from '../instances/usecases/deploy-instance.usecase';
+import { DryRunDeployUseCase } from '../instances/usecases/dry-run-deploy.usecase';
 import { toVersionView } from './service.view';
 import { CopyServiceVersionUseCase } from './usecases/copy-service-version.usecase';
 import { PublishVersionUseCase } from './usecases/publish-version.usecase';
@@ -36,6 +37,7 @@ export class ServiceVersionsController {
     private readonly unretireVersion: UnretireVersionUseCase,
     private readonly setRetireOnDate: SetRetireOnDateUseCase,
     private readonly deployInstance: DeployInstanceUseCase,
+    private readonly dryRunDeploy: DryRunDeployUseCase,
     private readonly services: ServiceRepository,
     private readonly versions: ServiceVersionRepository,
   ) {}
@@ -113,12 +115,24 @@ export class ServiceVersionsController {
   }
 
   @Post(':id/deploy')
-  @ApiOk({ type: 'object', description: 'the instance (CAM service__instance_create.json response)', additionalProperties: true })
+  @ApiOk({
+    type: 'object',
+    description: 'the instance (CAM service__instance_create.json response); with dryRun=true, { dryRun, valid, steps: [{ sequence, phase, step_id, kind, connection, method, path, headers, body }] } with secured values masked',
+    additionalProperties: true,
+  })
   @ApiErrors(400, 404, 409, 415, 503)
+  @ApiQuery({ name: 'dryRun', required: false, schema: { type: 'boolean' }, description: 'true: check exactly as a deploy does and answer every step\'s rendered request, writing and sending nothing' })
   @ApiOperation({ summary: 'Deploy an instance of a service version on ESC (CAM service__instance_create.json); answers Status Submitted' })
   @HttpCode(200)
-  async deploy(@TenantId() tenantId: string, @CamQueryParams() q: CamQuery, @Param('id', versionId) id: string, @Body() body: DeployInstanceDto) {
-    const instance = await this.deployInstance.execute({ tenantId, versionId: id, body, aceOrgGuid: q.aceOrgGuid, namespace: q.namespace });
-    return toInstanceView(instance);
+  async deploy(@TenantId() tenantId: string, @CamQueryParams() q: CamQuery, @Param('id', versionId) id: string, @Body() body: DeployInstanceDto, @Query('dryRun') dryRun?: unknown) {
+    const command = { tenantId, versionId: id, body, aceOrgGuid: q.aceOrgGuid, namespace: q.namespace };
+    if (parseDryRun(dryRun)) return this.dryRunDeploy.execute(command);
+    return toInstanceView(await this.deployInstance.execute(command));
   }
+}
+
+function parseDryRun(value: unknown): boolean {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  throw DomainException.invalid(`dryRun: must be true or false (got ${JSON.stringify(value).slice(0, 40)})`, { field: 'dryRun' });
 }

@@ -1,6 +1,6 @@
 import { CamParameter, CamServiceDocument } from '@cam-esc/catalog';
 import { Service, ServiceVersion, VersionSummary } from '@cam-esc/persistence';
-import { MASK } from '../common/mask';
+import { MASK } from '@cam-esc/catalog';
 
 /** The document with the default value of every secured parameter masked, and the service's name, category and image. */
 export function documentOf(v: Pick<ServiceVersion, 'document'>, service: Service): CamServiceDocument {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { stepKind } from '@cam-esc/flow';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { HeaderBag, parseEscCallback } from '@cam-esc/esc';
 import { JobName, JobQueue } from '@cam-esc/jobs';
@@ -46,7 +47,7 @@ export class ReceiveEscCallbackUseCase {
       headers,
       body: cmd.body,
       stage: summary?.stage ?? null,
-      internalId: summary?.internalDeploymentId ?? null,
+      internalId: (summary && internalIdIn(summary, request.escResource.kind)) ?? null,
       detail: detail ?? null,
     });
     const log = { serviceInstanceId: request.escResource.serviceInstanceId, escTransactionId: summary?.transactionId, callbackId: stored.id, stage: summary?.stage };
@@ -60,4 +61,10 @@ export class ReceiveEscCallbackUseCase {
     this.logger.log(log, `ESC callback ${summary?.stage ?? '(unparsed)'} received`);
     return stored.id;
   }
+}
+
+/** The internal id the callback names for its resource (internal_deployment_id, internal_tenant_id, ...). */
+function internalIdIn(callback: ReturnType<typeof parseEscCallback>, kind: string): string | undefined {
+  const step = stepKind(kind);
+  return step.transport === 'esc' ? callback.fields[step.idOutput] || undefined : undefined;
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { classifyStage, EscCallback as ParsedCallback, EscOperation, FINAL_STAGE_OF_OPERATION, HeaderBag, isSuccessCode, parseEscCallback } from '@cam-esc/esc';
+import { EscCallback as ParsedCallback, HeaderBag, isSuccessCode, parseEscCallback } from '@cam-esc/esc';
+import { EscStepKind, stepKind, verbOf } from '@cam-esc/flow';
 import { ActionStatus, CallbackOutcome, EscRequestStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { EscCallback, EscCallbackRepository, EscRequest, EscRequestRepository, EscResource, InstanceRepository, Tx } from '@cam-esc/persistence';
@@ -62,7 +63,8 @@ export class ApplyEscCallbackUseCase {
     const request = await this.requests.findWithAction(escRequestId);
     if (!request || OPEN_ESC_REQUEST_STATUSES.includes(request.status)) return;
     await this.jobs.cancel(JobName.ReconcileEscRequest, { escRequestId, serviceInstanceId, round: 'accepted', check: 1 });
-    if (request.status !== EscRequestStatus.Succeeded || !request.isCurrentAction || request.actionInstance.status !== ActionStatus.InProgress) return;
+    // on success the next step, on failure the error_sequence (if the action still runs)
+    if (!request.isCurrentAction || request.actionInstance.status !== ActionStatus.InProgress) return;
     await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: request.actionInstanceId, serviceInstanceId, trigger: request.id });
   }
 
@@ -74,32 +76,35 @@ export class ApplyEscCallbackUseCase {
       return { outcome: CallbackOutcome.Ignored, detail: `body is not well-formed XML: ${(e as Error).message}` };
     }
     const request = await tx.escRequest.findUniqueOrThrow({ where: { id: cb.escRequestId! }, include: { escResource: true } });
-    const mismatch = await this.correlate(tx, request, parsed);
+    const kind = stepKind(request.escResource.kind);
+    if (kind.transport !== 'esc') return { outcome: CallbackOutcome.Unmatched, detail: `a ${kind.kind} step gets no ESC callbacks` };
+    const mismatch = await this.correlate(tx, request, parsed, kind);
     if (mismatch) return { outcome: CallbackOutcome.Unmatched, detail: mismatch };
 
-    if (parsed.externalDeploymentId && !request.escResource.externalId) {
-      await tx.escResource.update({ where: { id: request.escResourceId }, data: { externalId: parsed.externalDeploymentId } });
+    const externalId = parsed.fields[kind.idOutput.replace(/^internal_/, 'external_')];
+    if (externalId && !request.escResource.externalId) {
+      await tx.escResource.update({ where: { id: request.escResourceId }, data: { externalId } });
     }
-    switch (classifyStage(parsed.stage)) {
-      case 'vm':
+    switch (kind.roleOf(parsed.stage)) {
+      case 'progress':
         return this.applyVmStage(tx, request, parsed);
-      case 'service':
-        return this.applyServiceStage(tx, request, parsed);
+      case 'final':
+        return this.applyFinalStage(tx, request, parsed, kind);
       case 'other':
         return { outcome: CallbackOutcome.Ignored, detail: `stage '${parsed.stage ?? ''}' is not tracked` };
     }
   }
 
   /**
-   * The path token named the request; the transaction id (or, without one, the internal
-   * deployment id) must agree with it. Returns why not, or undefined when it does.
+   * The path token named the request; the transaction id (or, without one, the resource's internal
+   * id: internal_deployment_id, internal_tenant_id, ...) must agree with it. Returns why not, or
+   * undefined when it does.
    */
-  private async correlate(tx: Tx, request: RequestWithResource, parsed: ParsedCallback): Promise<string | undefined> {
-    if (parsed.internalDeploymentId && parsed.internalDeploymentId !== request.escResource.internalId) {
-      return `internal_deployment_id ${parsed.internalDeploymentId} is not ${request.escResource.internalId}`;
-    }
+  private async correlate(tx: Tx, request: RequestWithResource, parsed: ParsedCallback, kind: EscStepKind): Promise<string | undefined> {
+    const namedId = parsed.fields[kind.idOutput];
+    if (namedId && namedId !== request.escResource.internalId) return `${kind.idOutput} ${namedId} is not ${request.escResource.internalId}`;
     const tid = parsed.transactionId;
-    if (!tid) return parsed.internalDeploymentId ? undefined : 'neither a transaction id nor an internal deployment id';
+    if (!tid) return namedId ? undefined : `neither a transaction id nor an ${kind.idOutput}`;
     if (request.transactionId === tid) return undefined;
     if (request.transactionId) return `transaction id ${tid} is not the one ESC gave for this request (${request.transactionId})`;
     const other = await tx.escRequest.findUnique({ where: { transactionId: tid } });
@@ -121,17 +126,19 @@ export class ApplyEscCallbackUseCase {
     return { outcome: CallbackOutcome.Applied };
   }
 
-  private async applyServiceStage(tx: Tx, request: RequestWithResource, parsed: ParsedCallback): Promise<Applied> {
+  private async applyFinalStage(tx: Tx, request: RequestWithResource, parsed: ParsedCallback, kind: EscStepKind): Promise<Applied> {
     if (request.status === EscRequestStatus.Succeeded || request.status === EscRequestStatus.Failed) {
       return { outcome: CallbackOutcome.Duplicate, detail: `request already ${request.status}` };
     }
-    const expected = FINAL_STAGE_OF_OPERATION[request.operation as EscOperation];
+    const expected = kind.successStages(verbOf(request.operation));
+    const matches = expected.includes(parsed.stage ?? '');
     const summary = `ESC ${parsed.stage} with ESC-Status-Code ${parsed.statusCode ?? 'none'}: ${parsed.statusMessage ?? ''}`.trim();
     await completeEscRequest(tx, request, {
-      succeeded: parsed.stage === expected && isSuccessCode(parsed.statusCode),
+      succeeded: matches && isSuccessCode(parsed.statusCode),
       statusCode: parsed.statusCode,
       statusMessage: parsed.statusMessage,
-      summary: parsed.stage === expected ? summary : `${summary} (expected ${expected})`,
+      summary: matches ? summary : `${summary} (expected ${expected.join(' or ')})`,
+      outputs: kind.outputsOf(parsed),
     });
     return { outcome: CallbackOutcome.Applied };
   }

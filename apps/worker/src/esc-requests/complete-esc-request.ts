@@ -1,8 +1,8 @@
-import { EscOperation } from '@cam-esc/esc';
+import { verbOf } from '@cam-esc/flow';
 import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
-import { EscRequest, Tx } from '@cam-esc/persistence';
+import { EscRequest, Prisma, Tx } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
-import { finishAction } from '../run-action/action-outcome';
+import { failAction } from '../run-action/action-outcome';
 
 export interface EscRequestResult {
   succeeded: boolean;
@@ -10,12 +10,15 @@ export interface EscRequestResult {
   statusMessage?: string | null;
   /** One line for the action log, e.g. "ESC SERVICE_ALIVE with ESC-Status-Code 200: ...". */
   summary: string;
+  /** Outputs the end of the request brought (external ids, a resthook's answer fields). */
+  outputs?: Record<string, string>;
 }
 
 /**
- * Ends an ESC request (from its final callback, or from reconciliation): the request, its ESC
- * resource and, on failure, the action and the instance. Returns true when the flow should move
- * on to its next step. The caller holds the instance lock.
+ * Ends a step's request (from its final callback, its answer, or reconciliation): the request,
+ * its resource (and the outputs later steps read) and, on failure, the action. Returns true when
+ * the flow should move on: to its next step, or to its error_sequence. The caller holds the
+ * instance lock.
  */
 export async function completeEscRequest(tx: Tx, request: EscRequest, result: EscRequestResult): Promise<boolean> {
   await tx.escRequest.update({
@@ -27,16 +30,16 @@ export async function completeEscRequest(tx: Tx, request: EscRequest, result: Es
       completedAt: new Date(),
     },
   });
-  const operation = request.operation as EscOperation;
-  const resourceStatus = !result.succeeded ? EscResourceStatus.Error : operation === 'DELETE_DEPLOYMENT' ? EscResourceStatus.Undeployed : EscResourceStatus.Active;
+  const resourceStatus = !result.succeeded ? EscResourceStatus.Error : verbOf(request.operation) === 'delete' ? EscResourceStatus.Undeployed : EscResourceStatus.Active;
   // only the resource's latest request speaks for it: an older one must not move it backwards
   const latest = await tx.escRequest.findFirst({ where: { escResourceId: request.escResourceId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
-  if (latest?.id === request.id) await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus } });
-  const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
-  if (!result.succeeded) {
-    await finishAction(tx, action, false, `step '${request.stepId}' failed on ESC: ${result.summary}`);
-    return false;
+  if (latest?.id === request.id) {
+    const resource = await tx.escResource.findUniqueOrThrow({ where: { id: request.escResourceId }, select: { outputs: true } });
+    const outputs = { ...(resource.outputs as Record<string, string>), ...(result.outputs ?? {}) };
+    await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus, outputs: outputs as Prisma.InputJsonValue } });
   }
+  const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
+  if (!result.succeeded) return failAction(tx, action, `step '${request.stepId}' failed: ${result.summary}`);
   await appendActionLog(tx, action, `step '${request.stepId}': ${result.summary}`);
   return true;
 }

@@ -1,3 +1,4 @@
+import { ActionParameters } from '@cam-esc/flow';
 import { ActionStatus, ActionType, EscRequestStatus, InstanceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { ActionInstance, Tx } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
@@ -25,6 +26,29 @@ export async function finishAction(tx: Tx, action: ActionInstance, succeeded: bo
     where: { id: action.serviceInstanceId },
     data: { status, ...(status === InstanceStatus.Active ? { activeAt: now } : {}) },
   });
+  return true;
+}
+
+/**
+ * A step of the action failed. With an error_sequence still to run, the action stays running, the
+ * first failure is kept (the error steps read it as ${svc_instance.error.message}) and the caller
+ * must run the action on (returns true); a failing error step is logged and the next one runs.
+ * Without one, the action fails now (returns false).
+ */
+export async function failAction(tx: Tx, action: ActionInstance, line: string): Promise<boolean> {
+  const current = await tx.actionInstance.findUniqueOrThrow({ where: { id: action.id }, include: { serviceInstance: { select: { currentActionInstanceId: true } } } });
+  if (!RUNNING.includes(current.status) || current.serviceInstance.currentActionInstanceId !== action.id) return false;
+  if (current.failure !== null) {
+    await appendActionLog(tx, current, `error step failed: ${line}`);
+    return true;
+  }
+  const plan = (current.parameters as unknown as Partial<ActionParameters>).plan ?? [];
+  if (!plan.some((s) => s.phase === 'error')) {
+    await finishAction(tx, current, false, line);
+    return false;
+  }
+  await tx.actionInstance.update({ where: { id: action.id }, data: { failure: line } });
+  await appendActionLog(tx, current, `${line}; running the error_sequence`);
   return true;
 }
 

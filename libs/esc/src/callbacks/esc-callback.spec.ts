@@ -13,6 +13,7 @@ describe('parseEscCallback on the ESC seed callbacks', () => {
   it('reads VM_DEPLOYED with its VM', () => {
     const { headers, body } = fixture('callback_deploy_1_vm_deployed.json');
     expect(parseEscCallback(headers, body)).toEqual({
+      fields: expect.objectContaining({ internal_deployment_id: 'my_dep_id', external_tenant_id: 'SystemAdminTenantId', deployment_stage: 'VM_DEPLOYED' }),
       transactionId: 'd53f0047-2315-466c-b7e3-aa78e0a567e8',
       statusCode: 200,
       statusMessage: 'VM Deployed',
@@ -80,5 +81,12 @@ describe('stages', () => {
   it('never ranks an earlier VM stage above a later one', () => {
     expect(vmStageRank('VM_DEPLOYED')).toBeLessThan(vmStageRank('VM_ALIVE'));
     expect(vmStageRank('VM_ALIVE')).toBeLessThan(vmStageRank('VM_UNDEPLOYED'));
+  });
+
+  it('reads the scalar fields of a resource callback (CREATE_TENANT, CREATE_IMAGE)', () => {
+    const tenant = fixture('callback_tenant_created.json');
+    expect(parseEscCallback(tenant.headers, tenant.body)).toMatchObject({ resource: 'tenant', stage: 'CREATE_TENANT', statusCode: 200, fields: { internal_tenant_id: 'tentest', external_tenant_id: '484c620285ea4f588227ff3396215980', name: 'example-tenant' } });
+    const image = fixture('callback_image_created.json');
+    expect(parseEscCallback(image.headers, image.body).fields).toMatchObject({ internal_image_id: 'my_image_id', external_image_id: '5021843b-fcc5-2c1b-8fc4-935147f95872', event_type: 'CREATE_IMAGE' });
   });
 });

@@ -31,6 +31,8 @@ export interface EscCallback {
   deploymentName?: string;
   internalTenantId?: string;
   vm?: EscVmReport;
+  /** Every direct child of the body's root that holds only text (external_tenant_id, name, ...). */
+  fields: Record<string, string>;
 }
 
 export type HeaderBag = Record<string, string | string[] | undefined>;
@@ -58,11 +60,13 @@ export function parseEscCallback(headers: HeaderBag, body: string): EscCallback 
     transactionId: transactionIdOf(headers),
     statusCode: code !== undefined && /^\d+$/.test(code.trim()) ? Number(code.trim()) : undefined,
     statusMessage: headerValue(headers, 'ESC-Status-Message', 'ESC_STATUS_MESSAGE'),
+    fields: {},
   };
   if (!body.trim()) return result;
   const root = rootElement(parseXml(body));
   if (!root) return result;
   result.resource = localName(tagOf(root)!);
+  result.fields = scalarFields(root);
   result.stage = childText(root, 'deployment_stage') ?? childText(root, 'event_type');
   result.internalDeploymentId = childText(root, 'internal_deployment_id');
   result.externalDeploymentId = childText(root, 'external_deployment_id');
@@ -73,6 +77,17 @@ export function parseEscCallback(headers: HeaderBag, body: string): EscCallback 
   const vmName = details && childText(details, 'vm_name');
   if (details && vmName) result.vm = vmReport(details, vmName);
   return result;
+}
+
+/** The direct children of an element that hold only text, by local name (the first of a repeated one). */
+export function scalarFields(node: XmlNode): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const child of childElements(node)) {
+    if (childElements(child).length > 0) continue;
+    const name = localName(tagOf(child)!);
+    if (!Object.hasOwn(out, name)) out[name] = childText(node, name)!.trim();
+  }
+  return out;
 }
 
 /** A VM as ESC describes it in <deployment_details> (callbacks, GET) or <vm_source> (events). */

@@ -104,6 +104,22 @@ export function setText(node: XmlNode, value: string): void {
   if (tag) node[tag] = [{ [TEXT]: value }];
 }
 
+/**
+ * The tree with the text of the elements at `path` (local names from the document element down,
+ * the first being the root's own) replaced by fn(old text). Copies only the nodes on the way, so
+ * a tree shared with others (a compiled template) is left as it was.
+ */
+export function rewriteText(nodes: XmlNode[], path: string[], fn: (old: string) => string): XmlNode[] {
+  const [head, ...rest] = path;
+  return nodes.map((node) => {
+    const tag = tagOf(node);
+    if (!tag || localName(tag) !== head) return node;
+    const copy: XmlNode = { ...node };
+    copy[tag] = rest.length === 0 ? [{ [TEXT]: fn(textOf(node)) }] : rewriteText(node[tag] as XmlNode[], rest, fn);
+    return copy;
+  });
+}
+
 /** The document element (skipping the <?xml?> declaration, comments and whitespace). */
 export function rootElement(nodes: XmlNode[]): XmlNode | undefined {
   return nodes.find((n) => tagOf(n) !== undefined);

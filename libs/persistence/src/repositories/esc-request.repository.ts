@@ -2,19 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
 import { ActionInstance, EscRequest, EscResource } from '../generated/prisma/client';
 
-export type EscRequestWithResource = EscRequest & { escResource: EscResource };
+/** A request with the resource it is about, and the tenant of that resource's instance. */
+export type EscRequestWithResource = EscRequest & { escResource: EscResource & { serviceInstance: { tenantId: string } } };
+
+const WITH_RESOURCE = { escResource: { include: { serviceInstance: { select: { tenantId: true } } } } } as const;
 
 @Injectable()
 export class EscRequestRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   findWithResource(id: string): Promise<EscRequestWithResource | null> {
-    return this.prisma.escRequest.findUnique({ where: { id }, include: { escResource: true } });
+    return this.prisma.escRequest.findUnique({ where: { id }, include: WITH_RESOURCE });
   }
 
   /** The request an ESC callback URL names (its token is unique and unguessable). */
   findByCallbackToken(token: string): Promise<EscRequestWithResource | null> {
-    return this.prisma.escRequest.findUnique({ where: { callbackToken: token }, include: { escResource: true } });
+    return this.prisma.escRequest.findUnique({ where: { callbackToken: token }, include: WITH_RESOURCE });
   }
 
   /** The request with the action it belongs to and whether that action is the instance's current one. */

@@ -1,2 +1,0 @@
-/** How a secured value is shown in every answer. */
-export const MASK = '********';

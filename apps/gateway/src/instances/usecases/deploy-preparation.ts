@@ -1,0 +1,124 @@
+import { Injectable } from '@nestjs/common';
+import { CamAction, CamPlan, CamServiceDocument, findAction, OUTPUTS_NOT_YET_KNOWN, ParameterLookups, resolveInputParameters, ResolvedParameters } from '@cam-esc/catalog';
+import { EscConnections, SharedParameters } from '@cam-esc/connections';
+import { DomainErrorCode, DomainException } from '@cam-esc/errors';
+import { blockingMessage, checkServiceDocument, PlannedStep, planAction, RenderedCreate, renderStep, TemplateCache } from '@cam-esc/flow';
+import { ActionType } from '@cam-esc/instances';
+import { EscTemplate, ServiceRepository, TemplateRepository, VersionWithService } from '@cam-esc/persistence';
+import { DeployInstanceDto } from '../dto/deploy-instance.dto';
+
+export interface DeployRequest {
+  tenantId: string;
+  versionId: string;
+  body: DeployInstanceDto;
+  aceOrgGuid?: string;
+  /** The kind of service the version belongs to (a standalone action's, for invokeAction). */
+  serviceKind?: string;
+}
+
+/** A deploy checked through and through: what a real deploy stores and a dry run shows. */
+export interface PreparedDeploy {
+  version: VersionWithService;
+  action: CamAction;
+  plan: CamPlan;
+  instanceId: string;
+  owner: string;
+  group: string;
+  resolved: ResolvedParameters;
+  secured: string[];
+  steps: PlannedStep[];
+  /** Each step's create request as it renders now (earlier steps' outputs shown as `${templates.…}`). */
+  rendered: RenderedCreate[];
+}
+
+/**
+ * Everything a deploy checks before anything is written, shared by the deploy and its dry run:
+ * version, action, plan, every parameter against its type, every step's template, connection and
+ * references, and each step rendered once (the worker renders again with its own ids and the
+ * outputs of the steps before).
+ */
+@Injectable()
+export class DeployPreparation {
+  private readonly compiled = new TemplateCache(200);
+
+  constructor(
+    private readonly services: ServiceRepository,
+    private readonly templates: TemplateRepository,
+    private readonly connections: EscConnections,
+    private readonly sharedParameters: SharedParameters,
+  ) {}
+
+  async prepare(req: DeployRequest, instanceId: string): Promise<PreparedDeploy> {
+    const version = await this.findVersion(req);
+    const doc = version.document as unknown as CamServiceDocument;
+    const { body } = req;
+    const actionName = body.action ?? 'Provision';
+    const action = findAction(doc.actions, actionName);
+    if (!action) throw DomainException.invalid(`action: service version '${version.version}' has no action '${actionName}'`, { field: 'action' });
+    if (action.type !== ActionType.Provision) throw DomainException.invalid(`action: '${actionName}' is a '${action.type}' action; deploy runs a provision action`, { field: 'action' });
+    const plans = doc.plans ?? [];
+    const plan = body.instance_plan ? plans.find((p) => p.name === body.instance_plan) : plans[0];
+    if (!plan) {
+      throw DomainException.invalid(`instance_plan: '${body.instance_plan ?? ''}' is not a plan of this service version (plans: ${plans.map((p) => p.name).join(', ') || 'none'})`, {
+        field: 'instance_plan',
+      });
+    }
+
+    const owner = body.ownership?.username || body.ownership?.displayName || 'admin';
+    const group = body.ownership?.orgGuid || req.aceOrgGuid || 'all';
+    const svcInstance = { name: body.name, owner, group, service_instance_id: instanceId };
+    const { resolved, secured } = await resolveInputParameters(action, plan, body.resourceProperties?.specifications ?? [], svcInstance, this.lookups(req.tenantId));
+
+    // the checker behind createService's warnings: here what it finds stops the deploy;
+    // it reads each template once, and the planning and rendering below use what it read
+    const read = new Map<string, Promise<EscTemplate | null>>();
+    const findTemplate = (name: string, v: string) => {
+      const key = JSON.stringify([name, v]);
+      if (!read.has(key)) read.set(key, this.templates.findByNameAndVersion(req.tenantId, name, v));
+      return read.get(key)!;
+    };
+    const connectionExists = (name: string) => this.connections.exists(req.tenantId, name);
+    const problem = blockingMessage(await checkServiceDocument(doc, findTemplate, { actionName: action.name, planName: plan.name, connectionExists }));
+    if (problem) throw DomainException.invalid(problem);
+
+    const ctx = { ...resolved, templates: OUTPUTS_NOT_YET_KNOWN };
+    const steps = await planAction(action, plan, ctx, findTemplate);
+    const rendered: RenderedCreate[] = [];
+    for (const step of steps) {
+      if (step.connection && !(await connectionExists(step.connection))) {
+        throw DomainException.invalid(`Action '${action.name}', step '${step.id}': ESC connection '${step.connection}' does not exist (see /cam/api/v1/connections)`);
+      }
+      const template = step.template ? await findTemplate(step.template.name, step.template.version) : null;
+      try {
+        rendered.push(renderStep(step, ctx, { resourceId: '00000000-0000-4000-8000-000000000000', internalId: `ceg-dry-run-${step.id}`.slice(0, 72) }, template ? this.compiled.compiled(template) : undefined));
+      } catch (e) {
+        if (e instanceof DomainException) throw new DomainException(e.code, `Action '${action.name}', step '${step.id}': ${e.message}`, e.details);
+        throw e;
+      }
+    }
+    return { version, action, plan, instanceId, owner, group, resolved, secured, steps, rendered };
+  }
+
+  private async findVersion(req: DeployRequest): Promise<VersionWithService> {
+    const version = await this.services.findVersion(req.tenantId, req.versionId, req.serviceKind);
+    if (!version) {
+      const service = await this.services.findById(req.tenantId, req.versionId);
+      if (service) {
+        throw new DomainException(
+          DomainErrorCode.NOT_FOUND,
+          `service version '${req.versionId}' was not found: that is the id of service '${service.name}'; deploy one of its versions (its default version, the serviceManifestId, is '${service.defaultVersionId}')`,
+        );
+      }
+      throw DomainException.notFound('service version', req.versionId);
+    }
+    if (version.status === 'Retired') throw DomainException.invalid(`service version '${version.version}' is Retired and cannot be deployed (unretire it first)`, { field: 'status' });
+    return version;
+  }
+
+  private lookups(tenantId: string): ParameterLookups {
+    return {
+      connectionExists: (name) => this.connections.exists(tenantId, name),
+      sharedParameter: (name) => this.sharedParameters.resolve(tenantId, name),
+    };
+  }
+}

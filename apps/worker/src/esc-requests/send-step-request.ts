@@ -1,0 +1,191 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@cam-esc/config';
+import { EscConnections } from '@cam-esc/connections';
+import { DomainException } from '@cam-esc/errors';
+import { EscAnswer, EscClient, EscUnreachableError } from '@cam-esc/esc';
+import { ActionParameters, EscStepKind, HttpStepKind, resthookTimeoutMs, stepKind, verbOf } from '@cam-esc/flow';
+import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
+import { JobName, JobQueue } from '@cam-esc/jobs';
+import { EscRequest, EscRequestRepository, EscRequestWithResource, InstanceRepository } from '@cam-esc/persistence';
+import { appendActionLog } from '../action-log';
+import { ResthookClient } from '../resthooks/resthook-client';
+import { failAction } from '../run-action/action-outcome';
+import { completeEscRequest } from './complete-esc-request';
+
+export interface SendCommand {
+  requestId: string;
+  serviceInstanceId: string;
+  actionInstanceId: string;
+  /** True when the job will not be retried again: an unreachable ESC then fails the step. */
+  lastAttempt: boolean;
+}
+
+/** How ESC's answer to a request is taken. */
+type Verdict = { kind: 'accepted'; note?: string } | { kind: 'gone' } | { kind: 'refused' };
+
+/** A resthook call is claimed for this long past its timeout before the sweep calls it interrupted. */
+const RESTHOOK_GRACE_MS = 30_000;
+
+/**
+ * Sends a persisted step request and records the answer. To ESC: a request is only re-sent while
+ * ESC has not accepted it, and a create that finds its own internal id already on ESC (an earlier
+ * send did reach it) counts as accepted; its callback ends it later. A resthook's call is claimed
+ * before it is made (so it is made once) and its answer ends the step.
+ */
+@Injectable()
+export class SendStepRequest {
+  private readonly logger = new Logger(SendStepRequest.name);
+
+  constructor(
+    private readonly instances: InstanceRepository,
+    private readonly requests: EscRequestRepository,
+    private readonly esc: EscClient,
+    private readonly connections: EscConnections,
+    private readonly resthooks: ResthookClient,
+    private readonly jobs: JobQueue,
+    private readonly config: AppConfig,
+  ) {}
+
+  async send(cmd: SendCommand): Promise<void> {
+    const request = await this.requests.findWithResource(cmd.requestId);
+    if (!request || request.status !== EscRequestStatus.Pending) return;
+    const kind = stepKind(request.escResource.kind);
+    if (kind.transport === 'http') return this.callResthook(cmd, request, kind);
+    return this.sendToEsc(cmd, request, kind);
+  }
+
+  /** When the overdue check of an accepted request is due: ESC's callback timeout, or a resthook's own. */
+  overdueDelayMs(request: Pick<EscRequest, 'stepId'> & { escResource: { kind: string } }, plan?: ActionParameters['plan']): number {
+    if (stepKind(request.escResource.kind).transport === 'esc') return this.config.escCallbackTimeoutMs;
+    const def = plan?.find((s) => s.id === request.stepId)?.resthook;
+    return (def ? resthookTimeoutMs(def) : 300_000) + RESTHOOK_GRACE_MS;
+  }
+
+  private async sendToEsc(cmd: SendCommand, request: EscRequestWithResource, kind: EscStepKind): Promise<void> {
+    const log = { serviceInstanceId: cmd.serviceInstanceId, actionInstanceId: cmd.actionInstanceId, escRequestId: request.id, internalId: request.escResource.internalId };
+    let answer: EscAnswer;
+    let verdict: Verdict;
+    try {
+      const target = await this.connections.resolve(request.escResource.serviceInstance.tenantId, request.escResource.connectionName);
+      answer = await this.esc.call({ method: request.method as 'POST' | 'DELETE', path: request.path, body: request.body ?? undefined, callbackUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}` }, target);
+      verdict = await this.judge(request, answer, kind, target);
+    } catch (e) {
+      if (e instanceof DomainException) {
+        // the connection is gone: the step cannot be sent
+        await this.recordFailure(cmd, request, { responseBody: e.message }, `step '${request.stepId}': ${e.message}`);
+        return;
+      }
+      if (!(e instanceof EscUnreachableError) || !cmd.lastAttempt) {
+        this.logger.warn({ ...log, err: (e as Error).message }, 'ESC not reachable; the job will retry');
+        throw e;
+      }
+      await this.recordFailure(cmd, request, { responseBody: e.message }, `step '${request.stepId}': ${e.message}; gave up after retries`);
+      this.logger.error(log, 'ESC not reachable; step failed');
+      return;
+    }
+    const escLog = { ...log, escTransactionId: answer.transactionId, httpStatus: answer.status };
+    const answered = { httpStatus: answer.status, responseBody: answer.body.slice(0, 10_000), sentAt: new Date() };
+    switch (verdict.kind) {
+      case 'accepted':
+        await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
+          // callbacks (or a concurrent send) may already have moved this request on: the first answer wins
+          await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { ...answered, status: EscRequestStatus.Accepted } });
+          if (answer.transactionId) await tx.escRequest.updateMany({ where: { id: request.id, transactionId: null }, data: { transactionId: answer.transactionId } });
+          await tx.escResource.updateMany({ where: { id: request.escResourceId, status: EscResourceStatus.Creating }, data: { status: EscResourceStatus.Deploying } });
+          await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ESC accepted ${request.method} (HTTP ${answer.status}, esc-transaction-id ${answer.transactionId ?? 'none'})${verdict.note ? `; ${verdict.note}` : ''}`);
+        });
+        this.logger.log(escLog, `ESC accepted ${request.method} ${request.path}`);
+        await this.scheduleOverdueCheck(request.id, cmd.serviceInstanceId, this.config.escCallbackTimeoutMs);
+        return;
+      case 'gone': {
+        const advance = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
+          const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { ...answered, status: EscRequestStatus.Succeeded, completedAt: new Date() } });
+          if (count === 0) return false;
+          await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: EscResourceStatus.Undeployed } });
+          await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ESC does not know ${kind.kind} ${request.escResource.internalId} (404); treated as already deleted`);
+          return true;
+        });
+        if (advance) await this.runOn(cmd, request.id);
+        return;
+      }
+      case 'refused':
+        await this.recordFailure(
+          cmd,
+          request,
+          answered,
+          `step '${request.stepId}': ESC answered HTTP ${answer.status} to ${request.method} ${request.path}: ${answer.body.trim().slice(0, 2000) || '(empty body)'}`,
+          verbOf(request.operation) === 'create' ? EscResourceStatus.Rejected : EscResourceStatus.Error,
+        );
+        this.logger.warn(escLog, `ESC refused ${request.method} ${request.path}`);
+        return;
+    }
+  }
+
+  private async judge(request: EscRequestWithResource, answer: EscAnswer, kind: EscStepKind, target: Parameters<EscClient['call']>[1]): Promise<Verdict> {
+    if (answer.status >= 200 && answer.status < 300) return { kind: 'accepted' };
+    const verb = verbOf(request.operation);
+    if (verb === 'delete' && answer.status === 404) return { kind: 'gone' };
+    if (verb === 'create' && answer.status === 409) {
+      // internal ids are ours and never reused: if ESC has this one, an earlier send reached it
+      // (an unreachable ESC here throws, and the job retries)
+      const path = kind.getPath(request.escResource);
+      const probe = await this.esc.call({ method: 'GET', path }, target);
+      if (probe.status === 200) return { kind: 'accepted', note: `ESC answered 409 but already has ${kind.kind} ${request.escResource.internalId}: an earlier attempt reached it` };
+      if (probe.status !== 404) throw new EscUnreachableError(`ESC answered ${probe.status} to GET ${path} after a 409; will try again`);
+    }
+    return { kind: 'refused' };
+  }
+
+  private async callResthook(cmd: SendCommand, request: EscRequestWithResource, kind: HttpStepKind): Promise<void> {
+    const action = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
+      // claim the call: it is made once, even when two jobs get here
+      const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { status: EscRequestStatus.Accepted, sentAt: new Date() } });
+      return count === 0 ? null : tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
+    });
+    if (!action) return;
+    const plan = (action.parameters as unknown as ActionParameters).plan;
+    const def = plan.find((s) => s.id === request.stepId)!.resthook!;
+    const timeoutMs = resthookTimeoutMs(def);
+    // should this worker die during the call, the overdue check ends the step as interrupted
+    await this.scheduleOverdueCheck(request.id, cmd.serviceInstanceId, timeoutMs + RESTHOOK_GRACE_MS);
+    const answer = await this.resthooks.call({ method: request.method as 'GET', path: request.path, body: request.body ?? undefined, headers: (request.headers ?? {}) as Record<string, string> }, timeoutMs);
+    const outcome = kind.judge(def, answer);
+    const advance = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
+      const { count } = await tx.escRequest.updateMany({
+        where: { id: request.id, status: EscRequestStatus.Accepted },
+        data: { httpStatus: answer.status || null, responseBody: answer.body.slice(0, 10_000) },
+      });
+      if (count === 0) return false;
+      const current = await tx.escRequest.findUniqueOrThrow({ where: { id: request.id } });
+      return completeEscRequest(tx, current, { succeeded: outcome.succeeded, statusCode: answer.status || null, summary: outcome.summary, outputs: outcome.outputs });
+    });
+    this.logger.log({ serviceInstanceId: cmd.serviceInstanceId, escRequestId: request.id, httpStatus: answer.status }, `resthook ${request.stepId} answered ${answer.status}`);
+    if (advance) await this.runOn(cmd, request.id);
+  }
+
+  /** Fails the request, its resource and the step, unless callbacks already settled it. */
+  private async recordFailure(
+    cmd: SendCommand,
+    request: EscRequest,
+    data: { httpStatus?: number; responseBody: string; sentAt?: Date },
+    line: string,
+    resourceStatus: EscResourceStatus = EscResourceStatus.Error,
+  ): Promise<void> {
+    const advance = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
+      const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { ...data, status: EscRequestStatus.Failed, completedAt: new Date() } });
+      if (count === 0) return false;
+      await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus } });
+      const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
+      return failAction(tx, action, line);
+    });
+    if (advance) await this.runOn(cmd, request.id);
+  }
+
+  private runOn(cmd: SendCommand, trigger: string): Promise<void> {
+    return this.jobs.enqueue(JobName.RunAction, { actionInstanceId: cmd.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger });
+  }
+
+  scheduleOverdueCheck(escRequestId: string, serviceInstanceId: string, delayMs: number): Promise<void> {
+    return this.jobs.enqueue(JobName.ReconcileEscRequest, { escRequestId, serviceInstanceId, round: 'accepted', check: 1 }, { delayMs });
+  }
+}

@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { EscConnections } from '@cam-esc/connections';
+import { DomainException } from '@cam-esc/errors';
+import { CompiledTemplate } from '@cam-esc/esc';
+import { ActionParameters, operationName, PlannedStep, renderStep, StepRequest, stepKind, TemplateCache } from '@cam-esc/flow';
+import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
+import { ActionInstance, EscResource, Prisma, Tx } from '@cam-esc/persistence';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { appendActionLog } from '../action-log';
+import { stepOutputs } from '../esc-requests/step-outputs';
+import { markActionRunning } from './action-outcome';
+
+/**
+ * Makes the resource row and the persisted request of a step (before anything is sent), or of
+ * its undoing. The caller holds the instance lock; every kind-specific part is its kind's.
+ */
+@Injectable()
+export class StepStarter {
+  private readonly templates = new TemplateCache();
+
+  constructor(private readonly connections: EscConnections) {}
+
+  /** Renders the step with the values of now (earlier steps' outputs included) and persists its create. */
+  async start(tx: Tx, tenantId: string, action: ActionInstance, step: PlannedStep): Promise<string> {
+    const kind = stepKind(step.kind);
+    const parameters = action.parameters as unknown as ActionParameters;
+    const ctx = { ...parameters, templates: await stepOutputs(tx, action.serviceInstanceId), errorMessage: action.failure ?? undefined };
+    const resourceId = randomUUID();
+    // the gateway owns ESC identities: an internal id never reused, carrying the resource id
+    const identity = { resourceId, internalId: `ceg-${resourceId}`, defaultTenant: undefined as string | undefined };
+    let template: CompiledTemplate | undefined;
+    let connection = step.connection;
+    if (kind.transport === 'esc') {
+      const target = await this.connections.resolve(tenantId, step.connection);
+      identity.defaultTenant = target.defaultTenant;
+      connection = target.name;
+      const stored = await tx.escTemplate.findUnique({ where: { id: step.template!.id } });
+      if (!stored) throw DomainException.invalid(`step '${step.id}': its ESC template was deleted from the library after the deploy was accepted`);
+      template = this.templates.compiled(stored);
+    }
+    let rendered;
+    try {
+      rendered = renderStep(step, ctx, identity, template);
+    } catch (e) {
+      if (e instanceof DomainException) throw DomainException.invalid(`step '${step.id}': ${e.message}`);
+      throw e;
+    }
+    await markActionRunning(tx, action);
+    await tx.escResource.create({
+      data: {
+        id: resourceId,
+        serviceInstanceId: action.serviceInstanceId,
+        stepId: step.id,
+        sequenceNo: step.sequenceNo,
+        kind: kind.kind,
+        internalId: identity.internalId,
+        name: rendered.name,
+        escTenant: rendered.escTenant,
+        connectionName: connection,
+        outputs: rendered.outputs as Prisma.InputJsonValue,
+        status: EscResourceStatus.Creating,
+      },
+    });
+    const requestId = await this.persistRequest(tx, action, resourceId, step.id, operationName('create', kind.kind), rendered.request);
+    const what = kind.transport === 'esc' ? `${kind.kind} ${rendered.name}${rendered.escTenant ? ` in ESC tenant ${rendered.escTenant}` : ''}, template ${step.template!.name} ${step.template!.version}, connection ${connection}` : 'resthook call';
+    await appendActionLog(tx, action, `step '${step.id}': ${rendered.request.method} ${rendered.request.path} (${what})`);
+    return requestId;
+  }
+
+  /** Persists the request that deletes what the resource is; undefined when there is nothing to delete (marked so). */
+  async undo(tx: Tx, action: ActionInstance, resource: EscResource): Promise<string | undefined> {
+    const kind = stepKind(resource.kind);
+    const request = kind.transport === 'esc' && resource.status !== EscResourceStatus.Rejected ? kind.deleteRequest(resource) : undefined;
+    if (!request) {
+      await tx.escResource.update({ where: { id: resource.id }, data: { status: EscResourceStatus.Undeployed } });
+      const why = resource.status === EscResourceStatus.Rejected ? `ESC refused to create ${resource.kind} ${resource.internalId}` : `a ${resource.kind} step makes nothing on ESC`;
+      await appendActionLog(tx, action, `step '${resource.stepId}': ${why}; nothing to delete`);
+      return undefined;
+    }
+    await markActionRunning(tx, action);
+    await tx.escResource.update({ where: { id: resource.id }, data: { status: EscResourceStatus.Undeploying } });
+    const requestId = await this.persistRequest(tx, action, resource.id, resource.stepId, operationName('delete', kind.kind), request);
+    await appendActionLog(tx, action, `step '${resource.stepId}': ${request.method} ${request.path} (${resource.kind} ${resource.name}, connection ${resource.connectionName})`);
+    return requestId;
+  }
+
+  private async persistRequest(tx: Tx, action: ActionInstance, escResourceId: string, stepId: string, operation: string, request: StepRequest): Promise<string> {
+    const row = await tx.escRequest.create({
+      data: {
+        actionInstanceId: action.id,
+        escResourceId,
+        stepId,
+        operation,
+        method: request.method,
+        path: request.path,
+        body: request.body,
+        ...(request.headers && { headers: request.headers as Prisma.InputJsonValue }),
+        callbackToken: randomBytes(24).toString('base64url'),
+        status: EscRequestStatus.Pending,
+      },
+    });
+    return row.id;
+  }
+}

@@ -1,4 +1,4 @@
-import { CamServiceDocument } from '@cam-esc/catalog';
+import { CamServiceDocument, maskSecrets, securedValues } from '@cam-esc/catalog';
 import { InstanceDetails } from '@cam-esc/persistence';
 import { toVersionView } from '../catalog/service.view';
 
@@ -34,7 +34,20 @@ export function toInstanceView(d: InstanceDetails) {
   const version = d.serviceVersion;
   const doc = version.document as unknown as CamServiceDocument;
   const current = d.actions.find((a) => a.id === d.currentActionInstanceId) ?? d.actions[d.actions.length - 1];
-  const deployments = d.escResources.map((r) => ({
+  const provision = d.actions.find((a) => a.type === 'provision');
+  const secrets = provision ? securedValues(provision.parameters, provision.securedNames) : [];
+  // every step's outputs, as later steps read them; a secret echoed by a resthook stays masked
+  const resources = d.escResources.map((r) => ({
+    step_id: r.stepId,
+    kind: r.kind,
+    internal_id: r.internalId,
+    name: r.name,
+    esc_tenant: r.escTenant,
+    connection: r.connectionName,
+    status: r.status,
+    outputs: JSON.parse(maskSecrets(JSON.stringify(r.outputs ?? {}), secrets)) as Record<string, string>,
+  }));
+  const deployments = d.escResources.filter((r) => r.kind === 'deployment').map((r) => ({
     step_id: r.stepId,
     resource: r.kind,
     internal_deployment_id: r.internalId,
@@ -65,7 +78,7 @@ export function toInstanceView(d: InstanceDetails) {
     updated_time: d.updatedAt.toISOString(),
     creationTime: d.createdAt.toISOString(),
     ...(d.activeAt ? { active_time: d.activeAt.toISOString() } : {}),
-    activity_deployment_details: activityDetails(deployments),
+    activity_deployment_details: activityDetails(resources),
     logs: (current?.log ?? '').trimStart() || (current?.status === 'Submitted' ? 'Waiting for service action to start' : ''),
     serviceId: d.serviceId,
     serviceManifestId: d.serviceVersionId,
@@ -90,23 +103,24 @@ export function toInstanceView(d: InstanceDetails) {
     output_parameters: [],
     bind_array: {},
     current_action_instance_id: d.currentActionInstanceId,
-    esc: { deployments },
+    esc: { deployments, resources },
   };
 }
 
-function activityDetails(deployments: EscDeploymentView[]) {
-  if (deployments.length === 0) return {};
+function activityDetails(resources: Array<{ step_id: string; kind: string; internal_id: string; name: string; status: string; outputs: Record<string, string> }>) {
+  if (resources.length === 0) return {};
   return {
     instance: Object.fromEntries(
-      deployments.map((dep) => [
-        dep.step_id,
+      resources.map((r) => [
+        r.step_id,
         {
-          activity_id: dep.step_id,
-          template_type: 'ESC',
-          resource_id: dep.internal_deployment_id,
-          instance_name: dep.deployment_name,
-          status: dep.status,
-          stack_id: dep.external_deployment_id,
+          activity_id: r.step_id,
+          template_type: r.kind === 'resthook' ? 'resthook' : 'ESC',
+          resource_type: r.kind,
+          resource_id: r.internal_id,
+          instance_name: r.name,
+          status: r.status,
+          stack_id: r.outputs[`external_${r.kind}_id`] ?? null,
         },
       ]),
     ),

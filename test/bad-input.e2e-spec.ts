@@ -83,7 +83,7 @@ describe('bad input never yields a 500', () => {
     const fixed = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send({ service: { ...service.service, catalog_metadata: { ...service.service.catalog_metadata, name: 'tricky-2' } } }).expect(200);
     const empty = await http.post(`/cam/composer/api/v1/ServiceManifest/${fixed.body.serviceManifestId}/deploy`).set('Authorization', A).send(deployBody('t2', { image: 'x', mgmt_ip: ' ' }));
     expect(empty.status).toBe(400);
-    expect(empty.body.error.message).toContain("step 'escasa0001': template: tenants/tenant/deployments/deployment/name is required");
+    expect(empty.body.error.message).toContain("step 'escasa0001': tenants/tenant/deployments/deployment/name is required");
   });
 
   it('masks secured parameter defaults in every answer', async () => {
@@ -93,7 +93,7 @@ describe('bad input never yields a 500', () => {
     expect(JSON.stringify(created.body)).not.toContain('topsecret-default');
     const manifest = await http.get(`/cam/composer/api/v1/ServiceManifest/${created.body.serviceManifestId}`).set('Authorization', A);
     expect(JSON.stringify(manifest.body)).not.toContain('topsecret-default');
-    expect(manifest.body.actions[0].input_parameters[2].default).toBe('********');
+    expect(manifest.body.actions[0].input_parameters[2].default).toBe('*******');
     expect(JSON.stringify((await http.get('/cam/composer/api/v1/service').set('Authorization', A)).body)).not.toContain('topsecret-default');
   });
 

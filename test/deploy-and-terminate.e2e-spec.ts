@@ -246,7 +246,7 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     const before = (await http.get('/cam/composer/api/v1/ServiceInstances').set('Authorization', A)).body.length;
     const res = await deploy('no-image', { mgmt_ip: '1.2.3.4' });
     expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain("input parameter 'image' of action 'Provision' is required and has no value");
+    expect(res.body.error.message).toContain("resourceProperties.specifications.image: 'image' is required and has no value");
     const bad = await deploy('typo', { image: 'a', imgae: 'b' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain("'imgae' is not an input parameter");

@@ -69,6 +69,7 @@ describe('flow engine: every ESC resource, outputs between steps, resthooks, err
     const manifestId = await publish(flowService('VNF with networks', vnfFlowSteps(), ['tenant1', 'net1', 'subnet1', 'image1', 'flavor1', 'dep1']));
     const before = (await simRequests()).length;
     const res = await deploy(manifestId, 'vnf-01', { cidr: '10.20.0.0/24' });
+    expect(res.body.error?.message).toBeUndefined();
     expect(res.status).toBe(200);
     const active = await untilStatus(res.body.id, 'Active', 'Error');
     expect(active.logs).not.toContain('failed');

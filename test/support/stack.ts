@@ -17,6 +17,8 @@ import { testRunSettings } from './settings';
 export const TENANT_A = { tenant: 'tenant-a', token: 'token-a' };
 export const TENANT_B = { tenant: 'tenant-b', token: 'token-b' };
 export const ESC_CREDENTIALS = { username: 'admin', password: 'esc-secret-pw' };
+/** The master key of secrets at rest in every suite (64 hex characters; not a real one). */
+export const TEST_SECRETS_KEY = '5ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7e75ec7';
 
 export interface Stack {
   gatewayUrl: string;
@@ -55,6 +57,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ESC_URL: sim.url,
     ESC_USERNAME: ESC_CREDENTIALS.username,
     ESC_PASSWORD: ESC_CREDENTIALS.password,
+    SECRETS_KEY: TEST_SECRETS_KEY,
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
     ...(options.escCallbackTimeoutSeconds ? { ESC_CALLBACK_TIMEOUT_SECONDS: String(options.escCallbackTimeoutSeconds) } : {}),
   };

@@ -13,6 +13,7 @@ import { DeploymentsModule } from './deployments/deployments.module';
 import { FaultsModule } from './faults/faults.module';
 import { RequestLogMiddleware } from './requests-log/request-log.middleware';
 import { RequestsLogModule } from './requests-log/requests-log.module';
+import { ResourcesModule } from './resources/resources.module';
 
 const ALL_ROUTES = { path: '{*path}', method: RequestMethod.ALL };
 
@@ -35,7 +36,9 @@ export class EscSimModule implements NestModule {
         RequestsLogModule,
         FaultsModule,
         CallbacksModule,
+        // Before ResourcesModule: its /v0/{internalTenantId}/... routes must not shadow deployments'.
         DeploymentsModule,
+        ResourcesModule,
         AdminModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

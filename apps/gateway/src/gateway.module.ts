@@ -2,6 +2,7 @@ import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/c
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule } from '@cam-esc/config';
+import { ConnectionsModule } from '@cam-esc/connections';
 import { JobsModule } from '@cam-esc/jobs';
 import { LoggingModule } from '@cam-esc/observability';
 import { PersistenceModule } from '@cam-esc/persistence';
@@ -12,6 +13,7 @@ import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { CATALOG_USE_CASES, ServiceDocumentIntake } from './catalog/catalog.providers';
 import { ServicesController } from './catalog/services.controller';
 import { ServiceVersionsController } from './catalog/service-versions.controller';
+import { ConnectionsApiModule } from './connections/connections-api.module';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { RequireJsonMiddleware } from './common/require-json.middleware';
 import { EscCallbacksController } from './esc-callbacks/esc-callbacks.controller';
@@ -22,9 +24,12 @@ import { UploadIconUseCase } from './icons/usecases/upload-icon.usecase';
 import { DependencyIndicators, HealthController } from './health/health.controller';
 import { InstancesController } from './instances/instances.controller';
 import { DeployInstanceUseCase } from './instances/usecases/deploy-instance.usecase';
+import { DeployPreparation } from './instances/usecases/deploy-preparation';
+import { DryRunDeployUseCase } from './instances/usecases/dry-run-deploy.usecase';
 import { TerminateInstanceUseCase } from './instances/usecases/terminate-instance.usecase';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
+import { SharedParametersApiModule } from './shared-parameters/shared-parameters-api.module';
 import { TemplatesController } from './templates/templates.controller';
 import { CreateTemplateUseCase } from './templates/usecases/create-template.usecase';
 import { DeleteTemplateUseCase } from './templates/usecases/delete-template.usecase';
@@ -39,7 +44,7 @@ export class GatewayModule implements NestModule {
   static register(config?: AppConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule, ConnectionsModule, ConnectionsApiModule, SharedParametersApiModule],
       controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstancesController, EscCallbacksController, HealthController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },
@@ -53,6 +58,8 @@ export class GatewayModule implements NestModule {
         IconUploadInterceptor,
         ...CATALOG_USE_CASES,
         DeployInstanceUseCase,
+        DeployPreparation,
+        DryRunDeployUseCase,
         TerminateInstanceUseCase,
         ReceiveEscCallbackUseCase,
         DependencyIndicators,

@@ -1,11 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { DEFAULT_API_TOKENS, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, Environment, validateEnvironment } from './environment';
+import { join, resolve } from 'node:path';
+import { DEFAULT_API_TOKENS, DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, Environment, parseSecretsKey, validateEnvironment } from './environment';
 
 export interface EscConnectionConfig {
   /** Base URL up to and including /ESCManager, without a trailing slash. */
   url: string;
   username?: string;
   password?: string;
+  /** Per-request headers and body timeout (the same default as a stored connection's). */
+  timeoutMs: number;
+  /** Requests in flight at once; more wait their turn. */
+  maxInFlight: number;
 }
 
 /** The one typed view of the configuration; nothing else reads process.env. */
@@ -34,6 +39,10 @@ export class AppConfig {
   readonly queuePrefix: string;
   readonly workerConcurrency: number;
   readonly escCallbackTimeoutMs: number;
+  /** SECRETS_KEY, decoded; when unset libs/secrets refuses to start in production, and uses a development key file otherwise. */
+  readonly secretsKey?: Buffer;
+  /** Where the development master key is kept when SECRETS_KEY is unset: DATA_DIR (or .data) / secrets.key. */
+  readonly secretsKeyFile: string;
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -49,6 +58,8 @@ export class AppConfig {
       url: stripTrailingSlash(env.ESC_URL ?? `http://127.0.0.1:${env.ESC_SIM_PORT}/ESCManager`),
       username: env.ESC_USERNAME,
       password: env.ESC_PASSWORD,
+      timeoutMs: 30_000,
+      maxInFlight: 16,
     };
     this.publicUrl = stripTrailingSlash(env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`);
     this.apiTokens = parseApiTokens(env.API_TOKENS);
@@ -57,6 +68,8 @@ export class AppConfig {
     this.queuePrefix = env.QUEUE_PREFIX ?? 'cam-esc';
     this.workerConcurrency = env.WORKER_CONCURRENCY ?? 8;
     this.escCallbackTimeoutMs = (env.ESC_CALLBACK_TIMEOUT_SECONDS ?? 900) * 1000;
+    this.secretsKey = env.SECRETS_KEY === undefined ? undefined : parseSecretsKey(env.SECRETS_KEY);
+    this.secretsKeyFile = resolve(join(env.DATA_DIR ?? '.data', 'secrets.key'));
   }
 
   static fromEnv(raw: Record<string, unknown> = process.env): AppConfig {

@@ -55,3 +55,31 @@ describe('environment cross-checks', () => {
     }
   });
 });
+
+describe('SECRETS_KEY', () => {
+  const hex = 'ab'.repeat(32);
+  const base64 = Buffer.alloc(32, 7).toString('base64');
+
+  it.each([
+    ['64 hex characters', hex],
+    ['base64', base64],
+    ['base64url without padding', Buffer.alloc(32, 0xfb).toString('base64url')],
+  ])('takes %s', (_what, value) => {
+    expect(AppConfig.fromEnv({ SECRETS_KEY: value }).secretsKey).toHaveLength(32);
+  });
+
+  it.each([
+    ['too short', 'ab'.repeat(16)],
+    ['too long', Buffer.alloc(48, 0xff).toString('base64')],
+    ['not hex nor base64', 'z'.repeat(64)],
+  ])('stops on a key that is %s, naming the variable and not echoing it', (_what, value) => {
+    expect(() => validateEnvironment({ SECRETS_KEY: value })).toThrow(/SECRETS_KEY must be 32 bytes.*\(got "\*\*\*"\)/);
+    expect(() => validateEnvironment({ SECRETS_KEY: value })).not.toThrow(value);
+  });
+
+  it('keeps the development key file in DATA_DIR, or .data', () => {
+    expect(AppConfig.fromEnv({}).secretsKey).toBeUndefined();
+    expect(AppConfig.fromEnv({ DATA_DIR: '/var/lib/gw' }).secretsKeyFile).toBe('/var/lib/gw/secrets.key');
+    expect(AppConfig.fromEnv({}).secretsKeyFile).toBe(`${process.cwd()}/.data/secrets.key`);
+  });
+});

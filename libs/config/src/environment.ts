@@ -86,6 +86,11 @@ export class Environment {
   @Max(86400, { message: 'ESC_CALLBACK_TIMEOUT_SECONDS must be between 1 and 86400' })
   ESC_CALLBACK_TIMEOUT_SECONDS?: number;
 
+  /** Master key wrapping the data keys of secrets at rest (libs/secrets); format checked in crossFieldErrors. */
+  @IsOptional()
+  @IsString()
+  SECRETS_KEY?: string;
+
   @Transform(toInt)
   @IsOptional()
   @IsInt({ message: 'WORKER_CONCURRENCY must be an integer' })
@@ -95,6 +100,17 @@ export class Environment {
 }
 
 export class InvalidEnvironmentError extends Error {}
+
+export const SECRETS_KEY_RULE = 'SECRETS_KEY must be 32 bytes written as 64 hex characters or as base64 (e.g. the output of `openssl rand -base64 32`)';
+
+/** The 32-byte key of SECRETS_KEY (64 hex characters, or base64 / base64url), or undefined when the text is not one. */
+export function parseSecretsKey(text: string): Buffer | undefined {
+  const value = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (!/^[A-Za-z0-9+/_-]{43}=?$/.test(value)) return undefined;
+  const key = Buffer.from(value, 'base64');
+  return key.length === 32 ? key : undefined;
+}
 
 /** Validates raw variables (process.env); throws one error listing every bad variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
@@ -114,11 +130,12 @@ function crossFieldErrors(env: Environment): string[] {
   const errors: string[] = [];
   if (env.ESC_PASSWORD && !env.ESC_USERNAME) errors.push('ESC_PASSWORD is set without ESC_USERNAME: set both for Basic auth, or neither');
   if (env.ESC_URL && /^[a-z]+:\/\/[^/]*@/i.test(env.ESC_URL)) errors.push('ESC_URL must not carry credentials: put them in ESC_USERNAME and ESC_PASSWORD');
+  if (env.SECRETS_KEY !== undefined && !parseSecretsKey(env.SECRETS_KEY)) errors.push(`${SECRETS_KEY_RULE} (got "***")`);
   return errors;
 }
 
 function redactIfSecret(name: string, value: unknown): unknown {
   if (typeof value !== 'string') return value;
-  if (/PASSWORD|TOKEN/.test(name)) return '***';
+  if (/PASSWORD|TOKEN|KEY/.test(name)) return '***';
   return value.replace(/\/\/[^@/]*@/, '//***@'); // credentials inside a URL
 }

@@ -9,3 +9,5 @@ export * from './repositories/service.repository';
 export * from './repositories/service-version.repository';
 export * from './repositories/icon.repository';
 export * from './repositories/template.repository';
+export * from './repositories/esc-connection.repository';
+export * from './repositories/shared-parameter.repository';

@@ -7,8 +7,10 @@ import { IconRepository } from './repositories/icon.repository';
 import { ServiceVersionRepository } from './repositories/service-version.repository';
 import { ServiceRepository } from './repositories/service.repository';
 import { TemplateRepository } from './repositories/template.repository';
+import { EscConnectionRepository } from './repositories/esc-connection.repository';
+import { SharedParameterRepository } from './repositories/shared-parameter.repository';
 
-const providers = [PrismaService, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository];
+const providers = [PrismaService, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository];
 
 @Global()
 @Module({ providers, exports: providers })

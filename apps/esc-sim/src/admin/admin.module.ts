@@ -3,10 +3,11 @@ import { CallbacksModule } from '../callbacks/callbacks.module';
 import { DeploymentsModule } from '../deployments/deployments.module';
 import { FaultsModule } from '../faults/faults.module';
 import { RequestsLogModule } from '../requests-log/requests-log.module';
+import { ResourcesModule } from '../resources/resources.module';
 import { AdminController } from './admin.controller';
 
 @Module({
-  imports: [DeploymentsModule, FaultsModule, RequestsLogModule, CallbacksModule],
+  imports: [DeploymentsModule, ResourcesModule, FaultsModule, RequestsLogModule, CallbacksModule],
   controllers: [AdminController],
 })
 export class AdminModule {}

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Agent, request } from 'undici';
 import { abortableDelay } from '../common/abortable-delay';
+import { OperationRequest } from '../common/operation-runner';
 import { SIM_CONFIG, SimConfig } from '../config/sim-config';
 import { CallbackLog, SentCallback } from './callback-log';
 
@@ -28,6 +29,20 @@ export class CallbackSender implements OnApplicationShutdown {
     private readonly log: CallbackLog,
     @InjectPinoLogger(CallbackSender.name) private readonly logger: PinoLogger,
   ) {}
+
+  /**
+   * One callback of an accepted operation: nothing without a Callback URL, nor when a `silent`
+   * fault rule swallows the operation's callbacks (then it is not in the callback log either).
+   */
+  async report(request: OperationRequest, statusCode: number, statusMessage: string, body: string, signal: AbortSignal): Promise<void> {
+    if (!request.callbackUrl) return;
+    if (request.silent) {
+      this.logger.debug({ url: request.callbackUrl, transactionId: request.transactionId }, 'Dropping callback (silent fault rule)');
+      return;
+    }
+    const { callbackUrl: url, transactionId } = request;
+    await this.send({ url, transactionId, statusCode, statusMessage, body }, signal);
+  }
 
   /** Resolves true once the receiver answered 2xx, false when delivery was given up or aborted. */
   async send(callback: EscCallback, signal: AbortSignal): Promise<boolean> {

@@ -2,17 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { CallbackSender } from '../callbacks/callback-sender';
 import { ServiceState, SimDeployment, SimVm } from './deployment.model';
 import { DeploymentStore } from './deployment-store';
-import { OperationContext } from './operation-runner';
+import { OperationContext, OperationRequest } from '../common/operation-runner';
 import { UpdatePlan } from './update-plan';
 import { DeploymentStage, deploymentNotificationXml } from './xml/deployment-notification.xml';
-
-/** One accepted POST/PUT/DELETE: where its callbacks go and how they are tagged. */
-export interface OperationRequest {
-  transactionId: string;
-  callbackUrl?: string;
-  /** From a fault rule: the final service callback reports this failure instead of success. */
-  failure?: { statusCode: number; message: string };
-}
 
 // Messages and states follow the reference's callback examples, including the service state
 // sent with VM_ALIVE: SERVICE_INERT_STATE during a deploy, SERVICE_INSERT_STATE during an
@@ -141,10 +133,8 @@ export class DeploymentLifecycle {
       statusCode: number,
       statusMessage: string,
     ): Promise<void> => {
-      if (!request.callbackUrl) return;
       const body = deploymentNotificationXml(deployment, notification);
-      const callback = { url: request.callbackUrl, transactionId: request.transactionId, statusCode, statusMessage, body };
-      await this.sender.send(callback, context.signal);
+      await this.sender.report(request, statusCode, statusMessage, body, context.signal);
     };
     return {
       vm: (stage, serviceState, vm, message) => send({ stage, serviceState, vm }, 200, message),

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { RunningEscSim, startEscSim } from '../esc-sim';
 import { CallbackReceiver, ReceivedCallback, stageOf } from '../testing/callback-receiver';
 import { escCallbackFixture, escFixture, parseXml, xmlShape } from '../testing/fixtures';
+import { eventually } from '../testing/eventually';
 
 const CREATE_XML = escFixture('deployment_create.request.xml');
 const UPDATE_ADD_GROUP_XML = escFixture('deployment_update_add_group.request.xml');
@@ -356,16 +357,3 @@ describe('ESC deployments API', () => {
     });
   });
 });
-
-async function eventually(assertion: () => Promise<void>, timeoutMs = 3000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-}

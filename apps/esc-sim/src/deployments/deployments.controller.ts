@@ -1,14 +1,15 @@
-import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Param, Post, Put, Res, UseGuards } from '@nestjs/common';
-import { IncomingHttpHeaders, ServerResponse } from 'node:http';
-import { AcceptsXmlGuard } from './accepts-xml.guard';
-import { AcceptedRequest, DeploymentsService } from './deployments.service';
-import { EscRequestHeaders } from './esc-request';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Put, UseGuards, UseInterceptors } from '@nestjs/common';
+import { AcceptedRequestInterceptor } from '../common/accepted-request.interceptor';
+import { AcceptsXmlGuard } from '../common/accepts-xml.guard';
+import { AcceptedRequest, EscHeaders, EscRequestHeaders } from '../common/esc-request';
+import { DeploymentsService } from './deployments.service';
 
 const XML = 'application/xml';
 
 /** ESC "06-Deployments": /ESCManager/v0/deployments[/{internal_deployment_id}]. */
 @Controller('ESCManager/v0/deployments')
 @UseGuards(AcceptsXmlGuard)
+@UseInterceptors(AcceptedRequestInterceptor)
 export class DeploymentsController {
   constructor(private readonly deployments: DeploymentsService) {}
 
@@ -27,51 +28,19 @@ export class DeploymentsController {
   @Post(':internalId')
   @HttpCode(200)
   @Header('Content-Type', XML)
-  create(
-    @Param('internalId') internalId: string,
-    @Body() body: unknown,
-    @Headers() headers: IncomingHttpHeaders,
-    @Res({ passthrough: true }) res: ServerResponse,
-  ): string {
-    return withTransactionId(res, this.deployments.create(internalId, body, escHeaders(headers)));
+  create(@Param('internalId') internalId: string, @Body() body: unknown, @EscHeaders() headers: EscRequestHeaders): AcceptedRequest {
+    return this.deployments.create(internalId, body, headers);
   }
 
   @Put(':internalId')
   @Header('Content-Type', XML)
-  update(
-    @Param('internalId') internalId: string,
-    @Body() body: unknown,
-    @Headers() headers: IncomingHttpHeaders,
-    @Res({ passthrough: true }) res: ServerResponse,
-  ): string {
-    return withTransactionId(res, this.deployments.update(internalId, body, escHeaders(headers)));
+  update(@Param('internalId') internalId: string, @Body() body: unknown, @EscHeaders() headers: EscRequestHeaders): AcceptedRequest {
+    return this.deployments.update(internalId, body, headers);
   }
 
   @Delete(':internalId')
   @Header('Content-Type', XML)
-  delete(
-    @Param('internalId') internalId: string,
-    @Headers() headers: IncomingHttpHeaders,
-    @Res({ passthrough: true }) res: ServerResponse,
-  ): string {
-    return withTransactionId(res, this.deployments.delete(internalId, escHeaders(headers)));
+  delete(@Param('internalId') internalId: string, @EscHeaders() headers: EscRequestHeaders): AcceptedRequest {
+    return this.deployments.delete(internalId, headers);
   }
-}
-
-function withTransactionId(res: ServerResponse, accepted: AcceptedRequest): string {
-  res.setHeader('esc-transaction-id', accepted.transactionId);
-  return accepted.body;
-}
-
-function escHeaders(headers: IncomingHttpHeaders): EscRequestHeaders {
-  return {
-    contentType: headers['content-type'],
-    accept: headers.accept,
-    callback: first(headers.callback),
-    callbackEscEvents: first(headers['callback-esc-events']),
-  };
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

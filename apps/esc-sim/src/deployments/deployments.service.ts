@@ -1,23 +1,17 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { SimulatedFailureException } from '../common/simulated-failure.exception';
-import { FaultOperation, FaultTarget } from '../faults/fault-rule';
+import { AcceptedRequest, EscRequestHeaders, assertValidInternalId, assertXmlBody, callbackUrls } from '../common/esc-request';
+import { AcceptedOperation, acceptedXml } from '../common/esc-xml';
+import { OperationRequest, OperationRunner } from '../common/operation-runner';
+import { FaultTarget } from '../faults/fault-rule';
 import { FaultsService } from '../faults/faults.service';
 import { DatamodelError, parseEscDatamodel } from './datamodel/esc-datamodel.parser';
 import { DeploymentSpec, SimDeployment } from './deployment.model';
-import { DeploymentLifecycle, OperationRequest } from './deployment-lifecycle';
+import { DeploymentLifecycle } from './deployment-lifecycle';
 import { DeploymentStore } from './deployment-store';
-import { EscRequestHeaders, assertValidInternalId, assertXmlBody, callbackUrl } from './esc-request';
-import { OperationRunner } from './operation-runner';
 import { ResourceFactory } from './resource-factory';
 import { planUpdate } from './update-plan';
-import { AcceptedOperation, acceptedXml, deploymentListXml, deploymentXml } from './xml/deployment-view.xml';
-
-export interface AcceptedRequest {
-  transactionId: string;
-  /** XML answer body. */
-  body: string;
-}
+import { deploymentListXml, deploymentXml } from './xml/deployment-view.xml';
 
 /**
  * The synchronous half of the deployment API: validate, check conflicts and fault rules,
@@ -45,8 +39,8 @@ export class DeploymentsService {
     assertValidInternalId(internalId);
     const urls = callbackUrls(headers);
     const spec = datamodel(body, headers);
-    const target = { internalId, deploymentName: spec.deploymentName };
-    this.applyResponseFault('create', target);
+    const target = faultTarget(internalId, spec.deploymentName);
+    this.faults.assertNoResponseFault('create', target);
 
     if (this.store.wasEverUsed(internalId)) {
       throw new ConflictException(`Deployment id ${internalId} is already used (ESC internal ids are not reused)`);
@@ -76,7 +70,7 @@ export class DeploymentsService {
       Array.from({ length: group.minActive }, (_, index) => this.factory.vm(spec.deploymentName, group, index)),
     );
     this.store.add(deployment);
-    const request = this.operationRequest(urls.callbackUrl, 'create', target);
+    const request = this.faults.operationRequest('create', target, urls.callbackUrl);
     this.runner.enqueue(internalId, `create ${internalId}`, (context) =>
       this.lifecycle.deploy(deployment, vms, request, context),
     );
@@ -87,8 +81,8 @@ export class DeploymentsService {
     const deployment = this.existing(internalId);
     const urls = callbackUrls(headers);
     const spec = datamodel(body, headers);
-    const target = { internalId, deploymentName: deployment.name };
-    this.applyResponseFault('update', target);
+    const target = faultTarget(internalId, deployment.name);
+    this.faults.assertNoResponseFault('update', target);
 
     if (spec.deploymentName !== deployment.name || spec.tenantName !== deployment.tenant.name) {
       throw new BadRequestException(
@@ -101,7 +95,7 @@ export class DeploymentsService {
 
     const plan = planUpdate(deployment, spec, this.factory);
     Object.assign(deployment, urls);
-    const request = this.operationRequest(urls.callbackUrl, 'update', target);
+    const request = this.faults.operationRequest('update', target, urls.callbackUrl);
     this.runner.enqueue(internalId, `update ${internalId}`, (context) =>
       this.lifecycle.update(deployment, plan, request, context),
     );
@@ -111,8 +105,8 @@ export class DeploymentsService {
   delete(internalId: string, headers: EscRequestHeaders): AcceptedRequest {
     const deployment = this.existing(internalId);
     const urls = callbackUrls(headers);
-    const target = { internalId, deploymentName: deployment.name };
-    this.applyResponseFault('delete', target);
+    const target = faultTarget(internalId, deployment.name);
+    this.faults.assertNoResponseFault('delete', target);
 
     if (deployment.undeployRequested) {
       throw new ConflictException(`Deployment ${internalId} is already being undeployed`);
@@ -120,11 +114,16 @@ export class DeploymentsService {
     // Unlike an update, an undeploy is accepted while another operation runs; it starts when that one ends.
     deployment.undeployRequested = true;
     Object.assign(deployment, urls);
-    const request = this.operationRequest(urls.callbackUrl, 'delete', target);
+    const request = this.faults.operationRequest('delete', target, urls.callbackUrl);
     this.runner.enqueue(internalId, `delete ${internalId}`, (context) =>
       this.lifecycle.undeploy(deployment, request, context),
     );
     return this.accepted('delete', deployment, request);
+  }
+
+  /** Internal ids of the live deployments in a tenant (those that keep it from being deleted). */
+  idsInTenant(tenantInternalId: string): string[] {
+    return this.store.inTenant(tenantInternalId).map((deployment) => deployment.internalId);
   }
 
   /** Forgets every deployment and burnt id, stopping all pending callbacks. */
@@ -151,29 +150,14 @@ export class DeploymentsService {
     }
   }
 
-  private applyResponseFault(operation: FaultOperation, target: FaultTarget): void {
-    const fault = this.faults.takeResponseFault(operation, target);
-    if (fault) throw new SimulatedFailureException(fault.status, fault.body ?? `Simulated ${operation} failure`);
-  }
-
-  private operationRequest(url: string | undefined, operation: FaultOperation, target: FaultTarget): OperationRequest {
-    const failure = this.faults.takeCallbackFault(operation, target);
-    return {
-      transactionId: randomUUID(),
-      ...(url !== undefined && { callbackUrl: url }),
-      ...(failure && { failure: { statusCode: failure.statusCode, message: failure.message } }),
-    };
-  }
-
   private accepted(operation: AcceptedOperation, deployment: SimDeployment, request: OperationRequest): AcceptedRequest {
-    return { transactionId: request.transactionId, body: acceptedXml(operation, deployment, request.transactionId) };
+    const subject = { internal_deployment_id: deployment.internalId, deployment_name: deployment.name };
+    return { transactionId: request.transactionId, body: acceptedXml(operation, subject, request.transactionId) };
   }
 }
 
-function callbackUrls(headers: EscRequestHeaders): Pick<SimDeployment, 'callbackUrl' | 'eventsCallbackUrl'> {
-  const url = callbackUrl(headers.callback, 'Callback');
-  const eventsUrl = callbackUrl(headers.callbackEscEvents, 'Callback-ESC-Events');
-  return { ...(url !== undefined && { callbackUrl: url }), ...(eventsUrl !== undefined && { eventsCallbackUrl: eventsUrl }) };
+function faultTarget(internalId: string, deploymentName: string): FaultTarget {
+  return { resource: 'deployment', internalId, name: deploymentName };
 }
 
 function datamodel(body: unknown, headers: EscRequestHeaders): DeploymentSpec {

@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { ResourceStore } from '../resources/resource-store';
 import { SimTenant, SimVm, SimVmInterface, VmGroupSpec } from './deployment.model';
-
-/** ESC reports the admin tenant under this id (see the deployment callback examples). */
-const ADMIN_TENANT = 'admin';
-const ADMIN_TENANT_ID = 'SystemAdminTenantId';
 
 const HOSTS = [
   { uuid: 'host-14882', name: '10.85.103.13' },
@@ -15,22 +12,17 @@ const HOSTS = [
 /** Makes up what a VIM would: tenant ids, VM uuids and names, MAC and IP addresses. */
 @Injectable()
 export class ResourceFactory {
-  private readonly tenants = new Map<string, SimTenant>();
   private readonly takenIps = new Set<string>();
   private readonly takenMacs = new Set<string>();
   private nextIp = 0;
   private nextHost = 0;
 
+  constructor(private readonly resources: ResourceStore) {}
+
+  /** The tenant a datamodel names; see ResourceStore.tenantNamed (it becomes a tenant resource). */
   tenant(name: string): SimTenant {
-    let tenant = this.tenants.get(name);
-    if (!tenant) {
-      tenant =
-        name === ADMIN_TENANT
-          ? { name, internalId: ADMIN_TENANT_ID, externalId: ADMIN_TENANT_ID }
-          : { name, internalId: name, externalId: randomUUID().replace(/-/g, '') };
-      this.tenants.set(name, tenant);
-    }
-    return tenant;
+    const { internalId, externalId } = this.resources.tenantNamed(name);
+    return { name, internalId, externalId };
   }
 
   /** The VM at position `index` of a group; ESC names it <deployment>_<group>_<index>_<uuid>. */
@@ -64,7 +56,6 @@ export class ResourceFactory {
   }
 
   reset(): void {
-    this.tenants.clear();
     this.takenIps.clear();
     this.takenMacs.clear();
     this.nextIp = 0;

@@ -2,20 +2,33 @@ export type FaultOperation = 'create' | 'update' | 'delete';
 
 export const FAULT_OPERATIONS: readonly FaultOperation[] = ['create', 'update', 'delete'];
 
+/** What a rule targets; rules without `resource` are about deployments. */
+export type FaultResource = 'deployment' | 'tenant' | 'network' | 'subnet' | 'image' | 'flavor' | 'volume';
+
+export const FAULT_RESOURCES: readonly FaultResource[] = ['deployment', 'tenant', 'network', 'subnet', 'image', 'flavor', 'volume'];
+
+/** Only deployments and tenants have a PUT. */
+const UPDATABLE: readonly FaultResource[] = ['deployment', 'tenant'];
+
 export interface FaultMatch {
-  /** Matches when the deployment name contains this text (case-sensitive substring). */
+  /** Matches when the resource's name contains this text (case-sensitive substring). */
+  name?: string;
+  /** Deployments only, kept from before `name`: the same as `name`. */
   deploymentName?: string;
-  /** Matches this internal deployment id exactly. */
+  /** Matches this internal id exactly. */
   internalId?: string;
 }
 
 export interface FaultRuleInput {
+  resource: FaultResource;
   operation: FaultOperation;
   match: FaultMatch;
   /** Fail the synchronous answer instead of accepting the request. */
   respond?: { status: number; body?: string };
-  /** Accept the request, but end it with a failed service callback. */
+  /** Accept the request, but end it with a failed (final) callback. */
   callback?: { statusCode: number; message: string };
+  /** Accept the request, but send none of its callbacks. */
+  silent?: true;
   /** How many requests the rule applies to; unlimited when absent. */
   times?: number;
 }
@@ -28,17 +41,18 @@ export interface FaultRule extends FaultRuleInput {
 
 /** What a request is about, for matching against rules. */
 export interface FaultTarget {
+  resource: FaultResource;
   internalId: string;
-  deploymentName?: string;
+  /** The deployment name or the resource's <name>. */
+  name?: string;
 }
 
 export function ruleMatches(rule: FaultRule, operation: FaultOperation, target: FaultTarget): boolean {
-  if (rule.operation !== operation) return false;
+  if (rule.resource !== target.resource || rule.operation !== operation) return false;
   if (rule.times !== undefined && rule.hits >= rule.times) return false;
-  const { internalId, deploymentName } = rule.match;
+  const { internalId, name, deploymentName } = rule.match;
   if (internalId !== undefined && internalId !== target.internalId) return false;
-  if (deploymentName !== undefined && !(target.deploymentName ?? '').includes(deploymentName)) return false;
-  return true;
+  return [name, deploymentName].every((part) => part === undefined || (target.name ?? '').includes(part));
 }
 
 export class FaultRuleError extends Error {}
@@ -46,14 +60,26 @@ export class FaultRuleError extends Error {}
 /** Validates the JSON body of POST /_sim/faults. */
 export function parseFaultRuleInput(body: unknown): FaultRuleInput {
   const input = object(body, 'body');
+  const resource = input.resource ?? 'deployment';
+  if (typeof resource !== 'string' || !(FAULT_RESOURCES as readonly string[]).includes(resource)) {
+    throw new FaultRuleError(`resource must be one of ${FAULT_RESOURCES.join(', ')}`);
+  }
   const operation = input.operation;
   if (typeof operation !== 'string' || !(FAULT_OPERATIONS as readonly string[]).includes(operation)) {
     throw new FaultRuleError(`operation must be one of ${FAULT_OPERATIONS.join(', ')}`);
   }
+  if (operation === 'update' && !UPDATABLE.includes(resource as FaultResource)) {
+    throw new FaultRuleError(`operation update does not apply to resource ${resource} (it has create and delete only)`);
+  }
   const match = input.match === undefined ? {} : object(input.match, 'match');
+  if (match.deploymentName !== undefined && resource !== 'deployment') {
+    throw new FaultRuleError(`match.deploymentName applies to deployments only; use match.name for a ${resource}`);
+  }
   const rule: FaultRuleInput = {
+    resource: resource as FaultResource,
     operation: operation as FaultOperation,
     match: {
+      ...optionalField('name', optionalString(match.name, 'match.name')),
       ...optionalField('deploymentName', optionalString(match.deploymentName, 'match.deploymentName')),
       ...optionalField('internalId', optionalString(match.internalId, 'match.internalId')),
     },
@@ -72,8 +98,12 @@ export function parseFaultRuleInput(body: unknown): FaultRuleInput {
     if (/[\r\n]/.test(message)) throw new FaultRuleError('callback.message must be a single line (it is sent as a header)');
     rule.callback = { statusCode: statusCode(callback.statusCode, 'callback.statusCode', 300), message };
   }
-  if (!rule.respond && !rule.callback) {
-    throw new FaultRuleError('a fault needs respond and/or callback');
+  if (input.silent !== undefined) {
+    if (typeof input.silent !== 'boolean') throw new FaultRuleError('silent must be true or false');
+    if (input.silent) rule.silent = true;
+  }
+  if (!rule.respond && !rule.callback && !rule.silent) {
+    throw new FaultRuleError('a fault needs respond and/or callback (or silent: true)');
   }
   if (input.times !== undefined) {
     if (!Number.isInteger(input.times) || (input.times as number) < 1) {

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { OperationRequest } from '../common/operation-runner';
+import { SimulatedFailureException } from '../common/simulated-failure.exception';
 import { FaultOperation, FaultRule, FaultRuleInput, FaultTarget, ruleMatches } from './fault-rule';
 
 /** Rules are tried in the order they were added; the first match applies and counts a hit. */
@@ -27,17 +29,25 @@ export class FaultsService {
     this.rules = [];
   }
 
-  /** A rule that makes the synchronous answer fail, consumed if found. */
-  takeResponseFault(operation: FaultOperation, target: FaultTarget): FaultRule['respond'] {
-    return this.take(operation, target, (rule) => rule.respond !== undefined)?.respond;
+  /** Throws the forced synchronous answer of a matching `respond` rule (consumed if found). */
+  assertNoResponseFault(operation: FaultOperation, target: FaultTarget): void {
+    const fault = this.take(operation, target, (rule) => rule.respond !== undefined)?.respond;
+    if (fault) throw new SimulatedFailureException(fault.status, fault.body ?? `Simulated ${operation} failure`);
   }
 
   /**
-   * A rule that makes the final service callback fail, consumed if found. Rules that also have
-   * `respond` are left to takeResponseFault, which runs first.
+   * A fresh transaction for an accepted request, carrying the failure or silence of a matching
+   * `callback`/`silent` rule (consumed if found). Rules that also have `respond` are left to
+   * assertNoResponseFault, which runs first.
    */
-  takeCallbackFault(operation: FaultOperation, target: FaultTarget): FaultRule['callback'] {
-    return this.take(operation, target, (rule) => rule.callback !== undefined && rule.respond === undefined)?.callback;
+  operationRequest(operation: FaultOperation, target: FaultTarget, callbackUrl: string | undefined): OperationRequest {
+    const rule = this.take(operation, target, (candidate) => candidate.respond === undefined);
+    return {
+      transactionId: randomUUID(),
+      ...(callbackUrl !== undefined && { callbackUrl }),
+      ...(rule?.callback && { failure: { statusCode: rule.callback.statusCode, message: rule.callback.message } }),
+      ...(rule?.silent && { silent: true }),
+    };
   }
 
   private take(operation: FaultOperation, target: FaultTarget, kind: (rule: FaultRule) => boolean): FaultRule | undefined {

@@ -86,7 +86,7 @@ export class CallbackReceiver {
     return [...this.received];
   }
 
-  /** Waits for the callback whose <deployment_stage> is `stage` (the n-th such one). */
+  /** Waits for the callback whose stage (see stageOf) is `stage` (the n-th such one). */
   async waitForStage(stage: string, nth = 1, timeoutMs?: number): Promise<ReceivedCallback[]> {
     return this.waitFor((all) => all.filter((callback) => stageOf(callback) === stage).length >= nth, timeoutMs);
   }
@@ -103,6 +103,7 @@ export class CallbackReceiver {
   }
 }
 
+/** A deployment callback's <deployment_stage>, or another resource's <event_type> (CREATE_TENANT...). */
 export function stageOf(callback: ReceivedCallback): string {
-  return /<deployment_stage>([^<]*)<\/deployment_stage>/.exec(callback.body)?.[1] ?? '?';
+  return /<(?:deployment_stage|event_type)>([^<]*)<\/(?:deployment_stage|event_type)>/.exec(callback.body)?.[1] ?? '?';
 }

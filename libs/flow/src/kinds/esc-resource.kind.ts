@@ -4,6 +4,8 @@ import { CallbackRole, EscReading, EscStepKind, NewIdentity, RenderedCreate, Res
 
 /** ESC's internal ids (and so every path segment the gateway builds): 1..72 unreserved characters. */
 export const INTERNAL_ID = /^[A-Za-z0-9._-]{1,72}$/;
+/** An output of an earlier step, as planning leaves it (resolved before anything is sent). */
+const NOT_YET_KNOWN = /^\$\{templates\.[A-Za-z0-9_.-]+\}$/;
 
 /** What distinguishes one ESC resource API from another (sections 01..05 and 10 of the ESC reference). */
 export interface EscResourceDescriptor {
@@ -52,7 +54,8 @@ export function escResourceKind(d: EscResourceDescriptor): EscStepKind {
             `a ${d.kind} lives in an ESC tenant: give <internal_tenant_id> in the template (e.g. \${templates.<tenant step>.internal_tenant_id}) or a default tenant on the ESC connection`,
           );
         }
-        if (!INTERNAL_ID.test(escTenant)) throw DomainException.invalid(`<internal_tenant_id> '${escTenant.slice(0, 80)}' is not an ESC internal id (1..72 of A-Z a-z 0-9 - . _)`);
+        // before the steps ran (deploy checks, dry run) the tenant may still be an earlier step's output
+        if (!INTERNAL_ID.test(escTenant) && !NOT_YET_KNOWN.test(escTenant)) throw DomainException.invalid(`<internal_tenant_id> '${escTenant.slice(0, 80)}' is not an ESC internal id (1..72 of A-Z a-z 0-9 - . _)`);
       }
       const named = rewriteText(nodes, [d.templateRoot, 'name'], () => name);
       const outputs: Record<string, string> = { [idOutput]: identity.internalId, name };

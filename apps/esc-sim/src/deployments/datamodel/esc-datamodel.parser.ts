@@ -9,7 +9,7 @@ import {
   localName,
   readXmlDocument,
   textOf,
-} from './xml-tree';
+} from '../../common/xml-tree';
 
 export const ESC_DATAMODEL_NAMESPACE = 'http://www.cisco.com/esc/esc';
 

@@ -1,5 +1,5 @@
 import { ServiceState, SimDeployment, SimVm } from '../deployment.model';
-import { xmlDocument } from './esc-xml';
+import { xmlDocument } from '../../common/esc-xml';
 
 export type DeploymentStage =
   | 'VM_DEPLOYED'

@@ -1,4 +1,11 @@
-import { BadRequestException, NotAcceptableException, UnsupportedMediaTypeException } from '@nestjs/common';
+import {
+  BadRequestException,
+  ExecutionContext,
+  NotAcceptableException,
+  UnsupportedMediaTypeException,
+  createParamDecorator,
+} from '@nestjs/common';
+import { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 /** The request headers ESC looks at, as the controller hands them over. */
 export interface EscRequestHeaders {
@@ -11,12 +18,49 @@ export interface EscRequestHeaders {
 /** The reference: ids are 1..72 characters of RFC 3986 "unreserved" minus '~'. */
 const INTERNAL_ID = /^[A-Za-z0-9._-]{1,72}$/;
 
-export function assertValidInternalId(id: string): void {
+/** `field` names the id in the message, e.g. internal_deployment_id or internal_tenant_id. */
+export function assertValidInternalId(id: string, field = 'internal_deployment_id'): void {
   if (!INTERNAL_ID.test(id)) {
-    throw new BadRequestException(
-      `Invalid internal_deployment_id '${id}': 1..72 characters from A-Z a-z 0-9 - . _ are allowed`,
-    );
+    throw new BadRequestException(`Invalid ${field} '${id}': 1..72 characters from A-Z a-z 0-9 - . _ are allowed`);
   }
+}
+
+/** Where the callbacks of an accepted request go. */
+export interface CallbackUrls {
+  callbackUrl?: string;
+  eventsCallbackUrl?: string;
+}
+
+/** Validates both callback headers (400 for anything but an absolute http(s) URL). */
+export function callbackUrls(headers: EscRequestHeaders): CallbackUrls {
+  const url = callbackUrl(headers.callback, 'Callback');
+  const eventsUrl = callbackUrl(headers.callbackEscEvents, 'Callback-ESC-Events');
+  return { ...(url !== undefined && { callbackUrl: url }), ...(eventsUrl !== undefined && { eventsCallbackUrl: eventsUrl }) };
+}
+
+/** The 200 answer to POST/PUT/DELETE; AcceptedRequestInterceptor sends it. */
+export interface AcceptedRequest {
+  transactionId: string;
+  /** XML answer body. */
+  body: string;
+}
+
+/** Handler parameter: the request's EscRequestHeaders. */
+export const EscHeaders = createParamDecorator((_: unknown, context: ExecutionContext) =>
+  escHeaders(context.switchToHttp().getRequest<IncomingMessage>().headers),
+);
+
+function escHeaders(headers: IncomingHttpHeaders): EscRequestHeaders {
+  return {
+    contentType: headers['content-type'],
+    accept: headers.accept,
+    callback: firstHeader(headers.callback),
+    callbackEscEvents: firstHeader(headers['callback-esc-events']),
+  };
+}
+
+export function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 export function assertXmlBody(contentType: string | undefined): void {

@@ -11,10 +11,20 @@ export interface OperationContext {
 
 export type Operation = (context: OperationContext) => Promise<void>;
 
+/** One accepted POST/PUT/DELETE: where its callbacks go and how they are tagged. */
+export interface OperationRequest {
+  transactionId: string;
+  callbackUrl?: string;
+  /** From a fault rule: the final callback reports this failure instead of success. */
+  failure?: { statusCode: number; message: string };
+  /** From a fault rule: the operation runs, but none of its callbacks are sent. */
+  silent?: boolean;
+}
+
 /**
  * Runs the asynchronous part of ESC operations (the callback sequences) in the background.
- * Operations on the same deployment run one after another; all of them can be aborted at once,
- * which is what reset and close() rely on so that no timer outlives the simulator.
+ * Operations on the same key (a deployment, a resource) run one after another; all of them can
+ * be aborted at once, which is what reset and close() rely on so that no timer outlives the simulator.
  */
 @Injectable()
 export class OperationRunner implements OnModuleDestroy {

@@ -18,3 +18,18 @@ const builder = new XMLBuilder({
 export function xmlDocument(rootTag: string, content: Record<string, unknown>): string {
   return XML_DECLARATION + builder.build({ [rootTag]: { '@_xmlns': NETCONF_BASE_NAMESPACE, ...content } });
 }
+
+export type AcceptedOperation = 'create' | 'update' | 'delete';
+
+/**
+ * Body of the 200 answer to POST/PUT/DELETE (the reference documents none; clients should only
+ * need the esc-transaction-id header). `subject` names the target, e.g. its internal id.
+ */
+export function acceptedXml(operation: AcceptedOperation, subject: Record<string, string>, transactionId: string): string {
+  return xmlDocument('esc_request', {
+    operation,
+    ...subject,
+    transaction_id: transactionId,
+    status_message: 'Request accepted',
+  });
+}

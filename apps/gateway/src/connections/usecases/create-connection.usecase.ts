@@ -1,0 +1,26 @@
+import { Injectable } from '@nestjs/common';
+import { DomainException } from '@cam-esc/errors';
+import { EscConnectionRepository } from '@cam-esc/persistence';
+import { SecretBox } from '@cam-esc/secrets';
+import { ConnectionInput, connectionFields } from '../connection-fields';
+import { toConnectionView } from '../connection.view';
+
+export interface CreateConnectionCommand extends ConnectionInput {
+  tenantId: string;
+  password?: string | null;
+}
+
+@Injectable()
+export class CreateConnectionUseCase {
+  constructor(
+    private readonly connections: EscConnectionRepository,
+    private readonly box: SecretBox,
+  ) {}
+
+  async execute({ tenantId, password, ...input }: CreateConnectionCommand) {
+    const fields = connectionFields(input);
+    if (await this.connections.findByName(tenantId, fields.name)) throw DomainException.conflict(`ESC connection '${fields.name}' already exists`);
+    const row = await this.connections.create(tenantId, { ...fields, passwordSealed: password ? this.box.seal(password) : null });
+    return toConnectionView(row);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './connections.module';
+export * from './esc-connections';
+export * from './shared-parameters';

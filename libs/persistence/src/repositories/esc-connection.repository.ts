@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { PrismaService } from '../prisma.service';
+import { EscConnection } from '../generated/prisma/client';
+
+export type EscConnectionFields = Pick<EscConnection, 'name' | 'url' | 'username' | 'passwordSealed' | 'defaultTenant' | 'caBundle' | 'timeoutSeconds' | 'maxInFlight'>;
+
+/** What makes a use of a connection over: the instance is Terminated, or its resource is gone from ESC. */
+export interface EndedUse {
+  instanceStatus: string;
+  resourceStatuses: string[];
+}
+
+@Injectable()
+export class EscConnectionRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  create(tenantId: string, data: EscConnectionFields): Promise<EscConnection> {
+    return this.prisma.escConnection.create({ data: { tenantId, ...data } });
+  }
+
+  findById(tenantId: string, id: string): Promise<EscConnection | null> {
+    return this.prisma.escConnection.findFirst({ where: { tenantId, id } });
+  }
+
+  findByName(tenantId: string, name: string): Promise<EscConnection | null> {
+    return this.prisma.escConnection.findUnique({ where: { tenantId_name: { tenantId, name } } });
+  }
+
+  list(tenantId: string): Promise<EscConnection[]> {
+    return this.prisma.escConnection.findMany({ where: { tenantId }, orderBy: [{ name: 'asc' }] });
+  }
+
+  update(tenantId: string, id: string, data: Partial<EscConnectionFields>): Promise<EscConnection> {
+    return this.prisma.escConnection.update({ where: { id, tenantId }, data });
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    const { count } = await this.prisma.escConnection.deleteMany({ where: { tenantId, id } });
+    return count > 0;
+  }
+
+  /** Ids of the tenant's instances (at most `limit`) with a resource on the named connection that is not over yet. */
+  async liveInstancesUsing(tenantId: string, name: string, ended: EndedUse, limit = 10): Promise<string[]> {
+    const rows = await this.prisma.escResource.findMany({
+      where: { connectionName: name, status: { notIn: ended.resourceStatuses }, serviceInstance: { tenantId, status: { not: ended.instanceStatus } } },
+      select: { serviceInstanceId: true },
+      distinct: ['serviceInstanceId'],
+      orderBy: { serviceInstanceId: 'asc' },
+      take: limit,
+    });
+    return rows.map((r) => r.serviceInstanceId);
+  }
+}

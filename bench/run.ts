@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import { DEFAULT_REDIS_URL } from '../libs/config/src';
 import { redisAnswers } from '../libs/jobs/src/queue-backend';
 import { runDeployScenario, ScenarioResult } from './deploy-scenario';
+import { RenderResult, runRenderScenario } from './render-scenario';
 
 const root = join(__dirname, '..');
 const BACKENDS = ['redis', 'postgres'] as const;
@@ -23,11 +24,23 @@ const opts = new Command()
   .option('--backends <list>', 'queue backends to measure, comma-separated', (v) => v.split(','), [...BACKENDS])
   .option('--port <port>', 'gateway port', (v) => parseInt(v, 10), 3900)
   .option('--sim-port <port>', 'esc-sim port', (v) => parseInt(v, 10), 8900)
+  .option('--render-only', 'measure datamodel rendering only (no stack is started)')
   .option('--out <file>', 'report file (JSON; a .md is written beside it)', join(root, 'bench', 'report.json'))
   .parse()
-  .opts<{ instances: number; concurrency: number; callbackDelay: number; backends: string[]; port: number; simPort: number; out: string }>();
+  .opts<{ instances: number; concurrency: number; callbackDelay: number; backends: string[]; port: number; simPort: number; renderOnly?: boolean; out: string }>();
 
-function markdown(date: string, results: ScenarioResult[]): string {
+function renderTable(rendering: RenderResult[]): string[] {
+  return [
+    '## Rendering ESC datamodels (flow engine vs. fast-xml-parser\'s builder on the same substituted tree)',
+    '',
+    '| datamodel | size | engine | builder (floor) | ratio |',
+    '|---|---|---|---|---|',
+    ...rendering.map((r) => `| ${r.datamodel} | ${Math.round(r.bytes / 1024)} KB | ${r.engineDatamodelsPerSecond} /s | ${r.builderDatamodelsPerSecond} /s | ${r.ratioToBuilder} |`),
+    '',
+  ];
+}
+
+function markdown(date: string, results: ScenarioResult[], rendering: RenderResult[]): string {
   const row = (label: string, cell: (r: ScenarioResult) => string) => `| ${label} | ${results.map(cell).join(' | ')} |`;
   const ms = (s: { p50: number; p95: number; p99?: number; max?: number }, keys: Array<'p50' | 'p95' | 'p99' | 'max'>) => `${keys.map((k) => s[k]).join(' / ')} ms`;
   return [
@@ -44,17 +57,19 @@ function markdown(date: string, results: ScenarioResult[]): string {
     row('callbacks applied', (r) => String(r.callbacksApplied)),
     row('peak RSS gateway / worker / esc-sim', (r) => `${r.peakRssMb.gateway} / ${r.peakRssMb.worker} / ${r.peakRssMb.escSim} MB`),
     '',
+    ...renderTable(rendering),
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   const unknown = opts.backends.filter((b) => !(BACKENDS as readonly string[]).includes(b));
   if (unknown.length) throw new Error(`--backends: ${unknown.join(', ')} is not one of ${BACKENDS.join(', ')}`);
-  if (['apps/gateway', 'apps/worker', 'apps/esc-sim', 'migrate/scripts'].some((a) => !existsSync(join(root, 'dist', a)))) {
+  const rendering = [runRenderScenario(2), runRenderScenario(20)];
+  if (!opts.renderOnly && ['apps/gateway', 'apps/worker', 'apps/esc-sim', 'migrate/scripts'].some((a) => !existsSync(join(root, 'dist', a)))) {
     if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('build failed');
   }
   const results: ScenarioResult[] = [];
-  for (const backend of opts.backends as Array<(typeof BACKENDS)[number]>) {
+  for (const backend of opts.renderOnly ? [] : (opts.backends as Array<(typeof BACKENDS)[number]>)) {
     if (backend === 'redis' && !(await redisAnswers(DEFAULT_REDIS_URL))) {
       console.error(`bench: no Redis answers on ${DEFAULT_REDIS_URL}: the redis queue backend is left out of this report`);
       continue;
@@ -62,10 +77,10 @@ async function main(): Promise<void> {
     results.push(await runDeployScenario({ backend, instances: opts.instances, concurrency: opts.concurrency, callbackDelay: opts.callbackDelay, port: opts.port, simPort: opts.simPort }));
   }
   const date = new Date().toISOString();
-  writeFileSync(opts.out, `${JSON.stringify({ date, node: process.version, settings: opts, results }, null, 2)}\n`);
+  writeFileSync(opts.out, `${JSON.stringify({ date, node: process.version, settings: opts, results, rendering }, null, 2)}\n`);
   const md = `${opts.out.replace(/\.json$/, '')}.md`;
-  writeFileSync(md, markdown(date, results));
-  console.log(`\n${markdown(date, results)}\nreport: ${opts.out} and ${md}`);
+  writeFileSync(md, markdown(date, results, rendering));
+  console.log(`\n${markdown(date, results, rendering)}\nreport: ${opts.out} and ${md}`);
 }
 
 main().catch((e) => {

@@ -31,6 +31,22 @@ describe('normalizeServiceDocument', () => {
       { service: { catalog_metadata: { name: 'a' }, actions: [{ name: 'P', type: 'provision', flow: { templates: [], sequence: { '0': 7 } } }] } },
       'service.actions[0].flow.sequence.0: must be a step id (a string)',
     ],
+    [
+      { service: { catalog_metadata: { name: 'a' }, actions: [{ name: 'P', type: 'provision', flow: { resthooks: [{ resthook: { id: 'h' } }], error_sequence: { first: 'h' } } }] } },
+      'service.actions[0].flow.error_sequence.first: a position is a whole number',
+    ],
+    [
+      { service: { catalog_metadata: { name: 'a' }, actions: [{ name: 'P', type: 'provision', flow: { resthooks: [{ resthook: { id: 'h' } }], sequence: { '0': 'h', '1': 'h' } } }] } },
+      "service.actions[0].flow.sequence.1: names 'h' a second time",
+    ],
+    [
+      { service: { catalog_metadata: { name: 'a' }, actions: [{ name: 'P', type: 'provision', flow: { resthooks: [{ resthook: { id: 'h' } }, { resthook: { id: 'h' } }] } }] } },
+      "service.actions[0].flow: step id 'h' is used by two steps",
+    ],
+    [
+      { service: { catalog_metadata: { name: 'a' }, actions: [{ name: 'P', type: 'provision', flow: { resthooks: [{ resthook: { id: 'a.b' } }] } }] } },
+      "service.actions[0].flow: step id 'a.b' must be 1..64 of A-Z a-z 0-9 _ -",
+    ],
   ])('names the field and the rule of a bad document (%#)', (body, message) => {
     expect(() => normalizeServiceDocument(body)).toThrow(message);
   });

@@ -65,7 +65,7 @@ function checkAction(action: CamAction, path: string): void {
   if (action.input_parameters !== undefined) checkParameters(action.input_parameters, `${path}.input_parameters`);
   if (action.flow === undefined) return;
   if (!isObject(action.flow)) throw invalid(`${path}.flow`, 'must be an object');
-  const { templates, resthooks, sequence } = action.flow;
+  const { templates, resthooks } = action.flow;
   if (templates !== undefined && !Array.isArray(templates)) throw invalid(`${path}.flow.templates`, 'must be an array');
   (templates ?? []).forEach((entry, j) => {
     const keys = isObject(entry) ? Object.keys(entry) : [];
@@ -92,9 +92,28 @@ function checkAction(action: CamAction, path: string): void {
       throw invalid(`${path}.flow.resthooks[${j}].resthook.id`, 'is required and must be a string');
     }
   });
-  if (sequence !== undefined && !isObject(sequence)) throw invalid(`${path}.flow.sequence`, 'must be an object of position → step id');
-  for (const [pos, id] of Object.entries(sequence ?? {})) {
-    if (typeof id !== 'string') throw invalid(`${path}.flow.sequence.${pos}`, 'must be a step id (a string)');
+  const ids = new Set<string>();
+  const stepIds = [
+    ...(templates ?? []).map((entry) => (Object.values(entry)[0] as { id: string }).id),
+    ...(resthooks ?? []).map((entry) => entry.resthook.id),
+  ];
+  for (const id of stepIds) {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw invalid(`${path}.flow`, `step id '${id.slice(0, 80)}' must be 1..64 of A-Z a-z 0-9 _ - (later steps refer to it as \${templates.<step id>.<output>})`);
+    if (ids.has(id)) throw invalid(`${path}.flow`, `step id '${id}' is used by two steps; each template and resthook needs its own`);
+    ids.add(id);
+  }
+  for (const which of ['sequence', 'error_sequence'] as const) checkSequence(action.flow[which], `${path}.flow.${which}`);
+}
+
+function checkSequence(sequence: unknown, path: string): void {
+  if (sequence === undefined) return;
+  if (!isObject(sequence)) throw invalid(path, 'must be an object of position → step id');
+  const seen = new Set<string>();
+  for (const [pos, id] of Object.entries(sequence)) {
+    if (!/^\d{1,6}$/.test(pos)) throw invalid(`${path}.${pos.slice(0, 40)}`, 'a position is a whole number ("0", "1", ...)');
+    if (typeof id !== 'string') throw invalid(`${path}.${pos}`, 'must be a step id (a string)');
+    if (seen.has(id)) throw invalid(`${path}.${pos}`, `names '${id}' a second time; a step runs once per sequence`);
+    seen.add(id);
   }
 }
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { CamServiceDocument, normalizeServiceDocument } from '@cam-esc/catalog';
 import { checkServiceDocument, FindTemplate, formatWarning } from '@cam-esc/flow';
+import { EscConnections } from '@cam-esc/connections';
 import { Service, TemplateRepository } from '@cam-esc/persistence';
 
 export interface AcceptedDocument {
@@ -15,7 +16,10 @@ export interface AcceptedDocument {
  */
 @Injectable()
 export class ServiceDocumentIntake {
-  constructor(private readonly templates: TemplateRepository) {}
+  constructor(
+    private readonly templates: TemplateRepository,
+    private readonly connections: EscConnections,
+  ) {}
 
   templateFinder(tenantId: string): FindTemplate {
     return (name, version) => this.templates.findByNameAndVersion(tenantId, name, version);
@@ -29,7 +33,7 @@ export class ServiceDocumentIntake {
     // a version takes its service's category: no default to warn about
     const warnings = service ? normalized.warnings.filter((w) => !w.startsWith("No 'Category'")) : normalized.warnings;
     if (service) warnings.push(...keepServiceIdentity(document, raw, service));
-    const problems = await checkServiceDocument(document, this.templateFinder(tenantId));
+    const problems = await checkServiceDocument(document, this.templateFinder(tenantId), { connectionExists: (name) => this.connections.exists(tenantId, name) });
     warnings.push(...problems.map(formatWarning));
     return { document, warnings };
   }

@@ -2,10 +2,16 @@ import { CamParameter, CamServiceDocument } from '@cam-esc/catalog';
 import { Service, ServiceVersion, VersionSummary } from '@cam-esc/persistence';
 import { MASK } from '@cam-esc/catalog';
 
+export interface DocumentViewOptions {
+  /** Shown to a requester (in an instance): the defaults of `hidden` parameters are masked too. */
+  forRequester?: boolean;
+}
+
 /** The document with the default value of every secured parameter masked, and the service's name, category and image. */
-export function documentOf(v: Pick<ServiceVersion, 'document'>, service: Service): CamServiceDocument {
+export function documentOf(v: Pick<ServiceVersion, 'document'>, service: Service, options: DocumentViewOptions = {}): CamServiceDocument {
   const doc = v.document as unknown as CamServiceDocument;
-  const mask = (params: CamParameter[] | undefined) => params?.map((p) => (p?.secured && p.default !== undefined && p.default !== '' ? { ...p, default: MASK } : p));
+  const masked = (p: CamParameter) => p.secured || p.type === 'password' || (options.forRequester && p.hidden);
+  const mask = (params: CamParameter[] | undefined) => params?.map((p) => (p && masked(p) && p.default !== undefined && p.default !== '' ? { ...p, default: MASK } : p));
   return {
     ...doc,
     catalog_metadata: { ...doc.catalog_metadata, name: service.name, category: service.category, image: service.image },
@@ -16,8 +22,8 @@ export function documentOf(v: Pick<ServiceVersion, 'document'>, service: Service
 }
 
 /** A service version ("ServiceManifest") as CAM answers it; `warnings` for the calls that store one. */
-export function toVersionView(v: ServiceVersion, service: Service, serviceInstanceCount?: number, warnings?: string[]) {
-  const doc = documentOf(v, service);
+export function toVersionView(v: ServiceVersion, service: Service, serviceInstanceCount?: number, warnings?: string[], options: DocumentViewOptions = {}) {
+  const doc = documentOf(v, service, options);
   return {
     version: v.version,
     ServiceEngine_InputFile: { service: doc },

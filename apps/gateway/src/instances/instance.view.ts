@@ -98,7 +98,8 @@ export function toInstanceView(d: InstanceDetails) {
     Bearer_Token: '*******',
     bindable: Boolean(doc.catalog_metadata.bindable),
     catalogItemName: version.service.name,
-    serviceManifest: toVersionView(version, version.service),
+    // what the requester sees: hidden plan values stay hidden
+    serviceManifest: toVersionView(version, version.service, undefined, undefined, { forRequester: true }),
     action_status: current ? { name: current.name, type: current.type, status: current.status, started: current.startedAt, finished: current.finishedAt } : {},
     output_parameters: [],
     bind_array: {},

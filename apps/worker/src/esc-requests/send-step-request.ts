@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { maskSecrets, securedValues } from '@cam-esc/catalog';
 import { AppConfig } from '@cam-esc/config';
 import { EscConnections } from '@cam-esc/connections';
 import { DomainException } from '@cam-esc/errors';
@@ -148,7 +149,9 @@ export class SendStepRequest {
     const timeoutMs = resthookTimeoutMs(def);
     // should this worker die during the call, the overdue check ends the step as interrupted
     await this.scheduleOverdueCheck(request.id, cmd.serviceInstanceId, timeoutMs + RESTHOOK_GRACE_MS);
-    const answer = await this.resthooks.call({ method: request.method as 'GET', path: request.path, body: request.body ?? undefined, headers: (request.headers ?? {}) as Record<string, string> }, timeoutMs);
+    const raw = await this.resthooks.call({ method: request.method as 'GET', path: request.path, body: request.body ?? undefined, headers: (request.headers ?? {}) as Record<string, string> }, timeoutMs);
+    // an answer that echoes a secret is recorded (and read by later steps) with the secret masked
+    const answer = { ...raw, body: maskSecrets(raw.body, securedValues(action.parameters, action.securedNames)) };
     const outcome = kind.judge(def, answer);
     const advance = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
       const { count } = await tx.escRequest.updateMany({

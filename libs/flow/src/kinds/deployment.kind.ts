@@ -37,6 +37,7 @@ export const deploymentKind: EscStepKind = {
     };
   },
 
+  updateRequest: (resource, body) => ({ method: 'PUT', path: `/v0/deployments/${resource.internalId}`, body }),
   deleteRequest: (resource) => ({ method: 'DELETE', path: `/v0/deployments/${resource.internalId}` }),
   getPath: (resource) => `/v0/deployments/${resource.internalId}`,
 

@@ -15,7 +15,7 @@ export interface EscResourceDescriptor {
   inTenant: boolean;
   /** The collection path: `/v0/tenants`, `/v0/images`, or under the tenant `networks`. */
   collection: string;
-  /** event_type of the callback that ends each operation (ESC prints more than one spelling for some). */
+  /** event_type of the callback that ends each operation (ESC prints more than one spelling for some); no `update`: ESC has no PUT for it. */
   events: Partial<Record<StepVerb, readonly string[]>>;
   /** Outputs the callback adds, for the checker's sake (external_<kind>_id, ...). */
   outputNames: readonly string[];
@@ -61,6 +61,10 @@ export function escResourceKind(d: EscResourceDescriptor): EscStepKind {
       const outputs: Record<string, string> = { [idOutput]: identity.internalId, name };
       if (d.inTenant) outputs.internal_tenant_id = escTenant;
       return { request: { method: 'POST', path: path({ escTenant, internalId: identity.internalId }), body: buildXml(named) }, name, escTenant, outputs };
+    },
+
+    updateRequest(resource, body) {
+      return d.events.update ? { method: 'PUT', path: path(resource), body } : undefined;
     },
 
     deleteRequest(resource): StepRequest {

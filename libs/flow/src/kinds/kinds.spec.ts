@@ -27,6 +27,8 @@ describe('ESC step kinds', () => {
     expect(rendered.request.body).toContain(`<name>${rendered.name}</name>`);
     expect(rendered.outputs[kind.idOutput]).toBe(identity.internalId);
     expect(kind.deleteRequest({ internalId: identity.internalId, escTenant: tenant })).toEqual({ method: 'DELETE', path: rendered.request.path });
+    // ESC has a PUT for tenants (and deployments) only
+    expect(kind.updateRequest({ internalId: identity.internalId, escTenant: tenant }, '<x/>')).toEqual(root === 'tenant' ? { method: 'PUT', path: rendered.request.path, body: '<x/>' } : undefined);
   });
 
   it('takes the tenant of a network from the connection when the template names none, and refuses a path-breaking one', () => {

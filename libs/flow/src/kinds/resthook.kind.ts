@@ -91,7 +91,8 @@ export const resthookKind = {
       // not JSON: the body output has it
     }
     const tolerated = !ok && def.ignore_errors === true;
-    const summary = `resthook answered HTTP ${answer.status}${ok ? '' : `: ${answer.body.trim().slice(0, 500) || '(empty body)'}`}${tolerated ? ' (ignore_errors: the flow goes on)' : ''}`;
+    const said = answer.status === 0 ? `resthook call to ${def.id} got no answer: ${answer.body}` : `resthook answered HTTP ${answer.status}${ok ? '' : `: ${answer.body.trim().slice(0, 500) || '(empty body)'}`}`;
+    const summary = `${said}${tolerated ? ' (ignore_errors: the flow goes on)' : ''}`;
     return { succeeded: ok || tolerated, outputs, summary };
   },
 };

@@ -71,6 +71,8 @@ export interface EscStepKind {
   readonly outputNames: readonly string[];
   /** Substitutes values into the template and sets the gateway-owned identity. Throws DomainException. */
   renderCreate(template: CompiledTemplate, values: Readonly<Record<string, string>>, identity: NewIdentity): RenderedCreate;
+  /** The request that changes it to a new rendering (PUT), or undefined when ESC cannot update this kind. */
+  updateRequest(resource: ResourceAddress, body: string): StepRequest | undefined;
   /** The request that deletes it, or undefined when it cannot be deleted on its own. */
   deleteRequest(resource: ResourceAddress): StepRequest | undefined;
   getPath(resource: ResourceAddress): string;

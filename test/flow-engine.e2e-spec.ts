@@ -3,7 +3,7 @@ import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { childText, parseXml, rootElement, selectAll } from '../libs/esc/src/datamodel/xml-tree';
 import { deployBody } from './support/payloads';
-import { flowService, RESOURCE_TEMPLATES, vnfFlowSteps } from './support/flow-payloads';
+import { flowService, RESOURCE_TEMPLATES, templateStep, vnfFlowSteps } from './support/flow-payloads';
 import { Stack, startStack, TENANT_A, waitFor } from './support/stack';
 
 const A = `Bearer ${TENANT_A.token}`;
@@ -121,6 +121,25 @@ describe('flow engine: every ESC resource, outputs between steps, resthooks, err
     ]);
     expect(terminated.esc.resources.every((r: { status: string }) => r.status === 'Undeployed')).toBe(true);
     await request(stack.sim.url).get(`/v0/tenants/${by.tenant1.internal_id}`).auth('admin', 'esc-secret-pw').expect(404);
+  });
+
+  it('a volume goes into the tenant an earlier step made, and is deleted before it', async () => {
+    const steps = [
+      templateStep({ id: 'tenant1', template: 'tenant', params: { name: 'storage' } }),
+      templateStep({ id: 'vol1', template: 'volume', params: { name: 'data', tenant: '${templates.tenant1.internal_tenant_id}', size: '${input_parameters.size}' } }),
+    ];
+    const manifestId = await publish(flowService('VNF storage', steps, ['tenant1', 'vol1'], { input_parameters: [{ name: 'size', type: 'counter', default: 10, range: { min: 1, max: 100 } }] }));
+    expect((await deploy(manifestId, 'too-big', { size: 500 })).body.error.message).toContain("'size' must be at most 100 (got 500)");
+    const res = await deploy(manifestId, 'storage-01', { size: 20 });
+    const active = await untilStatus(res.body.id, 'Active', 'Error');
+    expect(active.Status).toBe('Active');
+    const kindOf = (kind: string) => active.esc.resources.find((r: { kind: string }) => r.kind === kind);
+    const [tenant, volume] = [kindOf('tenant'), kindOf('volume')];
+    expect(volume).toMatchObject({ kind: 'volume', esc_tenant: tenant.internal_id, outputs: expect.objectContaining({ internal_volume_id: volume.internal_id, internal_tenant_id: tenant.internal_id }) });
+    await request(stack.sim.url).get(`/v0/${tenant.internal_id}/volumes/${volume.internal_id}`).auth('admin', 'esc-secret-pw').expect(200);
+    await http.post(`/cam/composer/api/v1/ServiceInstances/${res.body.id}/terminate`).set('Authorization', A).expect(200);
+    expect((await untilStatus(res.body.id, 'Terminated', 'Error')).Status).toBe('Terminated');
+    await request(stack.sim.url).get(`/v0/${tenant.internal_id}/volumes/${volume.internal_id}`).auth('admin', 'esc-secret-pw').expect(404);
   });
 
   it('dry run: validates like a deploy and shows every rendered request in order, secrets masked, writing and sending nothing', async () => {

@@ -9,6 +9,7 @@ export const RESOURCE_TEMPLATES = {
   subnet: `<subnet xmlns="${NETCONF}"><name>\${name}</name><internal_tenant_id>\${tenant}</internal_tenant_id><internal_network_id>\${network}</internal_network_id><cidr>\${cidr}</cidr><ip_version>4</ip_version><gateway_ip>\${gateway}</gateway_ip><enable_dhcp>true</enable_dhcp></subnet>`,
   image: fixture('esc/image_create.request.xml').replace('<name>uLinuxImg</name>', '<name>${name}</name>'),
   flavor: fixture('esc/flavor_create.request.xml').replace('<name>lightVMFlavor</name>', '<name>${name}</name>'),
+  volume: `<volume xmlns="${NETCONF}"><name>\${name}</name><internal_tenant_id>\${tenant}</internal_tenant_id><size>\${size}</size><sizeunit>GiB</sizeunit><bus>virtio</bus><type>lvm</type></volume>`,
   deployment: fixture('esc/deployment_create.request.xml')
     .replace('<name>admin</name>', '<name>${esc_tenant}</name>')
     .replace('<image>ASA</image>', '<image>${image}</image>')

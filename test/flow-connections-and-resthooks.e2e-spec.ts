@@ -1,6 +1,5 @@
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { HookServer, SimRequest, startHookServer } from './support/hook-server';
 import { RunningEscSim, startEscSim } from '../apps/esc-sim/src/esc-sim';
 import { childText, parseXml, rootElement } from '../libs/esc/src/datamodel/xml-tree';
 import { deployBody } from './support/payloads';
@@ -9,48 +8,12 @@ import { ESC_CREDENTIALS, Stack, startStack, TENANT_A, waitFor } from './support
 
 const A = `Bearer ${TENANT_A.token}`;
 
-interface SimRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string | null;
-}
-
-interface Hit {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-type Reply = { status: number; body?: unknown; headers?: Record<string, string>; hang?: boolean };
-
-/** A small HTTP server standing in for the systems a resthook calls. */
-async function hookServer(reply: (hit: Hit) => Reply) {
-  const hits: Hit[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const hit = { method: req.method!, url: req.url!, headers: req.headers, body };
-      hits.push(hit);
-      const r = reply(hit);
-      if (r.hang) return;
-      res.writeHead(r.status, { 'Content-Type': 'application/json', ...r.headers });
-      res.end(r.body === undefined ? '' : JSON.stringify(r.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, hits, close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))) };
-}
-
 describe('flows on named ESC connections, resthooks, shared parameters and hostile values', () => {
   let stack: Stack;
   let siteB: RunningEscSim;
   let http: ReturnType<typeof request>;
-  let hooks: Awaited<ReturnType<typeof hookServer>>;
-  let elsewhere: Awaited<ReturnType<typeof hookServer>>;
+  let hooks: HookServer;
+  let elsewhere: HookServer;
 
   const instance = async (id: string) => (await http.get(`/cam/composer/api/v1/ServiceInstances/${id}`).set('Authorization', A)).body;
   const untilStatus = (id: string, ...statuses: string[]) => waitFor(() => instance(id), (i) => statuses.includes(i.Status), `instance ${id} to become ${statuses.join('|')}`);
@@ -69,14 +32,14 @@ describe('flows on named ESC connections, resthooks, shared parameters and hosti
     stack = await startStack({ escCallbackTimeoutSeconds: 2 });
     http = request(stack.gatewayUrl);
     siteB = await startEscSim({ callbackDelayMs: 5, username: 'site-b-admin', password: 'site-b-pw' });
-    hooks = await hookServer((hit) => {
+    hooks = await startHookServer((hit) => {
       if (hit.url.startsWith('/fail')) return { status: 500, body: { error: 'the IPAM is down' } };
       if (hit.url.startsWith('/hang')) return { status: 200, hang: true };
       if (hit.url.startsWith('/away')) return { status: 302, headers: { Location: `${elsewhere.url}/stolen` } };
       if (hit.url.startsWith('/here')) return { status: 307, headers: { Location: '/vlan' } };
       return { status: 200, body: { vlan: 42, owner: 'ipam' } };
     });
-    elsewhere = await hookServer(() => ({ status: 200, body: { ok: true } }));
+    elsewhere = await startHookServer(() => ({ status: 200, body: { ok: true } }));
     for (const [kind, content] of Object.entries(RESOURCE_TEMPLATES)) {
       await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: `vnf-${kind}`, version: '1.0', type: 'ESC', content }).expect(201);
     }

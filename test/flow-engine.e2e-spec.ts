@@ -1,45 +1,11 @@
-import { createServer, IncomingMessage, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { SimRequest, startHookServer } from './support/hook-server';
 import { childText, parseXml, rootElement, selectAll } from '../libs/esc/src/datamodel/xml-tree';
 import { deployBody } from './support/payloads';
 import { flowService, RESOURCE_TEMPLATES, templateStep, vnfFlowSteps } from './support/flow-payloads';
 import { Stack, startStack, TENANT_A, waitFor } from './support/stack';
 
 const A = `Bearer ${TENANT_A.token}`;
-
-interface SimRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string | null;
-}
-
-interface Hit {
-  method: string;
-  url: string;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
-
-/** A small HTTP server for resthook steps: records each call, answers what `reply` says. */
-async function hookServer(reply: (hit: Hit) => { status: number; body?: unknown; headers?: Record<string, string> }) {
-  const hits: Hit[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const hit = { method: req.method!, url: req.url!, headers: req.headers, body };
-      hits.push(hit);
-      const r = reply(hit);
-      res.writeHead(r.status, { 'Content-Type': 'application/json', ...r.headers });
-      res.end(r.body === undefined ? '' : JSON.stringify(r.body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, hits, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
 
 describe('flow engine: every ESC resource, outputs between steps, resthooks, error_sequence, dry run', () => {
   let stack: Stack;
@@ -174,7 +140,7 @@ describe('flow engine: every ESC resource, outputs between steps, resthooks, err
   });
 
   it('a failing middle step runs the error_sequence (a resthook told why), and terminate deletes what was made', async () => {
-    const hooks = await hookServer(() => ({ status: 200, body: { ticket: 'INC-1' } }));
+    const hooks = await startHookServer(() => ({ status: 200, body: { ticket: 'INC-1' } }));
     try {
       const onError = { resthook: { id: 'tellops', url: `${hooks.url}/incidents`, method: 'POST', payload: { vnf: '${svc_instance.name}', why: '${svc_instance.error.message}' } } };
       const manifestId = await publish(flowService('VNF failing subnet', vnfFlowSteps(), ['tenant1', 'net1', 'subnet1', 'image1'], { resthooks: [onError], error_sequence: ['tellops'] }));

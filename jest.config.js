@@ -18,6 +18,8 @@ const shared = {
 };
 
 module.exports = {
+  // e2e waits (waitFor) give up after 20 s: a test has longer than that
+  testTimeout: 60000,
   projects: [
     { ...shared, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
     {

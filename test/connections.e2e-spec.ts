@@ -111,6 +111,12 @@ describe('ESC connections', () => {
     const roundTrip = await call('put', `${C}/${id}`, { ...kept.body, password: ESC_CREDENTIALS.password });
     expect(roundTrip.status).toBe(200);
 
+    // the stored password only ever goes to the ESC it was given for
+    const moved = await call('put', `${C}/${id}`, { url: 'http://esc-west.example:8080/ESCManager' });
+    expect(moved.status).toBe(400);
+    expect(moved.body.error.message).toContain('password: give it again (or null for none) when the url changes');
+    expect((await call('put', `${C}/${id}`, { url: 'http://esc-west.example:8080/ESCManager', password: 'west-pw' })).status).toBe(200);
+
     expect((await call('delete', `${C}/${id}`)).status).toBe(204);
     expect((await call('get', `${C}/${id}`)).status).toBe(404);
     expect((await call('delete', `${C}/${id}`)).status).toBe(404);

@@ -163,7 +163,7 @@ describe('flows on named ESC connections, resthooks, shared parameters and hosti
 
     const bell = await deploy(manifestId, 'bell', { cidr: '10.0.0.0/24\u0007' });
     expect(bell.status).toBe(400);
-    expect(bell.body.error.message).toContain("template_params.cidr of step 'subnet1' holds the character U+0007, which XML cannot carry");
+    expect(bell.body.error.message).toContain("resourceProperties.specifications.cidr: 'cidr' holds the character U+0007, which XML cannot carry");
   });
 
   it('reconciles a resource whose callback is lost with the GET of its own kind', async () => {

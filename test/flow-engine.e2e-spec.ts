@@ -163,4 +163,30 @@ describe('flow engine: every ESC resource, outputs between steps, resthooks, err
       await hooks.close();
     }
   });
+
+  it('an error step that cannot start is recorded and the next one runs; outputs of steps that never ran read as empty', async () => {
+    const hooks = await startHookServer(() => ({ status: 204 }));
+    try {
+      const steps = [templateStep({ id: 'tenant1', template: 'tenant', params: { name: '${svc_instance.name}' } }), templateStep({ id: 'net1', template: 'network', params: { name: 'n', tenant: '${templates.tenant1.internal_tenant_id}' } })];
+      const resthooks = [
+        { resthook: { id: 'badhook', url: '${templates.net1.name}', method: 'GET' } },
+        { resthook: { id: 'goodhook', url: `${hooks.url}/cleanup`, method: 'POST', payload: { net: '${templates.net1.internal_network_id}', why: '${svc_instance.error.message}' } } },
+      ];
+      const manifestId = await publish(flowService('VNF doomed tenant', steps, ['tenant1', 'net1'], { resthooks, error_sequence: ['badhook', 'goodhook'] }));
+      await request(stack.sim.baseUrl).post('/_sim/faults').send({ resource: 'tenant', operation: 'create', match: { name: 'doomed' }, callback: { statusCode: 503, message: 'keystone unavailable' } }).expect(201);
+      const res = await deploy(manifestId, 'doomed-1');
+      expect(res.body.error?.message).toBeUndefined();
+      const failed = await untilStatus(res.body.id, 'Error', 'Active');
+      expect(failed.Status).toBe('Error');
+      expect(failed.logs).toContain("error step 'badhook' could not start");
+      expect(failed.logs).toContain('keystone unavailable (the error_sequence has run)');
+      expect(hooks.hits).toHaveLength(1);
+      expect(JSON.parse(hooks.hits[0].body)).toEqual({ net: '', why: expect.stringContaining('keystone unavailable') });
+      // and the instance can be terminated: nothing was left running
+      await http.post(`/cam/composer/api/v1/ServiceInstances/${res.body.id}/terminate`).set('Authorization', A).expect(200);
+      expect((await untilStatus(res.body.id, 'Terminated', 'Error')).Status).toBe('Terminated');
+    } finally {
+      await hooks.close();
+    }
+  });
 });

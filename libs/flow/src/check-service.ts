@@ -89,7 +89,8 @@ async function flowProblems(action: CamAction, plans: CamPlan[], findTemplate: F
   // the kind of each main step that runs before a given one, for ${templates.<id>.<output>}
   const earlier = new Map<string, string[]>();
   for (const [index, step] of [...main, ...onError].entries()) {
-    const before = index < main.length ? main.slice(0, index) : main;
+    // an error step may read every main step (those that never ran read as empty) and the error steps before it
+    const before = [...main, ...onError].slice(0, index);
     const where = `Action '${action.name}', ${index < main.length ? 'step' : 'error step'} '${step.id}'`;
     const kind = await stepProblems(step, where, before, earlier, action, plans, findTemplate, options, problems);
     if (kind) earlier.set(step.id, kind);

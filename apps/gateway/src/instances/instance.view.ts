@@ -1,4 +1,4 @@
-import { CamServiceDocument, maskSecrets, securedValues } from '@cam-esc/catalog';
+import { CamServiceDocument, maskSecretsDeep, securedValues } from '@cam-esc/catalog';
 import { InstanceDetails } from '@cam-esc/persistence';
 import { toVersionView } from '../catalog/service.view';
 
@@ -45,7 +45,7 @@ export function toInstanceView(d: InstanceDetails) {
     esc_tenant: r.escTenant,
     connection: r.connectionName,
     status: r.status,
-    outputs: JSON.parse(maskSecrets(JSON.stringify(r.outputs ?? {}), secrets)) as Record<string, string>,
+    outputs: maskSecretsDeep((r.outputs ?? {}) as Record<string, string>, secrets),
   }));
   const deployments = d.escResources.filter((r) => r.kind === 'deployment').map((r) => ({
     step_id: r.stepId,

@@ -3,11 +3,11 @@ import { maskSecrets, securedValues } from '@cam-esc/catalog';
 import { AppConfig } from '@cam-esc/config';
 import { EscConnections } from '@cam-esc/connections';
 import { DomainException } from '@cam-esc/errors';
-import { EscAnswer, EscClient, EscUnreachableError } from '@cam-esc/esc';
+import { EscAnswer, EscClient, EscTarget, EscUnreachableError } from '@cam-esc/esc';
 import { ActionParameters, EscStepKind, HttpStepKind, resthookTimeoutMs, stepKind, verbOf } from '@cam-esc/flow';
 import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { EscRequest, EscRequestRepository, EscRequestWithResource, InstanceRepository } from '@cam-esc/persistence';
+import { EscRequest, EscRequestRepository, EscRequestWithResource, InstanceRepository, PrismaService } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
 import { ResthookClient } from '../resthooks/resthook-client';
 import { failAction } from '../run-action/action-outcome';
@@ -23,6 +23,9 @@ export interface SendCommand {
 
 /** How ESC's answer to a request is taken. */
 type Verdict = { kind: 'accepted'; note?: string } | { kind: 'gone' } | { kind: 'refused' };
+
+/** A send to ESC is claimed for its connection's timeout and this long (a sender that died frees it then). */
+const SEND_LEASE_GRACE_MS = 30_000;
 
 /** A resthook call is claimed for this long past its timeout before the sweep calls it interrupted. */
 const RESTHOOK_GRACE_MS = 30_000;
@@ -45,6 +48,7 @@ export class SendStepRequest {
     private readonly resthooks: ResthookClient,
     private readonly jobs: JobQueue,
     private readonly config: AppConfig,
+    private readonly prisma: PrismaService,
   ) {}
 
   async send(cmd: SendCommand): Promise<void> {
@@ -66,17 +70,24 @@ export class SendStepRequest {
     const log = { serviceInstanceId: cmd.serviceInstanceId, actionInstanceId: cmd.actionInstanceId, escRequestId: request.id, internalId: request.escResource.internalId };
     let answer: EscAnswer;
     let verdict: Verdict;
+    let target: EscTarget;
     try {
-      const target = await this.connections.resolve(request.escResource.serviceInstance.tenantId, request.escResource.connectionName);
+      target = await this.connections.resolve(request.escResource.serviceInstance.tenantId, request.escResource.connectionName);
+    } catch (e) {
+      if (!(e instanceof DomainException)) throw e;
+      // the connection is gone: the step cannot be sent
+      await this.recordFailure(cmd, request, { responseBody: e.message }, `step '${request.stepId}': ${e.message}`);
+      return;
+    }
+    // one sender at a time: a second run (a sweep, a stalled job) waits for this one's answer rather
+    // than racing it (a DELETE sent twice could read as gone, or as refused, while ESC deletes)
+    if (!(await this.claim(request.id, target.timeoutMs + SEND_LEASE_GRACE_MS))) return;
+    try {
       answer = await this.esc.call({ method: request.method as 'POST' | 'DELETE', path: request.path, body: request.body ?? undefined, callbackUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}` }, target);
       verdict = await this.judge(request, answer, kind, target);
     } catch (e) {
-      if (e instanceof DomainException) {
-        // the connection is gone: the step cannot be sent
-        await this.recordFailure(cmd, request, { responseBody: e.message }, `step '${request.stepId}': ${e.message}`);
-        return;
-      }
       if (!(e instanceof EscUnreachableError) || !cmd.lastAttempt) {
+        await this.release(request.id); // the retry sends it again
         this.logger.warn({ ...log, err: (e as Error).message }, 'ESC not reachable; the job will retry');
         throw e;
       }
@@ -115,7 +126,8 @@ export class SendStepRequest {
           request,
           answered,
           `step '${request.stepId}': ESC answered HTTP ${answer.status} to ${request.method} ${request.path}: ${answer.body.trim().slice(0, 2000) || '(empty body)'}`,
-          verbOf(request.operation) === 'create' ? EscResourceStatus.Rejected : EscResourceStatus.Error,
+          // a refused create made nothing; after a 5xx ESC may have made it all the same (terminate deletes it)
+          verbOf(request.operation) === 'create' && answer.status < 500 ? EscResourceStatus.Rejected : EscResourceStatus.Error,
         );
         this.logger.warn(escLog, `ESC refused ${request.method} ${request.path}`);
         return;
@@ -138,17 +150,19 @@ export class SendStepRequest {
   }
 
   private async callResthook(cmd: SendCommand, request: EscRequestWithResource, kind: HttpStepKind): Promise<void> {
+    const def = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
+      const a = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
+      return (a.parameters as unknown as ActionParameters).plan.find((s) => s.id === request.stepId)!.resthook!;
+    });
+    const timeoutMs = resthookTimeoutMs(def);
+    // scheduled before the call is claimed: should this worker die during it, the check ends the step as interrupted
+    await this.scheduleOverdueCheck(request.id, cmd.serviceInstanceId, timeoutMs + RESTHOOK_GRACE_MS);
     const action = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
       // claim the call: it is made once, even when two jobs get here
       const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { status: EscRequestStatus.Accepted, sentAt: new Date() } });
       return count === 0 ? null : tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
     });
     if (!action) return;
-    const plan = (action.parameters as unknown as ActionParameters).plan;
-    const def = plan.find((s) => s.id === request.stepId)!.resthook!;
-    const timeoutMs = resthookTimeoutMs(def);
-    // should this worker die during the call, the overdue check ends the step as interrupted
-    await this.scheduleOverdueCheck(request.id, cmd.serviceInstanceId, timeoutMs + RESTHOOK_GRACE_MS);
     const raw = await this.resthooks.call({ method: request.method as 'GET', path: request.path, body: request.body ?? undefined, headers: (request.headers ?? {}) as Record<string, string> }, timeoutMs);
     // an answer that echoes a secret is recorded (and read by later steps) with the secret masked
     const answer = { ...raw, body: maskSecrets(raw.body, securedValues(action.parameters, action.securedNames)) };
@@ -182,6 +196,19 @@ export class SendStepRequest {
       return failAction(tx, action, line);
     });
     if (advance) await this.runOn(cmd, request.id);
+  }
+
+  /** Takes the right to send a Pending request for `leaseMs` (sentAt marks the claim); false when another sender holds it. */
+  private async claim(id: string, leaseMs: number): Promise<boolean> {
+    const { count } = await this.prisma.escRequest.updateMany({
+      where: { id, status: EscRequestStatus.Pending, OR: [{ sentAt: null }, { sentAt: { lt: new Date(Date.now() - leaseMs) } }] },
+      data: { sentAt: new Date() },
+    });
+    return count === 1;
+  }
+
+  private async release(id: string): Promise<void> {
+    await this.prisma.escRequest.updateMany({ where: { id, status: EscRequestStatus.Pending }, data: { sentAt: null } });
   }
 
   private runOn(cmd: SendCommand, trigger: string): Promise<void> {

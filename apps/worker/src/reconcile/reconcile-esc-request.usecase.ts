@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { EscConnections } from '@cam-esc/connections';
 import { EscClient, EscUnreachableError } from '@cam-esc/esc';
-import { EscReading, EscStepKind, stepKind, verbOf } from '@cam-esc/flow';
-import { EscRequestStatus } from '@cam-esc/instances';
+import { ActionParameters, EscReading, EscStepKind, resthookTimeoutMs, stepKind, verbOf } from '@cam-esc/flow';
+import { ActionStatus, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobPayloads, JobQueue } from '@cam-esc/jobs';
 import { EscRequestRepository, EscRequestWithResource, InstanceRepository } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
@@ -41,8 +41,17 @@ export class ReconcileEscRequestUseCase {
 
   async execute(cmd: ReconcileEscRequestCommand): Promise<void> {
     const request = await this.requests.findWithResource(cmd.escRequestId);
-    if (!request || !OPEN.includes(request.status)) return; // it ended after all
+    if (!request) return;
+    // it ended after all; should the run that ended it have failed to queue the next step, queue it
+    if (!OPEN.includes(request.status)) return this.runOnIfRunning(request.id, cmd.serviceInstanceId);
     const kind = stepKind(request.escResource.kind);
+    if (kind.transport === 'http') {
+      const left = await this.resthookTimeLeft(request);
+      if (left > 0) {
+        await this.jobs.enqueue(JobName.ReconcileEscRequest, { ...cmd, check: cmd.check + 1 }, { delayMs: left });
+        return;
+      }
+    }
     const judged: Judgement =
       kind.transport === 'esc'
         ? await this.askEsc(request, kind, cmd.check)
@@ -66,6 +75,21 @@ export class ReconcileEscRequestUseCase {
     }
     this.logger.warn({ ...log, succeeded: judged.result.succeeded }, `step overdue; reconciled: ${judged.result.summary}`);
     if (advance) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: request.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger: request.id });
+  }
+
+  private async runOnIfRunning(escRequestId: string, serviceInstanceId: string): Promise<void> {
+    const request = await this.requests.findWithAction(escRequestId);
+    if (!request || !request.isCurrentAction || request.actionInstance.status !== ActionStatus.InProgress) return;
+    await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: request.actionInstanceId, serviceInstanceId, trigger: request.id });
+  }
+
+  /** How long a claimed resthook call may still be running (its timeout and a grace from when it was claimed). */
+  private async resthookTimeLeft(request: EscRequestWithResource): Promise<number> {
+    if (!request.sentAt) return 0;
+    const action = await this.instances.withInstanceLock(request.escResource.serviceInstanceId, (tx) => tx.actionInstance.findUnique({ where: { id: request.actionInstanceId } }));
+    const def = (action?.parameters as unknown as Partial<ActionParameters> | undefined)?.plan?.find((s) => s.id === request.stepId)?.resthook;
+    const deadline = request.sentAt.getTime() + (def ? resthookTimeoutMs(def) : 300_000) + 30_000;
+    return Math.max(0, deadline - Date.now());
   }
 
   /** Schedules this check again, in a new round (the failed job keeps its id). */

@@ -53,5 +53,6 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void }): Pr
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  // PostgreSQL text cannot hold NUL: the answer is recorded with U+FFFD in its place
+  return Buffer.concat(chunks).toString('utf8').replaceAll('\u0000', '\uFFFD');
 }

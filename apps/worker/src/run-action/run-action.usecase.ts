@@ -83,8 +83,14 @@ export class RunActionUseCase {
     for (const step of plan.filter((s) => s.phase === phase)) {
       const resource = resources.get(step.id);
       if (!resource) {
-        const requestId = await this.starter.start(tx, tenantId, action, step);
-        return { kind: 'send', requestId };
+        try {
+          return { kind: 'send', requestId: await this.starter.start(tx, tenantId, action, step) };
+        } catch (e) {
+          if (!(e instanceof DomainException) || phase === 'main') throw e;
+          // an error step that cannot even start is recorded as such, and the next one runs
+          await this.starter.recordUnstartable(tx, action, step, e.message);
+          continue;
+        }
       }
       const next = await this.stepMove(tx, action, step, resource, phase);
       if (next) return next;

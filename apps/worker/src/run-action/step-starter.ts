@@ -5,6 +5,7 @@ import { CompiledTemplate } from '@cam-esc/esc';
 import { ActionParameters, operationName, PlannedStep, renderStep, StepRequest, stepKind, TemplateCache } from '@cam-esc/flow';
 import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
 import { ActionInstance, EscResource, Prisma, Tx } from '@cam-esc/persistence';
+import { TemplateOutputs } from '@cam-esc/catalog';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendActionLog } from '../action-log';
 import { stepOutputs } from '../esc-requests/step-outputs';
@@ -24,7 +25,10 @@ export class StepStarter {
   async start(tx: Tx, tenantId: string, action: ActionInstance, step: PlannedStep): Promise<string> {
     const kind = stepKind(step.kind);
     const parameters = action.parameters as unknown as ActionParameters;
-    const ctx = { ...parameters, templates: await stepOutputs(tx, action.serviceInstanceId), errorMessage: action.failure ?? undefined };
+    const outputs = await stepOutputs(tx, action.serviceInstanceId);
+    // error steps run after a failure: an output of a step that never ran reads as empty
+    const templates: TemplateOutputs = step.phase === 'error' ? (id, name) => outputs(id, name) ?? '' : outputs;
+    const ctx = { ...parameters, templates, errorMessage: action.failure ?? undefined };
     const resourceId = randomUUID();
     // the gateway owns ESC identities: an internal id never reused, carrying the resource id
     const identity = { resourceId, internalId: `ceg-${resourceId}`, defaultTenant: undefined as string | undefined };
@@ -65,6 +69,26 @@ export class StepStarter {
     const what = kind.transport === 'esc' ? `${kind.kind} ${rendered.name}${rendered.escTenant ? ` in ESC tenant ${rendered.escTenant}` : ''}, template ${step.template!.name} ${step.template!.version}, connection ${connection}` : 'resthook call';
     await appendActionLog(tx, action, `step '${step.id}': ${rendered.request.method} ${rendered.request.path} (${what})`);
     return requestId;
+  }
+
+  /** An error step that could not start (its connection or template gone, a value it cannot render): a row that says so, with nothing on ESC. */
+  async recordUnstartable(tx: Tx, action: ActionInstance, step: PlannedStep, reason: string): Promise<void> {
+    const resourceId = randomUUID();
+    await tx.escResource.create({
+      data: {
+        id: resourceId,
+        serviceInstanceId: action.serviceInstanceId,
+        stepId: step.id,
+        sequenceNo: step.sequenceNo,
+        kind: step.kind,
+        internalId: `ceg-${resourceId}`,
+        name: step.id,
+        escTenant: '',
+        connectionName: step.connection,
+        status: EscResourceStatus.Rejected,
+      },
+    });
+    await appendActionLog(tx, action, `error step '${step.id}' could not start: ${reason}`);
   }
 
   /** Persists the request that deletes what the resource is; undefined when there is nothing to delete (marked so). */

@@ -15,13 +15,26 @@ export function securedValues(parameters: unknown, securedNames: readonly string
   return [...out].filter((v) => v.length > 0);
 }
 
-/** The text with every secret value (as is, or XML- and JSON-escaped as it may be echoed) replaced by MASK. */
+/**
+ * The text with every secret value replaced by MASK: as is, and in the forms it may be echoed in
+ * (XML-escaped, split around `]]>` in CDATA, JSON-escaped, percent-encoded in a URL).
+ */
 export function maskSecrets(text: string, secrets: readonly string[]): string {
   let masked = text;
   for (const value of [...secrets].sort((a, b) => b.length - a.length)) {
-    for (const form of new Set([value, escapeXml(value), JSON.stringify(value).slice(1, -1)])) if (form) masked = masked.replaceAll(form, MASK);
+    const forms = [value, escapeXml(value), value.replaceAll(']]>', ']]]]><![CDATA[>'), JSON.stringify(value).slice(1, -1), encodeURIComponent(value), encodeURI(value)];
+    for (const form of new Set(forms)) if (form) masked = masked.replaceAll(form, MASK);
   }
   return masked;
+}
+
+/** Every string of a JSON value masked (keys and structure untouched). */
+export function maskSecretsDeep<T>(value: T, secrets: readonly string[]): T {
+  if (secrets.length === 0) return value;
+  if (typeof value === 'string') return maskSecrets(value, secrets) as T;
+  if (Array.isArray(value)) return value.map((v) => maskSecretsDeep(v, secrets)) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskSecretsDeep(v, secrets)])) as T;
+  return value;
 }
 
 function readPath(bag: Record<string, unknown> | undefined, path: string): unknown {

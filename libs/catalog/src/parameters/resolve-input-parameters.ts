@@ -1,4 +1,5 @@
 import { DomainException } from '@cam-esc/errors';
+import { xmlValueProblem } from '@cam-esc/esc';
 import { CamAction, CamParameter, CamPlan } from '../service-document';
 import { interpolate, ResolvedParameters, SvcInstanceContext } from './interpolate';
 
@@ -69,8 +70,24 @@ export async function resolveInputParameters(
   const secured: string[] = [];
   const defaults = (value: unknown, where: string) => (typeof value === 'string' ? interpolate(value, resolved, where) : value);
   for (const p of plan.plan_parameters ?? []) {
-    resolved.plan_parameters[p.name] = defaults(p.default, `plan parameter '${p.name}'`);
-    if (p.secured) secured.push(p.name);
+    let value = defaults(p.default, `plan parameter '${p.name}'`);
+    const isSecured = Boolean(p.secured || typeOf(p) === 'password');
+    // a plan parameter that is no input parameter is checked here; the others with their input parameter below
+    if (!inputs.some((i) => i.name === p.name)) {
+      const field = `plan '${plan.name}'.plan_parameters.${p.name}`;
+      if (value === undefined || value === null || value === '') {
+        if (p.required) problems.push({ field, message: `'${p.name}' is required and the plan gives it no value` });
+      } else {
+        const checked = await checkValue(p, undefined, value, isSecured, lookups);
+        if ('problem' in checked) problems.push({ field, message: `'${p.name}' ${checked.problem}` });
+        else {
+          value = checked.value;
+          for (const key of checked.securedKeys ?? []) secured.push(`${p.name}.${key}`);
+        }
+      }
+    }
+    resolved.plan_parameters[p.name] = value;
+    if (isSecured) secured.push(p.name);
   }
   for (const p of inputs) {
     const spec = given.get(p.name);
@@ -124,7 +141,10 @@ async function checkValue(p: CamParameter, planParam: CamParameter | undefined, 
       return inRange(planParam?.range ?? p.range, n, secured);
     }
     case 'list':
-      if (Array.isArray(value) && value.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) return { value };
+      if (Array.isArray(value) && value.every((v) => ['string', 'number', 'boolean'].includes(typeof v))) {
+        const bad = value.map((v) => (typeof v === 'string' ? xmlValueProblem(v) : undefined)).find(Boolean);
+        return bad ? { problem: bad } : { value };
+      }
       return { problem: `must be a list of strings, numbers or booleans${got}` };
     case 'map':
     case 'json':
@@ -145,6 +165,7 @@ async function checkValue(p: CamParameter, planParam: CamParameter | undefined, 
     default:
       if (typeof value === 'number' || typeof value === 'boolean') return { value: String(value) };
       if (typeof value !== 'string') return { problem: `must be a string${got}` };
+      if (xmlValueProblem(value)) return { problem: xmlValueProblem(value)! };
       return inRange(planParam?.range ?? p.range, value, secured);
   }
 }

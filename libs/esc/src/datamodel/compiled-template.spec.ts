@@ -44,6 +44,14 @@ describe('CompiledTemplate', () => {
     expect(selectAll(root, ['evil'])).toEqual([]);
   });
 
+  it('keeps numeric character references of a hand-written datamodel, and refuses one to a character XML cannot carry', () => {
+    const rendered = CompiledTemplate.compile('<a x="caf&#233;"><b>&#x41;&#10;${v}</b></a>').render({ v: '&#233;' });
+    const root = rootElement(parseXml(rendered))!;
+    expect((root[':@'] as Record<string, string>)['@_x']).toBe('café');
+    expect(childText(root, 'b')).toBe('A\n&#233;'); // a value is text: its '&#233;' stays those characters
+    expect(() => CompiledTemplate.compile('<a>&#1;</a>')).toThrow('character reference &#1; at offset 3 names a character XML does not allow');
+  });
+
   it('names the character XML cannot carry at all', () => {
     expect(xmlValueProblem('ok\ttab\nline')).toBeUndefined();
     expect(xmlValueProblem('bell\u0007')).toBe('holds the character U+0007, which XML cannot carry');

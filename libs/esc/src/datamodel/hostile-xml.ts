@@ -13,6 +13,8 @@ const INVALID_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/;
 export function hostileXmlRule(xml: string): string | undefined {
   const bad = INVALID_CHAR.exec(xml);
   if (bad) return `character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at offset ${bad.index} is not allowed in XML`;
+  const badRef = invalidCharacterReference(xml);
+  if (badRef) return badRef;
   let depth = 0;
   let elements = 0;
   let i = xml.indexOf('<');
@@ -42,6 +44,20 @@ export function hostileXmlRule(xml: string): string | undefined {
       i += 1; // a stray '<': the parser reports it
     }
     i = i < 0 ? -1 : xml.indexOf('<', i);
+  }
+  return undefined;
+}
+
+/** A numeric character reference (`&#1;`, `&#xFFFE;`) to a character XML cannot carry, named; the parser decodes the others. */
+function invalidCharacterReference(xml: string): string | undefined {
+  for (let i = xml.indexOf('&#'); i >= 0; i = xml.indexOf('&#', i + 2)) {
+    const end = xml.indexOf(';', i);
+    if (end < 0 || end - i > 12) continue;
+    const body = xml.slice(i + 2, end);
+    const code = /^x[0-9A-Fa-f]+$/.test(body) ? parseInt(body.slice(1), 16) : /^[0-9]+$/.test(body) ? parseInt(body, 10) : NaN;
+    if (Number.isNaN(code)) continue;
+    const allowed = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+    if (!allowed) return `character reference ${xml.slice(i, end + 1)} at offset ${i} names a character XML does not allow`;
   }
   return undefined;
 }

@@ -77,7 +77,7 @@ describe('resthook kind', () => {
 
   it('refuses what it cannot call', () => {
     expect(() => resthookKind.render({ id: 'h', url: 'file:///etc/passwd' }, ctx)).toThrow('only http and https URLs are called');
-    expect(() => resthookKind.render({ id: 'h', url: 'not a url' }, ctx)).toThrow('is not an absolute URL');
+    expect(() => resthookKind.render({ id: 'h', url: 'not a url' }, ctx)).toThrow('does not resolve to an absolute http(s) URL');
   });
 
   it('takes a 2xx (and its JSON fields) as success, anything else as failure unless ignore_errors', () => {

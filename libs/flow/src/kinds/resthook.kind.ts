@@ -60,23 +60,30 @@ export const resthookKind = {
     const problems = resthookProblems(def);
     if (problems.length) throw DomainException.invalid(`${where}: ${problems.join('; ')}`);
     const url = interpolate(String(def.url).trim(), ctx, `${where}.url`);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries((def.headers as Record<string, string> | undefined) ?? {})) headers[k] = interpolate(v, ctx, `${where}.headers.${k}`);
+    const method = (typeof def.method === 'string' ? def.method.toUpperCase() : 'GET') as HttpMethod;
+    const body = this.body(def, method, ctx, headers, where);
+    // before the steps ran (deploy checks, dry run) a URL made of earlier steps' outputs cannot be checked yet
+    if (url.includes('${templates.')) return { method, path: url, headers, ...(body !== undefined && { body }) };
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      throw DomainException.invalid(`${where}.url: '${url.slice(0, 200)}' is not an absolute URL`);
+      // the resolved URL is not quoted: it may hold a secured value
+      throw DomainException.invalid(`${where}.url: does not resolve to an absolute http(s) URL (check it and the parameters it uses)`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw DomainException.invalid(`${where}.url: only http and https URLs are called (got ${parsed.protocol})`);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries((def.headers as Record<string, string> | undefined) ?? {})) headers[k] = interpolate(v, ctx, `${where}.headers.${k}`);
-    const method = (typeof def.method === 'string' ? def.method.toUpperCase() : 'GET') as HttpMethod;
-    let body: string | undefined;
-    if (def.payload !== undefined && def.payload !== null && method !== 'GET') {
-      const payload = interpolateDeep(def.payload, ctx, `${where}.payload`);
-      body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-      if (typeof payload !== 'string' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-    }
     return { method, path: parsed.toString(), headers, ...(body !== undefined && { body }) };
+  },
+
+  /** The payload: an object is sent as JSON (and says so, unless the headers already name a type). */
+  body(def: ResthookDefinition, method: HttpMethod, ctx: InterpolationContext, headers: Record<string, string>, where: string): string | undefined {
+    if (def.payload === undefined || def.payload === null || method === 'GET') return undefined;
+    const payload = interpolateDeep(def.payload, ctx, `${where}.payload`);
+    if (typeof payload === 'string') return payload;
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+    return JSON.stringify(payload);
   },
 
   judge(def: ResthookDefinition, answer: HttpAnswer): DirectOutcome {

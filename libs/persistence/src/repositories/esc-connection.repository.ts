@@ -50,4 +50,13 @@ export class EscConnectionRepository {
     });
     return rows.map((r) => r.serviceInstanceId);
   }
+
+  /** Instances whose running action has planned steps on the connection (they will make resources there). */
+  async instancesPlanningOn(tenantId: string, name: string, runningStatuses: readonly string[], limit = 10): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ id: string }>>`
+      SELECT DISTINCT a.service_instance_id::text AS id FROM action_instance a JOIN service_instance s ON s.id = a.service_instance_id
+      WHERE s.tenant_id = ${tenantId} AND a.status = ANY(${[...runningStatuses]}::text[]) AND a.parameters -> 'plan' @> ${JSON.stringify([{ connection: name }])}::jsonb
+      ORDER BY 1 LIMIT ${limit}`;
+    return rows.map((r) => r.id);
+  }
 }

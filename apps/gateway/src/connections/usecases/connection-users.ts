@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainException } from '@cam-esc/errors';
-import { EscResourceStatus, InstanceStatus } from '@cam-esc/instances';
+import { ActionStatus, EscResourceStatus, InstanceStatus } from '@cam-esc/instances';
 import { EscConnectionRepository } from '@cam-esc/persistence';
 
 /** An instance uses a connection until it is Terminated, or its resources there are undeployed (or were never made). */
@@ -10,9 +10,12 @@ const ENDED_USE = { instanceStatus: InstanceStatus.Terminated, resourceStatuses:
 export class ConnectionUsers {
   constructor(private readonly connections: EscConnectionRepository) {}
 
-  /** 409 naming the live instances with resources on the connection, when there are any. */
+  /** 409 naming the live instances with resources (or running steps) on the connection, when there are any. */
   async refuseWhileInUse(tenantId: string, name: string, what: string): Promise<void> {
-    const instances = await this.connections.liveInstancesUsing(tenantId, name, ENDED_USE, 6);
+    // resources made there, and steps of running actions still to make them
+    const made = await this.connections.liveInstancesUsing(tenantId, name, ENDED_USE, 6);
+    const planned = await this.connections.instancesPlanningOn(tenantId, name, [ActionStatus.Submitted, ActionStatus.InProgress], 6);
+    const instances = [...new Set([...made, ...planned])];
     if (instances.length === 0) return;
     const named = instances.slice(0, 5).join(', ') + (instances.length > 5 ? ', ...' : '');
     throw DomainException.conflict(`ESC connection '${name}' is in use by live instance(s) ${named}: terminate them before you ${what} it`);

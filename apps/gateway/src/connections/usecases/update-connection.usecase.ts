@@ -16,7 +16,7 @@ export interface UpdateConnectionCommand extends Partial<ConnectionInput> {
   password?: string | null;
 }
 
-/** A partial update; renaming a connection that live instances use is a 409 (their resources name it). */
+/** A partial update; renaming or repointing a connection that live instances use is a 409 (their resources are there); a new url needs the password again. */
 @Injectable()
 export class UpdateConnectionUseCase {
   constructor(
@@ -43,6 +43,14 @@ export class UpdateConnectionUseCase {
     if (fields.name !== row.name) {
       if (await this.connections.findByName(tenantId, fields.name)) throw DomainException.conflict(`ESC connection '${fields.name}' already exists`);
       await this.users.refuseWhileInUse(tenantId, row.name, 'rename');
+    }
+    if (fields.url !== row.url) {
+      // the resources of live instances are on the ESC it names now: another ESC would not know them
+      await this.users.refuseWhileInUse(tenantId, row.name, 'point elsewhere');
+      // the stored password is for the ESC it named: it is not sent to another host unless given again
+      if (password === undefined && row.passwordSealed !== null) {
+        throw DomainException.invalid('password: give it again (or null for none) when the url changes: the stored one is only sent to the ESC it was given for', { field: 'password' });
+      }
     }
     const passwordSealed = password === undefined ? row.passwordSealed : password ? this.box.seal(password) : null;
     const updated = await this.connections.update(tenantId, id, { ...fields, passwordSealed });

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CamAction, CamPlan, CamServiceDocument, findAction, OUTPUTS_NOT_YET_KNOWN, ParameterLookups, resolveInputParameters, ResolvedParameters } from '@cam-esc/catalog';
+import { CamAction, CamPlan, CamServiceDocument, findAction, maskSecrets, OUTPUTS_NOT_YET_KNOWN, securedValues, ParameterLookups, resolveInputParameters, ResolvedParameters } from '@cam-esc/catalog';
 import { EscConnections, SharedParameters } from '@cam-esc/connections';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { blockingMessage, checkServiceDocument, PlannedStep, planAction, RenderedCreate, renderStep, TemplateCache } from '@cam-esc/flow';
@@ -92,7 +92,8 @@ export class DeployPreparation {
       try {
         rendered.push(renderStep(step, ctx, { resourceId: '00000000-0000-4000-8000-000000000000', internalId: `ceg-dry-run-${step.id}`.slice(0, 72) }, template ? this.compiled.compiled(template) : undefined));
       } catch (e) {
-        if (e instanceof DomainException) throw new DomainException(e.code, `Action '${action.name}', step '${step.id}': ${e.message}`, e.details);
+        // a message may quote a resolved value: secured ones stay masked
+        if (e instanceof DomainException) throw new DomainException(e.code, maskSecrets(`Action '${action.name}', step '${step.id}': ${e.message}`, securedValues(resolved, secured)), e.details);
         throw e;
       }
     }

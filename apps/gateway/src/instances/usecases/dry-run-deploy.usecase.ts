@@ -43,7 +43,10 @@ export class DryRunDeployUseCase {
 
   async execute(req: DeployRequest): Promise<DryRunAnswer> {
     const prepared = await this.preparation.prepare(req, randomUUID());
-    const secrets = securedValues(prepared.resolved, prepared.secured);
+    // hidden parameters are not shown back either (short values, which would mask unrelated text, excepted)
+    const hidden = [...(prepared.plan.plan_parameters ?? []), ...(prepared.action.input_parameters ?? [])].filter((p) => p.hidden).map((p) => p.name);
+    const hiddenValues = securedValues(prepared.resolved, hidden).filter((v) => v.length >= 4);
+    const secrets = [...securedValues(prepared.resolved, prepared.secured), ...hiddenValues];
     const mask = (text: string) => maskSecrets(text, secrets);
     const steps: DryRunStep[] = [];
     for (const [i, step] of prepared.steps.entries()) {

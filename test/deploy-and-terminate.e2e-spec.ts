@@ -183,10 +183,21 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     const failed = await untilStatus(id, 'Error', 'Active');
     expect(failed.Status).toBe('Error');
     expect(failed.logs).toMatch(/ESC answered HTTP 503 to POST \/v0\/deployments\/\S+: Failed to query VIM/);
-    // terminating it deletes nothing on ESC, since ESC never made it
+    // after a 5xx ESC may have made it all the same: terminating it asks ESC to delete it, and a 404 is fine
     await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({}).expect(200);
     const terminated = await untilStatus(id, 'Terminated', 'Error');
     expect(terminated.Status).toBe('Terminated');
+    expect(terminated.logs).toContain('(404); treated as already deleted');
+    const internalId = terminated.esc.deployments[0].internal_deployment_id;
+    expect((await simRequests()).filter((r) => r.method === 'DELETE' && r.path.endsWith(internalId))).toHaveLength(1);
+  });
+
+  it('a create ESC refuses with a 4xx made nothing: terminate deletes nothing', async () => {
+    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, respond: { status: 400, body: 'Invalid image' }, times: 1 }).expect(201);
+    const id = (await deploy('refused-400', { image: 'ASA' })).body.id;
+    expect((await untilStatus(id, 'Error', 'Active')).logs).toMatch(/ESC answered HTTP 400 to POST \/v0\/deployments\/\S+: Invalid image/);
+    await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({}).expect(200);
+    const terminated = await untilStatus(id, 'Terminated', 'Error');
     expect(terminated.logs).toContain('ESC refused to create deployment');
     const internalId = terminated.esc.deployments[0].internal_deployment_id;
     expect((await simRequests()).filter((r) => r.method === 'DELETE' && r.path.endsWith(internalId))).toEqual([]);

@@ -57,6 +57,8 @@ describe('flows on named ESC connections, resthooks, shared parameters and hosti
       .set('Authorization', A)
       .send({ name: 'site-b', url: siteB.url, username: 'site-b-admin', password: 'site-b-pw' })
       .expect(201);
+    // a connection is addressed by its id or its name
+    expect((await http.post('/cam/api/v1/connections/site-b/test').set('Authorization', A)).body).toMatchObject({ name: 'site-b', reachable: true, authenticated: true });
     const templates = [templateStep({ id: 'tenant1', template: 'tenant', params: { name: 'local' }, connection: 'default' }), templateStep({ id: 'image1', template: 'image', params: { name: 'remote-img' }, connection: '${input_parameters.site}' })];
     const manifestId = await publish(flowService('Two sites', templates, ['tenant1', 'image1'], { input_parameters: [{ name: 'site', type: 'connection', default: 'site-b' }] }));
     const [beforeA, beforeB] = [(await simRequests(stack.sim)).length, (await simRequests(siteB)).length];
@@ -72,6 +74,7 @@ describe('flows on named ESC connections, resthooks, shared parameters and hosti
     expect(onB[0].headers.authorization).toBe('Basic [REDACTED]');
     expect((await request(siteB.url).get('/v0/images').auth(ESC_CREDENTIALS.username, ESC_CREDENTIALS.password)).status).toBe(401);
     expect(Object.fromEntries(active.esc.resources.map((r: { step_id: string; connection: string }) => [r.step_id, r.connection]))).toEqual({ tenant1: 'default', image1: 'site-b' });
+    expect(active.esc.resources.find((r: { step_id: string }) => r.step_id === 'image1').outputs).toMatchObject({ created_at: expect.any(String), external_image_id: expect.any(String) });
 
     const inUse = await http.delete(`/cam/api/v1/connections/${conn.body.id}`).set('Authorization', A);
     expect(inUse.status).toBe(409);

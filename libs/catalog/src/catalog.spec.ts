@@ -44,6 +44,10 @@ describe('normalizeServiceDocument', () => {
       "service.actions[0].flow: step id 'h' is used by two steps",
     ],
     [
+      { service: { catalog_metadata: { name: 'a' }, actions: [{ name: 'P', type: 'provision', input_parameters: [{ name: 'n', type: 'counter', range: '1-3' }] }] } },
+      'service.actions[0].input_parameters[0].range: must be {"min": <number>, "max": <number>}',
+    ],
+    [
       { service: { catalog_metadata: { name: 'a' }, actions: [{ name: 'P', type: 'provision', flow: { resthooks: [{ resthook: { id: 'a.b' } }] } }] } },
       "service.actions[0].flow: step id 'a.b' must be 1..64 of A-Z a-z 0-9 _ -",
     ],

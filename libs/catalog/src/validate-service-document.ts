@@ -121,5 +121,11 @@ function checkParameters(params: unknown, path: string): void {
   if (!Array.isArray(params)) throw invalid(path, 'must be an array');
   params.forEach((p, i) => {
     if (!isObject(p) || typeof p.name !== 'string' || !p.name) throw invalid(`${path}[${i}].name`, 'is required and must be a string');
+    if (p.range !== undefined) {
+      const r = p.range;
+      const bound = (v: unknown) => v === undefined || (typeof v === 'number' && Number.isFinite(v));
+      if (!isObject(r) || !bound(r.min) || !bound(r.max)) throw invalid(`${path}[${i}].range`, 'must be {"min": <number>, "max": <number>} (either may be left out)');
+      if (typeof r.min === 'number' && typeof r.max === 'number' && r.min > r.max) throw invalid(`${path}[${i}].range`, `min ${r.min} is above max ${r.max}`);
+    }
   });
 }

@@ -73,16 +73,18 @@ function parameterProblems(where: string, params: CamParameter[] | undefined): C
 
 async function flowProblems(action: CamAction, plans: CamPlan[], findTemplate: FindTemplate, options: CheckOptions): Promise<CatalogProblem[]> {
   const problems: CatalogProblem[] = [];
-  let unknown = 0;
+  // an entry naming no step is reported, and the steps that exist are checked all the same
+  const known: CamAction = { ...action, flow: { ...action.flow } };
   for (const which of ['sequence', 'error_sequence'] as const) {
-    for (const { position, id } of unknownSequenceEntries(action, which)) {
-      unknown++;
+    const unknown = unknownSequenceEntries(action, which);
+    for (const { position, id } of unknown) {
       problems.push({ where: `Action '${action.name}'`, message: `flow.${which}.${position} names '${id}', which is no template, resthook or notification of the flow` });
     }
+    const drop = new Set(unknown.map((u) => u.position));
+    known.flow![which] = Object.fromEntries(Object.entries(action.flow?.[which] ?? {}).filter(([position]) => !drop.has(position)));
   }
-  if (unknown) return problems;
-  const main = stepsOf(action);
-  const onError = stepsOf(action, undefined, 'error_sequence');
+  const main = stepsOf(known);
+  const onError = stepsOf(known, undefined, 'error_sequence');
   for (const step of onError) {
     if (main.some((m) => m.id === step.id)) problems.push({ where: `Action '${action.name}'`, message: `flow.error_sequence names '${step.id}', which the sequence runs already; an error step must be a step of its own` });
   }
@@ -119,7 +121,7 @@ async function stepProblems(
     const def = step.resthook as ResthookDefinition;
     for (const message of resthookProblems(def)) problems.push({ where, message });
     refs({ url: def.url, ...flatten('headers', def.headers), ...flatten('payload', def.payload) }, '');
-    return [...resthookKind.outputNames, '*'];
+    return ['name', 'created_at', ...resthookKind.outputNames, '*'];
   }
   const t = step.template;
   if (t.template_type !== ESC_TEMPLATE_TYPE) {
@@ -153,7 +155,7 @@ async function stepProblems(
   if (missing.length) problems.push({ where, message: `template_params give no value for placeholder(s) ${missing.map((p) => `\${${p}}`).join(', ')} of template '${template.name}'` });
   const extra = Object.keys(params).filter((k) => !template.placeholders.includes(k));
   if (extra.length) problems.push({ where, advisory: true, message: `template_params name ${extra.map((k) => `'${k}'`).join(', ')}, which template '${template.name}' has no placeholder for` });
-  return kind ? ['name', 'created_at', ...kind.outputNames] : undefined;
+  return kind ? ['name', 'created_at', 'status', ...kind.outputNames] : undefined;
 }
 
 function flatten(prefix: string, value: unknown): Record<string, unknown> {

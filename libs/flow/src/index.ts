@@ -6,3 +6,4 @@ export * from './plan-action';
 export * from './render-step';
 export * from './step-plan';
 export * from './template-cache';
+export * from './step-outputs';

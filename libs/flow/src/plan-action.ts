@@ -46,7 +46,8 @@ async function planStep(
   action: CamAction,
 ): Promise<PlannedStep> {
   const base = { id: step.id, sequenceNo, phase, title: step.title };
-  if (step.kind === 'resthook') return { ...base, kind: resthookKind.kind, connection: fallback, resthook: step.resthook as ResthookDefinition };
+  // a resthook is called directly: it runs on no ESC connection
+  if (step.kind === 'resthook') return { ...base, kind: resthookKind.kind, connection: '', resthook: step.resthook as ResthookDefinition };
   if (step.kind !== 'template') throw DomainException.invalid(`Action '${action.name}', step '${step.id}': a ${step.kind} step cannot run`);
   const t = step.template;
   const template = await findTemplate(t.template_name!, t.version!);

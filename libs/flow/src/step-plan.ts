@@ -19,7 +19,7 @@ export interface PlannedStep {
   /** A registered step kind: deployment, tenant, ..., resthook. */
   kind: string;
   title: string;
-  /** The ESC connection the step runs on (`default`: ESC_URL). */
+  /** The ESC connection the step runs on (`default`: ESC_URL; '' for a resthook, which calls out directly). */
   connection: string;
   /** ESC steps: the library template. */
   template?: { id: string; name: string; version: string };

@@ -14,7 +14,7 @@ import { TestConnectionUseCase } from './usecases/test-connection.usecase';
 import { UpdateConnectionUseCase } from './usecases/update-connection.usecase';
 
 const knownFields = new KnownFieldsPipe('an ESC connection', CONNECTION_FIELDS, CONNECTION_READ_ONLY_FIELDS);
-const ID = ApiParam({ name: 'id', description: "the connection's id, or 'default' for the built-in one" });
+const ID = ApiParam({ name: 'id', description: "the connection's id or its name ('default' for the built-in one)" });
 
 /** The ESC controllers a tenant's flows can run on: `default` (ESC_URL) and the tenant's own. */
 @ApiTags('connections')

@@ -1,4 +1,5 @@
 import { CamServiceDocument, maskSecretsDeep, securedValues } from '@cam-esc/catalog';
+import { outputsOf } from '@cam-esc/flow';
 import { InstanceDetails } from '@cam-esc/persistence';
 import { toVersionView } from '../catalog/service.view';
 
@@ -43,9 +44,9 @@ export function toInstanceView(d: InstanceDetails) {
     internal_id: r.internalId,
     name: r.name,
     esc_tenant: r.escTenant,
-    connection: r.connectionName,
+    connection: r.connectionName || null,
     status: r.status,
-    outputs: maskSecretsDeep((r.outputs ?? {}) as Record<string, string>, secrets),
+    outputs: maskSecretsDeep(outputsOf(r), secrets),
   }));
   const deployments = d.escResources.filter((r) => r.kind === 'deployment').map((r) => ({
     step_id: r.stepId,

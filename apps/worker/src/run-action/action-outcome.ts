@@ -1,7 +1,7 @@
 import { ActionParameters } from '@cam-esc/flow';
 import { ActionStatus, ActionType, EscRequestStatus, InstanceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { ActionInstance, Tx } from '@cam-esc/persistence';
-import { appendActionLog } from '../action-log';
+import { appendActionLog, maskSecuredValues } from '../action-log';
 
 const RUNNING: string[] = [ActionStatus.Submitted, ActionStatus.InProgress];
 
@@ -47,7 +47,8 @@ export async function failAction(tx: Tx, action: ActionInstance, line: string): 
     await finishAction(tx, current, false, line);
     return false;
   }
-  await tx.actionInstance.update({ where: { id: action.id }, data: { failure: line } });
+  // error steps read it (${svc_instance.error.message}): ESC's words may quote a secured value
+  await tx.actionInstance.update({ where: { id: action.id }, data: { failure: maskSecuredValues(line, current.parameters, current.securedNames) } });
   await appendActionLog(tx, current, `${line}; running the error_sequence`);
   return true;
 }

@@ -13,7 +13,7 @@ export const deploymentKind: EscStepKind = {
   kind: 'deployment',
   templateRoot: 'esc_datamodel',
   idOutput: 'internal_deployment_id',
-  outputNames: ['internal_deployment_id', 'external_deployment_id', 'deployment_name', 'internal_tenant_id', 'vm_names', 'ip_addresses'],
+  outputNames: ['internal_deployment_id', 'external_deployment_id', 'deployment_name', 'internal_tenant_id', 'vm_names', 'vm_count', 'ip_addresses', 'ip_address'],
 
   renderCreate(template, values, identity) {
     const { nodes, missing } = template.substitute(values);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from './service.repository';
 import { PrismaService } from '../prisma.service';
 import { EscConnection } from '../generated/prisma/client';
 
@@ -18,8 +19,9 @@ export class EscConnectionRepository {
     return this.prisma.escConnection.create({ data: { tenantId, ...data } });
   }
 
-  findById(tenantId: string, id: string): Promise<EscConnection | null> {
-    return this.prisma.escConnection.findFirst({ where: { tenantId, id } });
+  /** By id, or by name (a connection's name is unique in its tenant, and no name is a UUID). */
+  findById(tenantId: string, idOrName: string): Promise<EscConnection | null> {
+    return this.prisma.escConnection.findFirst({ where: isUuid(idOrName) ? { tenantId, id: idOrName } : { tenantId, name: idOrName } });
   }
 
   findByName(tenantId: string, name: string): Promise<EscConnection | null> {

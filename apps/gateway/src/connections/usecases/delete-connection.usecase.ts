@@ -19,7 +19,7 @@ export class DeleteConnectionUseCase {
     const row = await this.connections.findById(tenantId, id);
     if (!row) throw DomainException.notFound('ESC connection', id);
     await this.users.refuseWhileInUse(tenantId, row.name, 'delete');
-    await this.connections.delete(tenantId, id);
+    await this.connections.delete(tenantId, row.id);
     this.resolved.forget(tenantId, row.name);
   }
 }

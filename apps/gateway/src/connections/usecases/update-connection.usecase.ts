@@ -53,7 +53,7 @@ export class UpdateConnectionUseCase {
       }
     }
     const passwordSealed = password === undefined ? row.passwordSealed : password ? this.box.seal(password) : null;
-    const updated = await this.connections.update(tenantId, id, { ...fields, passwordSealed });
+    const updated = await this.connections.update(tenantId, row.id, { ...fields, passwordSealed });
     this.resolved.forget(tenantId, row.name);
     this.resolved.forget(tenantId, updated.name);
     return toConnectionView(updated);

@@ -67,8 +67,6 @@ export class DeployPreparation {
     const owner = body.ownership?.username || body.ownership?.displayName || 'admin';
     const group = body.ownership?.orgGuid || req.aceOrgGuid || 'all';
     const svcInstance = { name: body.name, owner, group, service_instance_id: instanceId };
-    const { resolved, secured } = await resolveInputParameters(action, plan, body.resourceProperties?.specifications ?? [], svcInstance, this.lookups(req.tenantId));
-
     // the checker behind createService's warnings: here what it finds stops the deploy;
     // it reads each template once, and the planning and rendering below use what it read
     const read = new Map<string, Promise<EscTemplate | null>>();
@@ -78,10 +76,20 @@ export class DeployPreparation {
       return read.get(key)!;
     };
     const connectionExists = (name: string) => this.connections.exists(req.tenantId, name);
-    const problem = blockingMessage(await checkServiceDocument(doc, findTemplate, { actionName: action.name, planName: plan.name, connectionExists }));
-    if (problem) throw DomainException.invalid(problem);
+    const flowProblem = blockingMessage(await checkServiceDocument(doc, findTemplate, { actionName: action.name, planName: plan.name, connectionExists }));
+    // the parameters' problems and the flow's, in one answer
+    let input: Awaited<ReturnType<typeof resolveInputParameters>>;
+    try {
+      input = await resolveInputParameters(action, plan, body.resourceProperties?.specifications ?? [], svcInstance, this.lookups(req.tenantId));
+    } catch (e) {
+      if (!(e instanceof DomainException) || !flowProblem) throw e;
+      throw DomainException.invalid(`${e.message}; ${flowProblem}`, e.details);
+    }
+    if (flowProblem) throw DomainException.invalid(flowProblem);
+    const { resolved, secured } = input;
 
-    const ctx = { ...resolved, templates: OUTPUTS_NOT_YET_KNOWN };
+    // what only the run knows stays as written: earlier steps' outputs, and why the action failed (error steps)
+    const ctx = { ...resolved, templates: OUTPUTS_NOT_YET_KNOWN, errorMessage: '${svc_instance.error.message}' };
     const steps = await planAction(action, plan, ctx, findTemplate);
     const rendered: RenderedCreate[] = [];
     for (const step of steps) {

@@ -10,7 +10,8 @@ export interface DryRunStep {
   step_id: string;
   title: string;
   kind: string;
-  connection: string;
+  /** The ESC connection; null for a resthook, which calls out directly. */
+  connection: string | null;
   /** Base URL of the connection (ESC steps), for the operator's eyes. */
   connection_url?: string;
   method: string;
@@ -59,7 +60,7 @@ export class DryRunDeployUseCase {
         step_id: step.id,
         title: step.title,
         kind: step.kind,
-        connection: isEsc ? step.connection : '(direct HTTP call)',
+        connection: isEsc ? step.connection : null,
         ...(target && { connection_url: target.url }),
         method: request.method,
         path: mask(request.path),

@@ -136,6 +136,13 @@ describe('flow engine: every ESC resource, outputs between steps, resthooks, err
     const bad = await deploy(manifestId, 'vnf-dry', { cidr: 7, nope: 1 }, '&dryRun=true');
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toContain("'nope' is not an input parameter");
+    // the parameters' problems and the flow's come in one answer
+    const broken = await publish(flowService('VNF broken refs', [templateStep({ id: 'tenant1', template: 'tenant', params: { name: '${templates.net9.name}' } })], ['tenant1', 'ghost']));
+    const both = await deploy(broken, 'x', { nope: 1 }, '&dryRun=true');
+    expect(both.status).toBe(400);
+    expect(both.body.error.message).toContain("'nope' is not an input parameter");
+    expect(both.body.error.message).toContain("flow.sequence.1 names 'ghost'");
+    expect(both.body.error.message).toContain("refers to ${templates.net9.name}, but step 'net9' does not run before this one");
     expect((await http.post(`/cam/composer/api/v1/ServiceManifest/${manifestId}/deploy?dryRun=maybe`).set('Authorization', A).send(deployBody('x', {}))).status).toBe(400);
   });
 

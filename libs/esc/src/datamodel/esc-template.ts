@@ -1,15 +1,12 @@
 import { DomainException } from '@cam-esc/errors';
 import {
-  buildXml,
   childElements,
+  childText,
   collectStrings,
   localName,
-  mapStrings,
   parseXml,
-  rootElement,
   rootElements,
   selectAll,
-  setText,
   tagOf,
   textOf,
   XmlNode,
@@ -20,6 +17,9 @@ import {
 /** Root elements of the ESC resources (and of the service and VM operations) a template can make. */
 export const ESC_RESOURCE_KINDS = ['esc_datamodel', 'tenant', 'network', 'subnet', 'image', 'flavor', 'volume', 'service_operation', 'vm_operation'] as const;
 export type EscResourceKind = (typeof ESC_RESOURCE_KINDS)[number];
+
+/** Resources ESC creates from a body with its own <name>. */
+const NAMED_RESOURCES: readonly string[] = ['tenant', 'network', 'subnet', 'image', 'flavor', 'volume'];
 
 const PLACEHOLDER = /\$\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 
@@ -48,6 +48,9 @@ export function parseEscTemplate(content: string): ParsedEscTemplate {
     );
   }
   if (rootName === 'esc_datamodel') deploymentOf(root, 'content');
+  else if (NAMED_RESOURCES.includes(rootName) && !childText(root, 'name')?.trim()) {
+    throw DomainException.invalid(`content: a <${rootName}> needs a <name> (the gateway makes it unique on ESC)`);
+  }
   const placeholders = new Set<string>();
   const warnings = new Set<string>();
   for (const s of collectStrings(nodes)) {
@@ -59,50 +62,6 @@ export function parseEscTemplate(content: string): ParsedEscTemplate {
     if (malformed) throw DomainException.invalid(`content: '${malformed[0]}' is not a placeholder; write \${name} with a name of letters, digits, _ . - (starting with a letter or _)`);
   }
   return { resourceKind: rootName, placeholders: [...placeholders], warnings: [...warnings] };
-}
-
-export interface RenderedDeployment {
-  xml: string;
-  /** ESC tenant name of the deployment (tenants/tenant/name). */
-  escTenant: string;
-  /** The deployment <name> the template gave, before the gateway made it unique. */
-  templateDeploymentName: string;
-  /** The name sent to ESC. */
-  deploymentName: string;
-}
-
-/**
- * Renders a deployment template: substitutes values into the parsed tree (never into the XML
- * string) and sets the deployment <name> to the gateway-owned unique name.
- * `deploymentName(templateName)` computes that name from the substituted template name.
- */
-export function renderDeployment(
-  content: string,
-  values: Readonly<Record<string, string>>,
-  deploymentName: (templateName: string) => string,
-): RenderedDeployment {
-  const nodes = parseOrReject(content, 'template');
-  const missing = new Set<string>();
-  mapStrings(nodes, (value, kind) =>
-    value.replace(PLACEHOLDER, (whole, name: string) => {
-      if (!Object.hasOwn(values, name)) {
-        missing.add(name);
-        return whole;
-      }
-      const v = values[name];
-      return kind === 'cdata' ? v.replaceAll(']]>', ']]]]><![CDATA[>') : v;
-    }),
-  );
-  if (missing.size > 0) throw DomainException.invalid(`template placeholders without a value: ${[...missing].join(', ')}`);
-
-  const root = rootElement(nodes)!;
-  const { tenant, deployment } = deploymentOf(root, 'template');
-  const nameNode = childElements(deployment, 'name')[0];
-  const templateDeploymentName = textOf(nameNode).trim();
-  const ownedName = deploymentName(templateDeploymentName);
-  setText(nameNode, ownedName);
-  const escTenant = textOf(childElements(tenant, 'name')[0]).trim();
-  return { xml: buildXml(nodes), escTenant, templateDeploymentName, deploymentName: ownedName };
 }
 
 function deploymentOf(root: XmlNode, field: string): { tenant: XmlNode; deployment: XmlNode } {

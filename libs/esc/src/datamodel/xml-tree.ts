@@ -100,11 +100,6 @@ export function childText(node: XmlNode, name: string): string | undefined {
   return child ? textOf(child) : undefined;
 }
 
-export function setText(node: XmlNode, value: string): void {
-  const tag = tagOf(node);
-  if (tag) node[tag] = [{ [TEXT]: value }];
-}
-
 /**
  * The tree with the text of the elements at `path` (local names from the document element down,
  * the first being the root's own) replaced by fn(old text). Copies only the nodes on the way, so

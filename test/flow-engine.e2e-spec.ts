@@ -196,4 +196,22 @@ describe('flow engine: every ESC resource, outputs between steps, resthooks, err
       await hooks.close();
     }
   });
+
+  it('a worker restarted in the middle of a multi-step flow picks it up where it was', async () => {
+    const manifestId = await publish(flowService('VNF restart', vnfFlowSteps(), ['tenant1', 'net1', 'subnet1', 'image1', 'flavor1', 'dep1']));
+    const res = await deploy(manifestId, 'vnf-restart');
+    expect(res.status).toBe(200);
+    await waitFor(() => instance(res.body.id), (i) => (i.esc?.resources ?? []).length >= 2, 'the flow to be under way');
+    await stack.restartWorker();
+    const active = await untilStatus(res.body.id, 'Active', 'Error');
+    expect(active.Status).toBe('Active');
+    expect(active.esc.resources.map((r: { step_id: string; status: string }) => `${r.step_id}:${r.status}`)).toEqual([
+      'tenant1:Active',
+      'net1:Active',
+      'subnet1:Active',
+      'image1:Active',
+      'flavor1:Active',
+      'dep1:Active',
+    ]);
+  });
 });

@@ -298,4 +298,33 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     expect((await http.get(`/cam/composer/api/v1/ServiceInstances/${mine[0].id}`).set('Authorization', B)).status).toBe(404);
     expect((await http.post(`/cam/composer/api/v1/ServiceInstances/${mine[0].id}/terminate`).set('Authorization', B).send({})).status).toBe(404);
   });
+
+  it('lists instances as summaries, a page at a time, filtered, newest first', async () => {
+    const list = (q: string) => http.get(`/cam/composer/api/v1/ServiceInstances${q}`).set('Authorization', A);
+    const all = (await list('')).body;
+    expect(all.length).toBeGreaterThanOrEqual(3);
+    expect(all[0]).toEqual(expect.objectContaining({ name: expect.any(String), Status: expect.any(String), id: expect.any(String), serviceManifestId: expect.any(String), catalogItemName: 'ASA firewall' }));
+    // a summary: the whole record (logs, ESC resources, the service document) is GET …/{id}
+    expect(all[0]).not.toHaveProperty('logs');
+    expect(all[0]).not.toHaveProperty('serviceManifest');
+    const times = all.map((i: { ordered_time: string }) => i.ordered_time);
+    expect([...times].sort().reverse()).toEqual(times);
+
+    const first = await list('?filter[limit]=2');
+    expect(first.body.map((i: { id: string }) => i.id)).toEqual(all.slice(0, 2).map((i: { id: string }) => i.id));
+    const cursor = first.headers['x-next-cursor'];
+    expect(cursor).toEqual(expect.any(String));
+    const second = await list(`?filter[limit]=2&filter[cursor]=${cursor}`);
+    expect(second.body.map((i: { id: string }) => i.id)).toEqual(all.slice(2, 4).map((i: { id: string }) => i.id));
+    expect((await list('?filter[skip]=1&filter[limit]=1')).body.map((i: { id: string }) => i.id)).toEqual([all[1].id]);
+
+    const terminated = (await list('?filter[where][Status]=Terminated')).body;
+    expect(terminated.length).toBeGreaterThan(0);
+    expect(terminated.every((i: { Status: string }) => i.Status === 'Terminated')).toBe(true);
+    for (const bad of ['filter[limit]=abc', 'filter[limit]=-1', 'filter[order]=color ASC', 'filter[where][colour]=red']) {
+      const res = await list(`?${bad}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.message).toMatch(/^filter\[/);
+    }
+  });
 });

@@ -26,6 +26,7 @@ import { InstancesController } from './instances/instances.controller';
 import { DeployInstanceUseCase } from './instances/usecases/deploy-instance.usecase';
 import { DeployPreparation } from './instances/usecases/deploy-preparation';
 import { DryRunDeployUseCase } from './instances/usecases/dry-run-deploy.usecase';
+import { ListInstancesUseCase } from './instances/usecases/list-instances.usecase';
 import { TerminateInstanceUseCase } from './instances/usecases/terminate-instance.usecase';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
@@ -60,6 +61,7 @@ export class GatewayModule implements NestModule {
         DeployInstanceUseCase,
         DeployPreparation,
         DryRunDeployUseCase,
+        ListInstancesUseCase,
         TerminateInstanceUseCase,
         ReceiveEscCallbackUseCase,
         DependencyIndicators,

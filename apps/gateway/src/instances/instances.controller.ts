@@ -1,9 +1,12 @@
-import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
 import { InstanceRepository } from '@cam-esc/persistence';
 import { TenantId } from '../auth/tenant.decorator';
-import { ApiErrors, ApiOk } from '../openapi/api-responses';
+import { ApiErrors, ApiOk, LIST_HEADERS } from '../openapi/api-responses';
+import { NEXT_CURSOR_HEADER, parseListFilter, RawQuery, reportCappedLimit } from '../common/list-filter';
+import { INSTANCE_LIST, ListInstancesUseCase } from './usecases/list-instances.usecase';
 import { EntityIdPipe } from '../common/entity-id.pipe';
 import { toInstanceView } from './instance.view';
 import { TerminateInstanceUseCase } from './usecases/terminate-instance.usecase';
@@ -18,14 +21,22 @@ export class InstancesController {
   constructor(
     private readonly instances: InstanceRepository,
     private readonly terminateInstance: TerminateInstanceUseCase,
+    private readonly listInstances: ListInstancesUseCase,
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "List the tenant's service instances" })
-  @ApiOk({ type: 'array', items: { type: 'object', additionalProperties: true } })
-  @ApiErrors()
-  async list(@TenantId() tenantId: string) {
-    return (await this.instances.list(tenantId)).map(toInstanceView);
+  @ApiOperation({
+    summary:
+      "List the tenant's service instances as summaries (name, Status, ids, plan, times; GET …/{id} has the whole record): filter[limit] (default 100, at most 500), filter[skip], filter[order]=creationTime|updated_time|name ASC|DESC (newest first by default), filter[where][name|Status|owner|serviceId]. A full page answers X-Next-Cursor: pass it as filter[cursor] for the next page",
+  })
+  @ApiOk({ type: 'array', items: { type: 'object', additionalProperties: true } }, undefined, 200, 'OK', LIST_HEADERS)
+  @ApiErrors(400)
+  async list(@TenantId() tenantId: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
+    const filter = parseListFilter(query, INSTANCE_LIST);
+    reportCappedLimit(res, filter);
+    const { entries, nextCursor } = await this.listInstances.execute(tenantId, filter);
+    if (nextCursor) res.setHeader(NEXT_CURSOR_HEADER, nextCursor);
+    return entries;
   }
 
   @Get(':id')

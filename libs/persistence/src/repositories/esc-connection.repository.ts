@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { isUuid } from './service.repository';
+import { isUuid } from './uuid';
 import { PrismaService } from '../prisma.service';
 import { EscConnection } from '../generated/prisma/client';
 

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '../prisma.service';
+import { keysetAfter } from './keyset';
+import { isUuid } from './uuid';
 import { ActionInstance, EscResource, EscVm, Prisma, ServiceInstance, ServiceVersion, Service } from '../generated/prisma/client';
 
 export type InstanceDetails = ServiceInstance & {
@@ -29,6 +31,36 @@ export interface NewAction {
   parameters: Prisma.InputJsonValue;
   securedNames: string[];
   log: string;
+}
+
+const SUMMARY = {
+  id: true,
+  name: true,
+  status: true,
+  owner: true,
+  group: true,
+  namespaceId: true,
+  tenantId: true,
+  serviceId: true,
+  serviceVersionId: true,
+  plan: true,
+  planId: true,
+  currentActionInstanceId: true,
+  activeAt: true,
+  createdAt: true,
+  updatedAt: true,
+  serviceVersion: { select: { version: true, service: { select: { name: true } } } },
+} satisfies Prisma.ServiceInstanceSelect;
+
+export type InstanceSummary = Prisma.ServiceInstanceGetPayload<{ select: typeof SUMMARY }>;
+
+export interface InstanceListQuery {
+  tenantId: string;
+  where: { name?: string; status?: string; owner?: string; serviceId?: string };
+  order: { field: 'createdAt' | 'updatedAt' | 'name'; direction: 'asc' | 'desc' };
+  limit: number;
+  skip: number;
+  after?: { value: string; id: string };
 }
 
 const DETAILS = {
@@ -70,8 +102,22 @@ export class InstanceRepository {
     return this.prisma.actionInstance.findFirst({ where: { id, serviceInstance: { tenantId } }, include: { serviceInstance: true } });
   }
 
-  list(tenantId: string): Promise<InstanceDetails[]> {
-    return this.prisma.serviceInstance.findMany({ where: { tenantId }, include: DETAILS, orderBy: { createdAt: 'desc' } });
+  /** A page of the tenant's instances: the columns a list answers, and the service's name (never documents or logs). */
+  listSummaries(q: InstanceListQuery): Promise<InstanceSummary[]> {
+    return this.prisma.serviceInstance.findMany({
+      where: {
+        tenantId: q.tenantId,
+        ...(q.after ? (keysetAfter(q.order, q.after, ['name']) as Prisma.ServiceInstanceWhereInput) : {}),
+        ...(q.where.name !== undefined ? { name: q.where.name } : {}),
+        ...(q.where.status !== undefined ? { status: q.where.status } : {}),
+        ...(q.where.owner !== undefined ? { owner: q.where.owner } : {}),
+        ...(q.where.serviceId !== undefined ? (isUuid(q.where.serviceId) ? { serviceId: q.where.serviceId } : { id: { in: [] } }) : {}),
+      },
+      select: SUMMARY,
+      orderBy: [{ [q.order.field]: q.order.direction }, { id: q.order.direction }],
+      take: q.limit,
+      skip: q.skip,
+    });
   }
 
   /**

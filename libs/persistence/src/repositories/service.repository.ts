@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { keysetAfter } from './keyset';
+import { isUuid } from './uuid';
 import { PrismaService } from '../prisma.service';
 import { Prisma, Service, ServiceVersion } from '../generated/prisma/client';
 
@@ -6,8 +8,7 @@ export type ServiceWithVersions = Service & { versions: VersionSummary[] };
 export type VersionWithService = ServiceVersion & { service: Service };
 export type VersionSummary = Pick<ServiceVersion, "id" | "version" | "status">;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (id: string) => UUID.test(id);
+export { isUuid } from './uuid';
 
 export const SERVICE_KIND = { Service: 'service', StandaloneAction: 'standalone_action' } as const;
 
@@ -43,13 +44,6 @@ export interface ServiceListQuery {
 export type ServiceChanges = Partial<Pick<Service, 'name' | 'category' | 'image' | 'defaultVersionId' | 'namespaceIds'>>;
 
 /** Rows after (value, id) in the (field, id) order: the WHERE of keyset pagination, served by the (tenant, kind, created_at, id) index. */
-function keysetAfter(order: ServiceListQuery['order'], after: { value: string; id: string }): Prisma.ServiceWhereInput {
-  const value = order.field === 'name' ? after.value : new Date(after.value);
-  const beyond = order.direction === 'asc' ? 'gt' : 'lt';
-  if (!isUuid(after.id) || (value instanceof Date && Number.isNaN(value.getTime()))) return { id: { in: [] } };
-  return { OR: [{ [order.field]: { [beyond]: value } }, { [order.field]: value, id: { [beyond]: after.id } }] };
-}
-
 /** Services of the catalog. Versions are in ServiceVersionRepository. */
 @Injectable()
 export class ServiceRepository {
@@ -88,7 +82,7 @@ export class ServiceRepository {
         kind: SERVICE_KIND.Service,
         AND: [
           q.namespace ? { OR: [{ namespaceId: q.namespace }, { namespaceIds: { has: q.namespace } }, { namespaceId: 'default' }] } : {},
-          q.after ? keysetAfter(q.order, q.after) : {},
+          q.after ? (keysetAfter(q.order, q.after, ['name']) as Prisma.ServiceWhereInput) : {},
         ],
         ...(q.orgGuid && q.orgGuid !== 'all' ? { orgGuid: { in: [q.orgGuid, 'all'] } } : {}),
         ...(q.where?.name !== undefined ? { name: q.where.name } : {}),

@@ -20,8 +20,9 @@ export interface NpmStart {
 
 export function runNpmStart(env: Record<string, string>, args: string[] = []): NpmStart {
   let output = '';
-  // what `npm start` runs, without npm in between (npm does not wait for its script on a signal)
-  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts', ...args], {
+  // what `npm start` runs, without npm in between (npm does not wait for its script on a signal);
+  // tsx as a loader, not its CLI, so a signal reaches the script itself and not a relay that may give up on it
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts', ...args], {
     cwd: join(__dirname, '..', '..'),
     detached: true, // its own process group, so the apps stop with it
     env: { ...process.env, LOG_LEVEL: 'warn', ESC_SIM_LOG_LEVEL: 'warn', ESC_SIM_CALLBACK_DELAY_MS: '10', API_TOKENS: '', ESC_URL: '', ...env },

@@ -150,19 +150,15 @@ export class SendStepRequest {
   }
 
   private async callResthook(cmd: SendCommand, request: EscRequestWithResource, kind: HttpStepKind): Promise<void> {
-    const def = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
-      const a = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
-      return (a.parameters as unknown as ActionParameters).plan.find((s) => s.id === request.stepId)!.resthook!;
-    });
+    // the plan is fixed at deploy: read without the instance lock
+    const action = await this.prisma.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
+    const def = (action.parameters as unknown as ActionParameters).plan.find((s) => s.id === request.stepId)!.resthook!;
     const timeoutMs = resthookTimeoutMs(def);
     // scheduled before the call is claimed: should this worker die during it, the check ends the step as interrupted
     await this.scheduleOverdueCheck(request.id, cmd.serviceInstanceId, timeoutMs + RESTHOOK_GRACE_MS);
-    const action = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
-      // claim the call: it is made once, even when two jobs get here
-      const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { status: EscRequestStatus.Accepted, sentAt: new Date() } });
-      return count === 0 ? null : tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
-    });
-    if (!action) return;
+    // claim the call (one conditional update): it is made once, even when two jobs get here
+    const { count } = await this.prisma.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { status: EscRequestStatus.Accepted, sentAt: new Date() } });
+    if (count === 0) return;
     const raw = await this.resthooks.call({ method: request.method as 'GET', path: request.path, body: request.body ?? undefined, headers: (request.headers ?? {}) as Record<string, string> }, timeoutMs);
     // an answer that echoes a secret is recorded (and read by later steps) with the secret masked
     const answer = { ...raw, body: maskSecrets(raw.body, securedValues(action.parameters, action.securedNames)) };

@@ -3,7 +3,7 @@ import { DomainException } from '@cam-esc/errors';
 import { ActionParameters, PlannedStep, StepPhase } from '@cam-esc/flow';
 import { ActionStatus, ActionType, EscRequestStatus, EscResourceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { ActionInstance, EscResource, InstanceRepository, Tx } from '@cam-esc/persistence';
+import { ActionInstance, EscResource, InstanceRepository, PrismaService, Tx } from '@cam-esc/persistence';
 import { SendStepRequest } from '../esc-requests/send-step-request';
 import { failAction, finishAction } from './action-outcome';
 import { StepStarter } from './step-starter';
@@ -34,6 +34,7 @@ export class RunActionUseCase {
     private readonly starter: StepStarter,
     private readonly sender: SendStepRequest,
     private readonly jobs: JobQueue,
+    private readonly prisma: PrismaService,
   ) {}
 
   async execute(cmd: RunActionCommand): Promise<void> {
@@ -55,7 +56,7 @@ export class RunActionUseCase {
         return this.sender.send({ ...send, requestId: move.requestId });
       case 'watch': {
         // a step waiting on ESC always has its overdue check scheduled (a no-op when it exists)
-        const request = await this.instances.withInstanceLock(cmd.serviceInstanceId, (tx) => tx.escRequest.findUnique({ where: { id: move.requestId }, include: { escResource: true, actionInstance: true } }));
+        const request = await this.prisma.escRequest.findUnique({ where: { id: move.requestId }, include: { escResource: true, actionInstance: true } });
         if (!request) return;
         const plan = (request.actionInstance.parameters as unknown as Partial<ActionParameters>).plan;
         return this.sender.scheduleOverdueCheck(move.requestId, cmd.serviceInstanceId, this.sender.overdueDelayMs(request, plan));

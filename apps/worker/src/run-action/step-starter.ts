@@ -31,7 +31,7 @@ export class StepStarter {
     const ctx = { ...parameters, templates, errorMessage: action.failure ?? undefined };
     const resourceId = randomUUID();
     // the gateway owns ESC identities: an internal id never reused, carrying the resource id
-    const identity = { resourceId, internalId: `ceg-${resourceId}`, defaultTenant: undefined as string | undefined };
+    const identity = { resourceId, internalId: internalIdOf(resourceId), defaultTenant: undefined as string | undefined };
     let template: CompiledTemplate | undefined;
     let connection = step.connection;
     if (kind.transport === 'esc') {
@@ -50,21 +50,7 @@ export class StepStarter {
       throw e;
     }
     await markActionRunning(tx, action);
-    await tx.escResource.create({
-      data: {
-        id: resourceId,
-        serviceInstanceId: action.serviceInstanceId,
-        stepId: step.id,
-        sequenceNo: step.sequenceNo,
-        kind: kind.kind,
-        internalId: identity.internalId,
-        name: rendered.name,
-        escTenant: rendered.escTenant,
-        connectionName: connection,
-        outputs: rendered.outputs as Prisma.InputJsonValue,
-        status: EscResourceStatus.Creating,
-      },
-    });
+    await this.createResource(tx, action, step, resourceId, { name: rendered.name, escTenant: rendered.escTenant, connectionName: connection, outputs: rendered.outputs, status: EscResourceStatus.Creating });
     const requestId = await this.persistRequest(tx, action, resourceId, step.id, operationName('create', kind.kind), rendered.request);
     const what = kind.transport === 'esc' ? `${kind.kind} ${rendered.name}${rendered.escTenant ? ` in ESC tenant ${rendered.escTenant}` : ''}, template ${step.template!.name} ${step.template!.version}, connection ${connection}` : 'resthook call';
     await appendActionLog(tx, action, `step '${step.id}': ${rendered.request.method} ${rendered.request.path} (${what})`);
@@ -73,7 +59,18 @@ export class StepStarter {
 
   /** An error step that could not start (its connection or template gone, a value it cannot render): a row that says so, with nothing on ESC. */
   async recordUnstartable(tx: Tx, action: ActionInstance, step: PlannedStep, reason: string): Promise<void> {
-    const resourceId = randomUUID();
+    await this.createResource(tx, action, step, randomUUID(), { name: step.id, escTenant: '', connectionName: step.connection, outputs: {}, status: EscResourceStatus.Rejected });
+    await appendActionLog(tx, action, `error step '${step.id}' could not start: ${reason}`);
+  }
+
+  /** The row of what a step makes; its internal id carries the row's id, as its name does. */
+  private async createResource(
+    tx: Tx,
+    action: ActionInstance,
+    step: PlannedStep,
+    resourceId: string,
+    made: { name: string; escTenant: string; connectionName: string; outputs: Record<string, string>; status: EscResourceStatus },
+  ): Promise<void> {
     await tx.escResource.create({
       data: {
         id: resourceId,
@@ -81,14 +78,11 @@ export class StepStarter {
         stepId: step.id,
         sequenceNo: step.sequenceNo,
         kind: step.kind,
-        internalId: `ceg-${resourceId}`,
-        name: step.id,
-        escTenant: '',
-        connectionName: step.connection,
-        status: EscResourceStatus.Rejected,
+        internalId: internalIdOf(resourceId),
+        ...made,
+        outputs: made.outputs as Prisma.InputJsonValue,
       },
     });
-    await appendActionLog(tx, action, `error step '${step.id}' could not start: ${reason}`);
   }
 
   /** Persists the request that deletes what the resource is; undefined when there is nothing to delete (marked so). */
@@ -125,4 +119,9 @@ export class StepStarter {
     });
     return row.id;
   }
+}
+
+/** The gateway's internal id of a resource on ESC: 40 unreserved characters, never reused. */
+function internalIdOf(resourceId: string): string {
+  return `ceg-${resourceId}`;
 }

@@ -1,89 +1,161 @@
 /**
- * `npm run bench`: deploys and terminates N instances through the real stack (gateway, worker
- * and esc-sim as separate processes, on the machine's PostgreSQL), once per queue backend (Redis,
- * and BullMQ's PostgreSQL backend), and writes what it measured side by side to
- * bench/report.json and bench/report.md. Nothing here asserts a time: it reports.
+ * `npm run bench`: starts gateway, worker and esc-sim (zero callback delay) from the build on the
+ * machine's PostgreSQL and Redis, measures each hot path against its bare floor in the same run,
+ * and writes bench/REPORT.md and bench/report.json. Nothing here asserts a time: it reports.
+ * `--smoke` runs every section at tiny sizes (CI runs it so that the bench never rots).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import Redis from 'ioredis';
 import { DEFAULT_REDIS_URL } from '../libs/config/src';
 import { redisAnswers } from '../libs/jobs/src/queue-backend';
-import { runDeployScenario, ScenarioResult } from './deploy-scenario';
-import { RenderResult, runRenderScenario } from './render-scenario';
+import { Backend, createBenchService, ROOT, Stack } from './lib/stack';
+import { BenchReport, Machine, markdown } from './report';
+import { LoadSettings, measureAccept } from './sections/accept';
+import { measureCallbacks } from './sections/callbacks';
+import { measureEndToEnd } from './sections/end-to-end';
+import { measureLists } from './sections/lists';
+import { measurePgbench } from './sections/pgbench';
+import { runRenderScenario } from './sections/render';
 
-const root = join(__dirname, '..');
-const BACKENDS = ['redis', 'postgres'] as const;
-const opts = new Command()
+const SECTIONS = ['accept', 'callbacks', 'end-to-end', 'render', 'lists'] as const;
+type Section = (typeof SECTIONS)[number];
+const int = (v: string) => parseInt(v, 10);
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+const program = new Command()
   .name('bench')
-  .description('Deploy and terminate instances through gateway + worker + esc-sim on each queue backend, and report throughput, latency and memory')
-  .option('-n, --instances <n>', 'instances to deploy', (v) => parseInt(v, 10), 50)
-  .option('-c, --concurrency <n>', 'deploy requests in flight at once', (v) => parseInt(v, 10), 10)
-  .option('--callback-delay <ms>', "esc-sim's delay between callbacks", (v) => parseInt(v, 10), 20)
-  .option('--backends <list>', 'queue backends to measure, comma-separated', (v) => v.split(','), [...BACKENDS])
-  .option('--port <port>', 'gateway port', (v) => parseInt(v, 10), 3900)
-  .option('--sim-port <port>', 'esc-sim port', (v) => parseInt(v, 10), 8900)
-  .option('--render-only', 'measure datamodel rendering only (no stack is started)')
-  .option('--out <file>', 'report file (JSON; a .md is written beside it)', join(root, 'bench', 'report.json'))
-  .parse()
-  .opts<{ instances: number; concurrency: number; callbackDelay: number; backends: string[]; port: number; simPort: number; renderOnly?: boolean; out: string }>();
+  .description('Measure the gateway\'s hot paths against bare floors on this machine and write bench/REPORT.md')
+  .option('-n, --instances <n>', 'end to end: deploys to run', int, 200)
+  .option('-c, --concurrency <n>', 'end to end: deploy requests in flight at once', int, 20)
+  .option('--connections <n>', 'accept and callbacks: autocannon connections', int, 20)
+  .option('--seconds <n>', 'accept and callbacks: seconds per round', int, 5)
+  .option('--rounds <n>', 'accept and callbacks: rounds per side (floor and gateway alternate)', int, 3)
+  .option('--list-sizes <list>', 'lists: instance counts to measure at, comma-separated', (v) => list(v).map(int), [1000, 100000])
+  .option('--list-seconds <n>', 'lists: seconds per measured request', int, 5)
+  .option('--worker-concurrency <n>', 'WORKER_CONCURRENCY of the worker (default: its own)', int)
+  .option('--backends <list>', 'queue backends to run end to end on', list, ['redis', 'postgres'])
+  .option('--sections <list>', `sections to run (${SECTIONS.join(', ')})`, list, [...SECTIONS])
+  .option('--port <port>', 'gateway port', int, 3900)
+  .option('--sim-port <port>', 'esc-sim port', int, 8900)
+  .option('--floor-port <port>', 'port of the floor servers', int, 3950)
+  .option('--smoke', 'every section at tiny sizes, to check the bench itself works')
+  .option('--out <dir>', 'where REPORT.md and report.json go', join(ROOT, 'bench'))
+  .parse();
 
-function renderTable(rendering: RenderResult[]): string[] {
-  return [
-    '## Rendering ESC datamodels (flow engine vs. fast-xml-parser\'s builder on the same substituted tree)',
-    '',
-    '| datamodel | size | engine | builder (floor) | ratio |',
-    '|---|---|---|---|---|',
-    ...rendering.map((r) => `| ${r.datamodel} | ${Math.round(r.bytes / 1024)} KB | ${r.engineDatamodelsPerSecond} /s | ${r.builderDatamodelsPerSecond} /s | ${r.ratioToBuilder} |`),
-    '',
+type Options = {
+  instances: number;
+  concurrency: number;
+  connections: number;
+  seconds: number;
+  rounds: number;
+  listSizes: number[];
+  listSeconds: number;
+  workerConcurrency?: number;
+  backends: string[];
+  sections: string[];
+  port: number;
+  simPort: number;
+  floorPort: number;
+  smoke?: boolean;
+  out: string;
+};
+const opts = program.opts<Options>();
+if (opts.smoke) Object.assign(opts, { instances: 4, concurrency: 2, connections: 2, seconds: 1, rounds: 1, listSizes: [20, 200], listSeconds: 1 });
+
+function check(): void {
+  const bad = [
+    ...opts.backends.filter((b) => b !== 'redis' && b !== 'postgres').map((b) => `--backends: '${b}' is not redis or postgres`),
+    ...opts.sections.filter((s) => !(SECTIONS as readonly string[]).includes(s)).map((s) => `--sections: '${s}' is not one of ${SECTIONS.join(', ')}`),
+    ...Object.entries({ instances: opts.instances, concurrency: opts.concurrency, connections: opts.connections, seconds: opts.seconds, rounds: opts.rounds, 'list-seconds': opts.listSeconds })
+      .filter(([, v]) => !Number.isInteger(v) || v < 1)
+      .map(([k]) => `--${k} must be a whole number ≥ 1`),
+    ...(opts.listSizes.some((n) => !Number.isInteger(n) || n < 1) ? ['--list-sizes must be whole numbers ≥ 1'] : []),
   ];
+  if (bad.length) program.error(bad.join('\n'));
 }
 
-function markdown(date: string, results: ScenarioResult[], rendering: RenderResult[]): string {
-  const row = (label: string, cell: (r: ScenarioResult) => string) => `| ${label} | ${results.map(cell).join(' | ')} |`;
-  const ms = (s: { p50: number; p95: number; p99?: number; max?: number }, keys: Array<'p50' | 'p95' | 'p99' | 'max'>) => `${keys.map((k) => s[k]).join(' / ')} ms`;
-  return [
-    `# cam-esc-gateway bench, ${date}`,
-    '',
-    `${opts.instances} instances, ${opts.concurrency} deploy requests in flight, esc-sim callback delay ${opts.callbackDelay} ms, Node ${process.version}, queue backends side by side.`,
-    '',
-    `| measure | ${results.map((r) => `${r.backend} queue`).join(' | ')} |`,
-    `|---|${results.map(() => '---|').join('')}`,
-    row('deploy wall time (to all Active)', (r) => `${r.deploy.wallSeconds} s (${r.deploy.instancesPerSecond} instances/s)`),
-    row('deploy request latency p50 / p95 / p99', (r) => ms(r.deploy.deployRequestMs, ['p50', 'p95', 'p99'])),
-    row('submit → Active p50 / p95 / max', (r) => ms(r.deploy.submitToActiveMs, ['p50', 'p95', 'max'])),
-    row('terminate wall time', (r) => `${r.terminate.wallSeconds} s`),
-    row('callbacks applied', (r) => String(r.callbacksApplied)),
-    row('peak RSS gateway / worker / esc-sim', (r) => `${r.peakRssMb.gateway} / ${r.peakRssMb.worker} / ${r.peakRssMb.escSim} MB`),
-    '',
-    ...renderTable(rendering),
-  ].join('\n');
+async function machine(): Promise<Machine> {
+  const stack = new Stack({ backend: 'redis', port: opts.port, simPort: opts.simPort, callbackDelay: 0 });
+  const { Client } = await import('pg');
+  const pg = new Client({ connectionString: stack.databaseUrl.replace(stack.database, 'postgres') });
+  await pg.connect();
+  const postgres = (await pg.query<{ v: string }>("SELECT split_part(version(), ' on ', 1) AS v")).rows[0].v;
+  await pg.end();
+  const redis = new Redis(DEFAULT_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const info = await redis.connect().then(() => redis.info('server')).catch(() => '');
+  redis.disconnect();
+  const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() ? ' (with uncommitted changes)' : '';
+  return {
+    cores: cpus().length,
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    postgres,
+    redis: /redis_version:(\S+)/.exec(info)?.[1] ?? 'unknown',
+    commit: commit + dirty,
+  };
 }
 
 async function main(): Promise<void> {
-  const unknown = opts.backends.filter((b) => !(BACKENDS as readonly string[]).includes(b));
-  if (unknown.length) throw new Error(`--backends: ${unknown.join(', ')} is not one of ${BACKENDS.join(', ')}`);
-  const rendering = [runRenderScenario(2), runRenderScenario(20)];
-  if (!opts.renderOnly && ['apps/gateway', 'apps/worker', 'apps/esc-sim', 'migrate/scripts'].some((a) => !existsSync(join(root, 'dist', a)))) {
-    if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+  check();
+  const want = (s: Section) => opts.sections.includes(s);
+  const needsStack = opts.sections.some((s) => s !== 'render');
+  if (needsStack && ['apps/gateway', 'apps/worker', 'apps/esc-sim', 'migrate/scripts'].some((a) => !existsSync(join(ROOT, 'dist', a)))) {
+    if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('build failed');
   }
-  const results: ScenarioResult[] = [];
-  for (const backend of opts.renderOnly ? [] : (opts.backends as Array<(typeof BACKENDS)[number]>)) {
-    if (backend === 'redis' && !(await redisAnswers(DEFAULT_REDIS_URL))) {
-      console.error(`bench: no Redis answers on ${DEFAULT_REDIS_URL}: the redis queue backend is left out of this report`);
-      continue;
+  if (needsStack && !(await redisAnswers(DEFAULT_REDIS_URL))) throw new Error(`no Redis answers on ${DEFAULT_REDIS_URL}: the floors and the accept path need it`);
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: await machine(),
+    settings: { ...opts, out: undefined },
+    endToEnd: [],
+    rendering: want('render') ? [2, 20].map((groups) => (opts.smoke ? runRenderScenario(groups, 1, 50) : runRenderScenario(groups))) : [],
+    peakRssMb: {},
+  };
+  const load: LoadSettings = { rounds: opts.rounds, seconds: opts.seconds, connections: opts.connections, floorPort: opts.floorPort };
+  const backends = opts.backends as Backend[];
+  if (want('end-to-end')) report.pgbench = await measurePgbench(opts.concurrency, opts.smoke ? 1 : 10);
+
+  for (const backend of backends.length ? backends : ['redis' as const]) {
+    const main = backend === backends[0];
+    if (!main && !want('end-to-end')) continue;
+    const stack = new Stack({ backend, port: opts.port, simPort: opts.simPort, callbackDelay: 0, workerConcurrency: opts.workerConcurrency });
+    try {
+      await stack.create();
+      await stack.start('esc-sim');
+      await stack.start('gateway');
+      const manifest = await createBenchService(stack);
+      // the floors use BullMQ on Redis: the comparisons run on the Redis stack only
+      if (main && backend === 'redis' && want('accept')) report.accept = await measureAccept(stack, manifest, load);
+      if (main && backend === 'redis' && want('callbacks')) report.callbacks = await measureCallbacks(stack, manifest, load);
+      await stack.start('worker');
+      if (want('end-to-end')) {
+        report.endToEnd.push(await measureEndToEnd(stack, manifest, opts.instances, opts.concurrency));
+        await stack.clearInstances();
+      }
+      if (main && want('lists')) report.lists = await measureLists(stack, manifest, opts.listSizes, Math.min(opts.connections, 10), opts.listSeconds);
+      if (main) {
+        await Promise.all((['gateway', 'worker'] as const).map((app) => stack.stop(app)));
+        report.peakRssMb = { ...stack.peakRss };
+      }
+    } finally {
+      await stack.destroy();
     }
-    results.push(await runDeployScenario({ backend, instances: opts.instances, concurrency: opts.concurrency, callbackDelay: opts.callbackDelay, port: opts.port, simPort: opts.simPort }));
   }
-  const date = new Date().toISOString();
-  writeFileSync(opts.out, `${JSON.stringify({ date, node: process.version, settings: opts, results, rendering }, null, 2)}\n`);
-  const md = `${opts.out.replace(/\.json$/, '')}.md`;
-  writeFileSync(md, markdown(date, results, rendering));
-  console.log(`\n${markdown(date, results, rendering)}\nreport: ${opts.out} and ${md}`);
+
+  mkdirSync(opts.out, { recursive: true });
+  writeFileSync(join(opts.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(opts.out, 'REPORT.md'), markdown(report));
+  console.log(`\n${markdown(report)}\nreport: ${join(opts.out, 'REPORT.md')} and report.json`);
 }
 
 main().catch((e) => {
-  console.error(`bench failed: ${(e as Error).message}`);
+  console.error(`bench failed: ${(e as Error).stack ?? e}`);
   process.exit(1);
 });
+

@@ -6,9 +6,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildXml, CompiledTemplate } from '../libs/esc/src';
-import { kindOfTemplateRoot } from '../libs/flow/src/kinds/registry';
-import { EscStepKind } from '../libs/flow/src/kinds/step-kind';
+import { buildXml, CompiledTemplate } from '../../libs/esc/src';
+import { kindOfTemplateRoot } from '../../libs/flow/src/kinds/registry';
+import { EscStepKind } from '../../libs/flow/src/kinds/step-kind';
 
 export interface RenderResult {
   datamodel: string;
@@ -20,7 +20,7 @@ export interface RenderResult {
   ratioToBuilder: number;
 }
 
-const seed = readFileSync(join(__dirname, '..', 'test', 'fixtures', 'esc', 'deployment_update_add_group.request.xml'), 'utf8');
+const seed = readFileSync(join(__dirname, '..', '..', 'test', 'fixtures', 'esc', 'deployment_update_add_group.request.xml'), 'utf8');
 
 /** The seed's two-group update body with placeholders, or with its groups repeated up to `groups`. */
 function template(groups: number): string {

@@ -1,0 +1,78 @@
+/**
+ * List and get latency as the instance table grows: one real deployed instance is copied in SQL
+ * (with its action and resource) up to each size, and the same requests are timed at each size.
+ */
+import { Client } from 'pg';
+import { load, LoadFigures } from '../lib/load';
+import { deployBody, Stack, TOKEN, until } from '../lib/stack';
+
+export interface ListSize {
+  instances: number;
+  list: LoadFigures;
+  listPage2: LoadFigures;
+  get: LoadFigures;
+}
+
+export interface ListsResult {
+  sizes: ListSize[];
+  /** mean latency at the largest size ÷ at the smallest, per request */
+  growth: { list: number; listPage2: number; get: number };
+  connections: number;
+  seconds: number;
+}
+
+/** Copies the template instance's row of `table` once per row of `ids`, new ids and names, the rest as it is. */
+async function copyRows(db: Client, table: string, where: string, expressions: Record<string, string>): Promise<void> {
+  const { rows } = await db.query<{ column_name: string }>('SELECT column_name FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position', [table]);
+  const columns = rows.map((r) => r.column_name);
+  const select = columns.map((c) => expressions[c] ?? `t."${c}"`).join(', ');
+  await db.query(`INSERT INTO ${table} (${columns.map((c) => `"${c}"`).join(', ')}) SELECT ${select} FROM bench_ids i, (SELECT * FROM ${table} WHERE ${where} LIMIT 1) t`);
+}
+
+async function grow(db: Client, template: string, from: number, to: number): Promise<void> {
+  if (to < from) return;
+  await db.query('DROP TABLE IF EXISTS bench_ids');
+  await db.query('CREATE UNLOGGED TABLE bench_ids AS SELECT g, gen_random_uuid() AS sid, gen_random_uuid() AS aid, gen_random_uuid() AS rid FROM generate_series($1::int, $2::int) g', [from, to]);
+  const tpl = `'${template}'`;
+  const createdAt = `t.created_at - i.g * interval '1 second'`;
+  await db.query('BEGIN');
+  await copyRows(db, 'service_instance', `id = ${tpl}`, { id: 'i.sid', name: `'bench-list-' || i.g`, current_action_instance_id: 'NULL', created_at: createdAt });
+  await copyRows(db, 'action_instance', `service_instance_id = ${tpl}`, { id: 'i.aid', service_instance_id: 'i.sid', created_at: createdAt });
+  await copyRows(db, 'esc_resource', `service_instance_id = ${tpl}`, { id: 'i.rid', service_instance_id: 'i.sid', internal_id: `'bench-list-' || i.g`, created_at: createdAt });
+  await db.query('UPDATE service_instance s SET current_action_instance_id = i.aid FROM bench_ids i WHERE s.id = i.sid');
+  await db.query('COMMIT');
+  await db.query('DROP TABLE bench_ids');
+  await db.query('ANALYZE service_instance; ANALYZE action_instance; ANALYZE esc_resource');
+}
+
+export async function measureLists(stack: Stack, manifest: string, sizes: number[], connections: number, seconds: number): Promise<ListsResult> {
+  const deploy = await stack.api('POST', `/cam/composer/api/v1/ServiceManifest/${manifest}/deploy`, deployBody('lists'));
+  if (deploy.status !== 200) throw new Error(`deploy answered ${deploy.status}: ${JSON.stringify(deploy.json)}`);
+  const template = deploy.json.id as string;
+  await until('the lists bench instance to be Active', async () => (await stack.api('GET', `/cam/composer/api/v1/ServiceInstances/${template}`)).json?.Status === 'Active', 60_000, 200);
+  const db = await stack.db();
+  const headers = { authorization: `Bearer ${TOKEN}` };
+  const base = `${stack.base}/cam/composer/api/v1/ServiceInstances`;
+  const measured: ListSize[] = [];
+  try {
+    let stored = 1;
+    for (const size of [...sizes].sort((a, b) => a - b)) {
+      await grow(db, template, stored, size - 1);
+      stored = Math.max(stored, size);
+      const [{ id: middle }] = (await db.query<{ id: string }>('SELECT id FROM service_instance ORDER BY created_at OFFSET $1 LIMIT 1', [Math.floor(size / 2)])).rows;
+      const page2 = encodeURIComponent(JSON.stringify({ limit: 50, skip: 50 }));
+      measured.push({
+        instances: size,
+        list: await load({ url: `${base}?filter[limit]=50`, method: 'GET', headers }, connections, seconds),
+        listPage2: await load({ url: `${base}?filter=${page2}`, method: 'GET', headers }, connections, seconds),
+        get: await load({ url: `${base}/${middle}`, method: 'GET', headers }, connections, seconds),
+      });
+    }
+  } finally {
+    await db.end();
+  }
+  const first = measured[0];
+  const last = measured[measured.length - 1];
+  const growth = (k: 'list' | 'listPage2' | 'get') => Math.round((last[k].meanMs / first[k].meanMs) * 100) / 100;
+  return { sizes: measured, growth: { list: growth('list'), listPage2: growth('listPage2'), get: growth('get') }, connections, seconds };
+}

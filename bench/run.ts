@@ -42,6 +42,7 @@ const program = new Command()
   .option('--port <port>', 'gateway port', int, 3900)
   .option('--sim-port <port>', 'esc-sim port', int, 8900)
   .option('--floor-port <port>', 'port of the floor servers', int, 3950)
+  .option('--cpu-prof <dir>', 'write a V8 CPU profile of gateway, worker and esc-sim into <dir> (open in Chrome DevTools)')
   .option('--smoke', 'every section at tiny sizes, to check the bench itself works')
   .option('--out <dir>', 'where REPORT.md and report.json go', join(ROOT, 'bench'))
   .parse();
@@ -61,6 +62,7 @@ type Options = {
   simPort: number;
   floorPort: number;
   smoke?: boolean;
+  cpuProf?: string;
   out: string;
 };
 const opts = program.opts<Options>();
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
   for (const backend of backends.length ? backends : ['redis' as const]) {
     const main = backend === backends[0];
     if (!main && !want('end-to-end')) continue;
-    const stack = new Stack({ backend, port: opts.port, simPort: opts.simPort, callbackDelay: 0, workerConcurrency: opts.workerConcurrency });
+    const stack = new Stack({ backend, port: opts.port, simPort: opts.simPort, callbackDelay: 0, workerConcurrency: opts.workerConcurrency, cpuProfileDir: opts.cpuProf });
     try {
       await stack.create();
       await stack.start('esc-sim');

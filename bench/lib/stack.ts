@@ -23,6 +23,8 @@ export interface StackOptions {
   simPort: number;
   callbackDelay: number;
   workerConcurrency?: number;
+  /** Write a V8 CPU profile of each app into this directory when it stops. */
+  cpuProfileDir?: string;
 }
 
 /** Peak resident memory (VmHWM) of a live process, in MB, from /proc (Linux). */
@@ -97,7 +99,8 @@ export class Stack {
   async start(name: AppName): Promise<ChildProcess> {
     const running = this.apps.get(name);
     if (running && running.exitCode === null) return running;
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', name, 'main.js')], { env: this.env, stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'] });
+    const profile = this.opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.opts.cpuProfileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
+    const child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'apps', name, 'main.js')], { env: this.env, stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'] });
     this.apps.set(name, child);
     if (name === 'gateway') await until('the gateway', async () => (await fetch(`${this.base}/health`).catch(() => undefined))?.ok === true, 60_000);
     if (name === 'esc-sim') await until('esc-sim', async () => (await fetch(`http://127.0.0.1:${this.opts.simPort}/`).catch(() => undefined)) !== undefined, 60_000);

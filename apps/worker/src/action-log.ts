@@ -1,5 +1,6 @@
 import { maskSecrets, securedValues } from '@cam-esc/catalog';
 import { ActionInstance, Tx } from '@cam-esc/persistence';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Appends a line to an action's log (what CAM shows as the instance's `logs`). Lines may quote
@@ -7,11 +8,25 @@ import { ActionInstance, Tx } from '@cam-esc/persistence';
  * it) is masked first. Pass the action when it is at hand, to spare a read.
  */
 export async function appendActionLog(tx: Tx, action: string | Pick<ActionInstance, 'id' | 'parameters' | 'securedNames'>, line: string): Promise<void> {
-  const secrets =
-    typeof action === 'string' ? await tx.actionInstance.findUnique({ where: { id: action }, select: { parameters: true, securedNames: true } }) : action;
   const id = typeof action === 'string' ? action : action.id;
-  const masked = secrets ? maskSecuredValues(line, secrets.parameters, secrets.securedNames) : line;
+  const secrets = typeof action === 'string' ? await securedValuesOf(tx, id) : securedValues(action.parameters, action.securedNames);
+  const masked = maskSecrets(line, secrets);
   await tx.$executeRaw`UPDATE action_instance SET log = log || ${`\n${new Date().toISOString()} ${masked}`}, updated_at = now() WHERE id = ${id}::uuid`;
+}
+
+/**
+ * An action's parameters are fixed when it is submitted: its secured values are read once per
+ * action (not once per log line), and only the most recent actions' are kept.
+ */
+const securedByAction = new LRUCache<string, string[]>({ max: 2000 });
+
+async function securedValuesOf(tx: Tx, actionId: string): Promise<string[]> {
+  const known = securedByAction.get(actionId);
+  if (known) return known;
+  const row = await tx.actionInstance.findUnique({ where: { id: actionId }, select: { parameters: true, securedNames: true } });
+  const values = row ? securedValues(row.parameters, row.securedNames) : [];
+  if (row) securedByAction.set(actionId, values);
+  return values;
 }
 
 export function maskSecuredValues(line: string, parameters: unknown, securedNames: string[]): string {

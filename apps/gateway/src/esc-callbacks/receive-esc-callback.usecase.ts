@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { stepKind } from '@cam-esc/flow';
+import { internalIdsNamed } from '@cam-esc/flow';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { HeaderBag, parseEscCallback } from '@cam-esc/esc';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { EscCallbackRepository, EscRequestRepository } from '@cam-esc/persistence';
+import { EscCallbackRepository } from '@cam-esc/persistence';
 
 export interface ReceiveEscCallbackCommand {
   token: string;
@@ -16,7 +16,8 @@ const KEPT_HEADERS = /^(content-type|esc[-_].*|user-agent)$/i;
 
 /**
  * Stores an ESC callback raw, before anything is applied, and leaves applying it to the worker.
- * The token in the path names the request the callback answers; unknown tokens are refused.
+ * The token in the path names the request the callback answers; unknown tokens are refused
+ * (and nothing is stored for them).
  */
 @Injectable()
 export class ReceiveEscCallbackUseCase {
@@ -24,13 +25,10 @@ export class ReceiveEscCallbackUseCase {
 
   constructor(
     private readonly callbacks: EscCallbackRepository,
-    private readonly requests: EscRequestRepository,
     private readonly jobs: JobQueue,
   ) {}
 
   async execute(cmd: ReceiveEscCallbackCommand): Promise<string> {
-    const request = await this.requests.findByCallbackToken(cmd.token);
-    if (!request) throw DomainException.notFound('callback', '[token]');
     let summary: ReturnType<typeof parseEscCallback> | undefined;
     let detail: string | undefined;
     try {
@@ -39,18 +37,18 @@ export class ReceiveEscCallbackUseCase {
       detail = `body is not well-formed XML: ${(e as Error).message}`;
     }
     const headers = Object.fromEntries(Object.entries(cmd.headers).filter(([k]) => KEPT_HEADERS.test(k)));
-    const stored = await this.callbacks.create({
-      escRequestId: request.id,
+    const stored = await this.callbacks.storeForToken(cmd.token, {
       transactionId: summary?.transactionId ?? null,
       statusCode: summary?.statusCode ?? null,
       statusMessage: summary?.statusMessage ?? null,
       headers,
       body: cmd.body,
       stage: summary?.stage ?? null,
-      internalId: (summary && internalIdIn(summary, request.escResource.kind)) ?? null,
+      internalIdByKind: summary ? internalIdsNamed(summary.fields) : {},
       detail: detail ?? null,
     });
-    const log = { serviceInstanceId: request.escResource.serviceInstanceId, escTransactionId: summary?.transactionId, callbackId: stored.id, stage: summary?.stage };
+    if (!stored) throw DomainException.notFound('callback', '[token]');
+    const log = { serviceInstanceId: stored.serviceInstanceId, escTransactionId: summary?.transactionId, callbackId: stored.id, stage: summary?.stage };
     try {
       await this.jobs.enqueue(JobName.ApplyEscCallback, { callbackId: stored.id });
     } catch (e) {
@@ -61,10 +59,4 @@ export class ReceiveEscCallbackUseCase {
     this.logger.log(log, `ESC callback ${summary?.stage ?? '(unparsed)'} received`);
     return stored.id;
   }
-}
-
-/** The internal id the callback names for its resource (internal_deployment_id, internal_tenant_id, ...). */
-function internalIdIn(callback: ReturnType<typeof parseEscCallback>, kind: string): string | undefined {
-  const step = stepKind(kind);
-  return step.transport === 'esc' ? callback.fields[step.idOutput] || undefined : undefined;
 }

@@ -13,6 +13,8 @@ type RequestWithResource = EscRequest & { escResource: EscResource };
 interface Applied {
   outcome: CallbackOutcome;
   detail?: string;
+  /** A final stage (applied, or a duplicate of one): the request has ended and the flow may move on. */
+  final?: boolean;
 }
 
 /**
@@ -32,30 +34,33 @@ export class ApplyEscCallbackUseCase {
   ) {}
 
   async execute(callbackId: string): Promise<void> {
-    const callback = await this.callbacks.findById(callbackId);
-    if (!callback?.escRequestId) return;
-    const owner = await this.requests.findWithResource(callback.escRequestId);
-    if (!owner) return;
-    const serviceInstanceId = owner.escResource.serviceInstanceId;
+    const callback = await this.callbacks.findWithInstance(callbackId);
+    if (!callback?.escRequestId || !callback.serviceInstanceId) return;
+    const { serviceInstanceId, escRequestId } = callback;
 
-    if (callback.outcome === CallbackOutcome.Received) {
-      await this.instances.withInstanceLock(serviceInstanceId, async (tx) => {
+    // a callback applied by an earlier attempt (which may not have got to enqueue) always follows up
+    let ended = callback.outcome !== CallbackOutcome.Received;
+    if (!ended) {
+      ended = await this.instances.withInstanceLock(serviceInstanceId, async (tx) => {
         const due = await tx.escCallback.findMany({
-          where: { escRequestId: callback.escRequestId, outcome: CallbackOutcome.Received, seq: { lte: callback.seq } },
+          where: { escRequestId, outcome: CallbackOutcome.Received, seq: { lte: callback.seq } },
           orderBy: { seq: 'asc' },
         });
+        let final = false;
         for (const cb of due) {
           const result = await this.applyOne(tx, cb);
+          final ||= result.final === true;
           await tx.escCallback.update({ where: { id: cb.id }, data: { outcome: result.outcome, detail: result.detail ?? cb.detail, appliedAt: new Date() } });
           this.logger.log(
             { serviceInstanceId, escTransactionId: cb.transactionId, callbackId: cb.id, stage: cb.stage, outcome: result.outcome },
             `ESC callback ${cb.stage ?? '(unparsed)'}: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}`,
           );
         }
+        return final;
       });
     }
-    // also when an earlier attempt applied it but could not enqueue: the flow must move on
-    await this.followUp(owner.id, serviceInstanceId);
+    // a VM's progress leaves the request open: nothing to follow up, nothing more to read
+    if (ended) await this.followUp(escRequestId, serviceInstanceId);
   }
 
   /** Once the request has completed: drop its overdue check, and start the next step if due. */
@@ -128,7 +133,7 @@ export class ApplyEscCallbackUseCase {
 
   private async applyFinalStage(tx: Tx, request: RequestWithResource, parsed: ParsedCallback, kind: EscStepKind): Promise<Applied> {
     if (request.status === EscRequestStatus.Succeeded || request.status === EscRequestStatus.Failed) {
-      return { outcome: CallbackOutcome.Duplicate, detail: `request already ${request.status}` };
+      return { outcome: CallbackOutcome.Duplicate, detail: `request already ${request.status}`, final: true };
     }
     const expected = kind.successStages(verbOf(request.operation));
     const matches = expected.includes(parsed.stage ?? '');
@@ -140,6 +145,6 @@ export class ApplyEscCallbackUseCase {
       summary: matches ? summary : `${summary} (expected ${expected.join(' or ')})`,
       outputs: kind.outputsOf(parsed),
     });
-    return { outcome: CallbackOutcome.Applied };
+    return { outcome: CallbackOutcome.Applied, final: true };
   }
 }

@@ -41,3 +41,13 @@ export function verbOf(operation: string): 'create' | 'update' | 'delete' {
   if (verb === 'create' || verb === 'update' || verb === 'delete') return verb;
   throw new Error(`operation '${operation}' names no verb`);
 }
+
+/**
+ * The internal id a callback names for a resource of each ESC kind (its internal_<kind>_id
+ * field): which one matters depends on the kind of the request it answers.
+ */
+export function internalIdsNamed(fields: Record<string, string>): Record<string, string> {
+  const ids: Record<string, string> = {};
+  for (const kind of ESC_KINDS) if (fields[kind.idOutput]) ids[kind.kind] = fields[kind.idOutput];
+  return ids;
+}

@@ -1,18 +1,59 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
-import { EscCallback, Prisma } from '../generated/prisma/client';
+import { EscCallback } from '../generated/prisma/client';
 
-export type NewCallback = Omit<Prisma.EscCallbackUncheckedCreateInput, 'id' | 'seq' | 'receivedAt' | 'appliedAt'>;
+export interface NewCallbackForToken {
+  transactionId: string | null;
+  statusCode: number | null;
+  statusMessage: string | null;
+  headers: Record<string, unknown>;
+  body: string;
+  stage: string | null;
+  internalIdByKind: Record<string, string>;
+  detail: string | null;
+}
+
+export interface StoredCallback {
+  id: string;
+  /** The kind of the step whose request the callback answers. */
+  kind: string;
+  serviceInstanceId: string;
+}
 
 @Injectable()
 export class EscCallbackRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  create(data: NewCallback): Promise<EscCallback> {
-    return this.prisma.escCallback.create({ data });
+  /**
+   * Stores a callback for the request its URL token names, in one statement (the hot path of
+   * ingest: no read before the write, no body read back). `internalIdByKind` gives, per step kind,
+   * the internal id the callback names for such a resource; the request's kind picks one.
+   * Null when no request has the token.
+   */
+  async storeForToken(token: string, data: NewCallbackForToken): Promise<StoredCallback | null> {
+    const [stored] = await this.prisma.$queryRaw<StoredCallback[]>`
+      WITH target AS (
+        SELECT q.id, r.kind, r.service_instance_id FROM esc_request q JOIN esc_resource r ON r.id = q.esc_resource_id WHERE q.callback_token = ${token}
+      ), stored AS (
+        INSERT INTO esc_callback (id, esc_request_id, transaction_id, status_code, status_message, headers, body, stage, internal_id, detail)
+        SELECT gen_random_uuid(), target.id, ${data.transactionId}, ${data.statusCode}::int, ${data.statusMessage}, ${JSON.stringify(data.headers)}::jsonb, ${data.body},
+               ${data.stage}, ${JSON.stringify(data.internalIdByKind)}::jsonb ->> target.kind, ${data.detail}
+        FROM target
+        RETURNING id
+      )
+      SELECT stored.id::text AS id, target.kind, target.service_instance_id::text AS "serviceInstanceId" FROM stored, target`;
+    return stored ?? null;
   }
 
   findById(id: string): Promise<EscCallback | null> {
     return this.prisma.escCallback.findUnique({ where: { id } });
+  }
+
+  /** A callback with the instance its request belongs to (one query). */
+  async findWithInstance(id: string): Promise<(EscCallback & { serviceInstanceId: string | null }) | null> {
+    const found = await this.prisma.escCallback.findUnique({ where: { id }, include: { escRequest: { select: { escResource: { select: { serviceInstanceId: true } } } } } });
+    if (!found) return null;
+    const { escRequest, ...callback } = found;
+    return { ...callback, serviceInstanceId: escRequest?.escResource.serviceInstanceId ?? null };
   }
 }

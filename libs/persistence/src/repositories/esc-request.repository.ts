@@ -15,11 +15,6 @@ export class EscRequestRepository {
     return this.prisma.escRequest.findUnique({ where: { id }, include: WITH_RESOURCE });
   }
 
-  /** The request an ESC callback URL names (its token is unique and unguessable). */
-  findByCallbackToken(token: string): Promise<EscRequestWithResource | null> {
-    return this.prisma.escRequest.findUnique({ where: { callbackToken: token }, include: WITH_RESOURCE });
-  }
-
   /** The request with the action it belongs to and whether that action is the instance's current one. */
   async findWithAction(id: string): Promise<(EscRequest & { actionInstance: ActionInstance; isCurrentAction: boolean }) | null> {
     const request = await this.prisma.escRequest.findUnique({ where: { id }, include: { actionInstance: { include: { serviceInstance: { select: { currentActionInstanceId: true } } } } } });

@@ -75,16 +75,41 @@ const DETAILS = {
   },
 } satisfies Prisma.ServiceInstanceInclude;
 
+/** Every column of service_instance under its model name (the compiler checks none is missing). */
+const INSTANCE_COLUMNS: Record<keyof ServiceInstance, string> = {
+  id: 'id',
+  tenantId: 'tenant_id',
+  namespaceId: 'namespace_id',
+  name: 'name',
+  status: 'status',
+  owner: 'owner',
+  group: 'group',
+  serviceId: 'service_id',
+  serviceVersionId: 'service_version_id',
+  plan: 'plan',
+  planId: 'plan_id',
+  request: 'request',
+  currentActionInstanceId: 'current_action_instance_id',
+  activeAt: 'active_at',
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+};
+const UUID_COLUMNS = new Set(['id', 'service_id', 'service_version_id', 'current_action_instance_id']);
+const LOCKED_INSTANCE_COLUMNS = Prisma.raw(
+  Object.entries(INSTANCE_COLUMNS)
+    .map(([field, column]) => `"${column}"${UUID_COLUMNS.has(column) ? '::text' : ''} AS "${field}"`)
+    .join(', '),
+);
+
 @Injectable()
 export class InstanceRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** An instance with its first action, both written or neither. `id` is chosen by the caller. */
-  createWithAction(id: string, instance: NewInstance, action: NewAction & { id: string }): Promise<ServiceInstance> {
-    return this.prisma.$transaction(async (tx) => {
-      await tx.serviceInstance.create({ data: { id, ...instance } });
-      await tx.actionInstance.create({ data: { ...action, serviceInstanceId: id } });
-      return tx.serviceInstance.update({ where: { id }, data: { currentActionInstanceId: action.id } });
+  /** An instance with its first action, both written or neither (one statement batch), answered as findDetails would. `id` is chosen by the caller. */
+  createWithAction(id: string, instance: NewInstance, action: NewAction & { id: string }): Promise<InstanceDetails> {
+    return this.prisma.serviceInstance.create({
+      data: { id, ...instance, currentActionInstanceId: action.id, actions: { create: action } },
+      include: DETAILS,
     });
   }
 
@@ -148,9 +173,9 @@ export class InstanceRepository {
   withInstanceLock<T>(instanceId: string, fn: (tx: Tx, instance: ServiceInstance) => Promise<T>): Promise<T> {
     return this.prisma.$transaction(
       async (tx) => {
-        const rows = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM service_instance WHERE id = ${instanceId}::uuid FOR UPDATE`;
-        if (rows.length === 0) throw new InstanceGoneError(instanceId);
-        const instance = await tx.serviceInstance.findUniqueOrThrow({ where: { id: instanceId } });
+        // one round trip takes the lock and reads the row
+        const [instance] = await tx.$queryRaw<ServiceInstance[]>`SELECT ${LOCKED_INSTANCE_COLUMNS} FROM service_instance WHERE id = ${instanceId}::uuid FOR UPDATE`;
+        if (!instance) throw new InstanceGoneError(instanceId);
         return fn(tx, instance);
       },
       { timeout: 30_000, maxWait: 30_000 },

@@ -52,7 +52,8 @@ export class DeployInstanceUseCase {
       ace_orgGuid: cmd.aceOrgGuid,
       cloudOE_spaceGuid: cmd.namespace,
     };
-    await this.instances.createWithAction(
+    // the answer shows the instance as submitted, whatever the worker does next
+    const submitted = await this.instances.createWithAction(
       instanceId,
       {
         tenantId: cmd.tenantId,
@@ -77,8 +78,6 @@ export class DeployInstanceUseCase {
         log: '',
       },
     );
-    // the answer shows the instance as submitted, whatever the worker does next
-    const submitted = (await this.instances.findDetails(cmd.tenantId, instanceId))!;
     try {
       await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: actionId, serviceInstanceId: instanceId, trigger: 'start' });
     } catch (e) {

@@ -13,6 +13,7 @@ import concurrently from 'concurrently';
 import { AppConfig, InvalidEnvironmentError } from '../libs/config/src';
 import { chooseQueueBackend } from '../libs/jobs/src/queue-backend';
 import { migrate } from './db-migrate';
+import { appCommand } from './start/app-command';
 import { EmbeddedPostgresServer } from './start/embedded-postgres';
 import { portInUse } from './start/ports';
 import { checkRedis, chooseDatabase, StartError, withoutCredentials } from './start/services';
@@ -114,9 +115,10 @@ async function main(): Promise<void> {
   await checkPortFree(config.port, 'PORT', '0.0.0.0');
   if (runSim) await checkPortFree(config.escSimPort, 'ESC_SIM_PORT', env.ESC_SIM_HOST);
   const commands = [
-    ...(runSim ? [{ name: 'esc-sim', command: 'node dist/apps/esc-sim/main.js', prefixColor: 'magenta', env }] : []),
-    { name: 'worker', command: 'node dist/apps/worker/main.js', prefixColor: 'cyan', env },
-    { name: 'gateway', command: 'node dist/apps/gateway/main.js', prefixColor: 'green', env },
+    // the same commands as npm run start:<app> (with their heap settings)
+    ...(runSim ? [{ name: 'esc-sim', command: appCommand('esc-sim'), prefixColor: 'magenta', env }] : []),
+    { name: 'worker', command: appCommand('worker'), prefixColor: 'cyan', env },
+    { name: 'gateway', command: appCommand('gateway'), prefixColor: 'green', env },
   ];
   appsStarted = true;
   const { result } = concurrently(commands, { cwd: root, killOthersOn: ['failure'], prefix: 'name' });

@@ -10,11 +10,13 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { DEFAULT_REDIS_URL } from '../../libs/config/src';
 import { deleteRedisKeys } from '../../libs/jobs/src/queue-backend';
+import { AppName, appNodeArgs } from '../../scripts/start/app-command';
+
+export type { AppName };
 
 export const ROOT = join(__dirname, '..', '..');
 export const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
 export const TOKEN = 'bench-token';
-export type AppName = 'gateway' | 'worker' | 'esc-sim';
 export type Backend = 'redis' | 'postgres';
 
 export interface StackOptions {
@@ -100,7 +102,11 @@ export class Stack {
     const running = this.apps.get(name);
     if (running && running.exitCode === null) return running;
     const profile = this.opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.opts.cpuProfileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
-    const child = spawn(process.execPath, [...profile, join(ROOT, 'dist', 'apps', name, 'main.js')], { env: this.env, stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'] });
+    const child = spawn(process.execPath, [...profile, ...appNodeArgs(name)], {
+      cwd: ROOT,
+      env: this.env,
+      stdio: ['ignore', process.env.BENCH_LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'],
+    });
     this.apps.set(name, child);
     if (name === 'gateway') await until('the gateway', async () => (await fetch(`${this.base}/health`).catch(() => undefined))?.ok === true, 60_000);
     if (name === 'esc-sim') await until('esc-sim', async () => (await fetch(`http://127.0.0.1:${this.opts.simPort}/`).catch(() => undefined)) !== undefined, 60_000);

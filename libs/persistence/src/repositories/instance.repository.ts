@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '../prisma.service';
 import { keysetAfter } from './keyset';
+import type { VersionWithService } from './service.repository';
 import { isUuid } from './uuid';
 import { ActionInstance, EscResource, EscVm, Prisma, ServiceInstance, ServiceVersion, Service } from '../generated/prisma/client';
 
@@ -105,12 +106,39 @@ const LOCKED_INSTANCE_COLUMNS = Prisma.raw(
 export class InstanceRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  /** An instance with its first action, both written or neither (one statement batch), answered as findDetails would. `id` is chosen by the caller. */
-  createWithAction(id: string, instance: NewInstance, action: NewAction & { id: string }): Promise<InstanceDetails> {
-    return this.prisma.serviceInstance.create({
-      data: { id, ...instance, currentActionInstanceId: action.id, actions: { create: action } },
-      include: DETAILS,
-    });
+  /**
+   * An instance with its first action, in one statement (both written or neither), answered as
+   * findDetails would without reading them back: the caller has the version, the rest is what was
+   * written. `id` is chosen by the caller.
+   */
+  async createWithAction(id: string, instance: NewInstance, action: NewAction & { id: string }, version: VersionWithService): Promise<InstanceDetails> {
+    const [written] = await this.prisma.$queryRaw<Array<{ createdAt: Date; actionCreatedAt: Date }>>`
+      WITH si AS (
+        INSERT INTO service_instance (id, tenant_id, namespace_id, name, status, owner, "group", service_id, service_version_id, plan, plan_id, request, current_action_instance_id, updated_at)
+        VALUES (${id}::uuid, ${instance.tenantId}, ${instance.namespaceId}, ${instance.name}, ${instance.status}, ${instance.owner}, ${instance.group}, ${instance.serviceId}::uuid,
+                ${instance.serviceVersionId}::uuid, ${instance.plan}, ${instance.planId}, ${JSON.stringify(instance.request)}::jsonb, ${action.id}::uuid, now())
+        RETURNING created_at
+      ), ai AS (
+        INSERT INTO action_instance (id, service_instance_id, name, type, status, parameters, secured_names, log, updated_at)
+        VALUES (${action.id}::uuid, ${id}::uuid, ${action.name}, ${action.type}, ${action.status}, ${JSON.stringify(action.parameters)}::jsonb, ${action.securedNames}::text[], ${action.log}, now())
+        RETURNING created_at
+      )
+      SELECT si.created_at AS "createdAt", ai.created_at AS "actionCreatedAt" FROM si, ai`;
+    const { createdAt, actionCreatedAt } = written;
+    return {
+      id,
+      ...instance,
+      request: instance.request as Prisma.JsonValue,
+      currentActionInstanceId: action.id,
+      activeAt: null,
+      createdAt,
+      updatedAt: createdAt,
+      serviceVersion: version,
+      actions: [
+        { ...action, parameters: action.parameters as Prisma.JsonValue, serviceInstanceId: id, failure: null, startedAt: null, finishedAt: null, createdAt: actionCreatedAt, updatedAt: actionCreatedAt },
+      ],
+      escResources: [],
+    };
   }
 
   async delete(id: string): Promise<void> {

@@ -77,6 +77,7 @@ export class DeployInstanceUseCase {
         securedNames: secured,
         log: '',
       },
+      version,
     );
     try {
       await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: actionId, serviceInstanceId: instanceId, trigger: 'start' });

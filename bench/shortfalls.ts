@@ -17,7 +17,7 @@ export const SHORTFALLS: Array<{ matches: (path: string) => boolean; why: string
     matches: (path) => path.startsWith('callback ingest'),
     why:
       "one statement stores the callback for its token (no read first) and one BullMQ add queues it, as lean as the floor's INSERT; what remains is " +
-      'Nest's and Express's request pipeline (bearer guard, routing, pino-http), and the XML checked against the hostile-input limits, validated, then parsed ' +
+      'the request pipeline of Nest and Express (bearer guard, routing, pino-http), and the XML checked against the hostile-input limits, validated, then parsed ' +
       "order-preserving (about 14% of the gateway's busy time, where the floor parses once without validating).",
   },
   {
@@ -26,6 +26,6 @@ export const SHORTFALLS: Array<{ matches: (path: string) => boolean; why: string
       "the floor assumes the database is the bottleneck, and it is not: PostgreSQL has CPU to spare while the worker is CPU-bound (about 15% idle), " +
       "its time in Prisma's client runtime (about 22%) and in the socket writes of its statements (about 21%), on two cores it shares with the gateway, " +
       'esc-sim, PostgreSQL and Redis. Cutting the transactions per deploy (49 → about 16 on Redis) raised the floor threefold; the deploys per second ' +
-      'moved less. The next step is fewer statements inside the instance-lock transactions of the worker (about 50 per one-step deploy), where each costs a round trip and a Prisma call. On the postgres queue the queue's own transactions (about 35 per deploy) are counted as well.',
+      'moved less. The next step is fewer statements inside the instance-lock transactions of the worker (about 50 per one-step deploy), where each costs a round trip and a Prisma call. On the postgres queue the transactions of the queue itself (about 35 per deploy) are counted as well.',
   },
 ];

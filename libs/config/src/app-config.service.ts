@@ -37,7 +37,10 @@ export class AppConfig {
   readonly escSimPort: number;
   readonly logLevel: string;
   readonly queuePrefix: string;
-  readonly workerConcurrency: number;
+  /** Jobs of the flow queue (steps, reconciliation) the worker runs at once. */
+  readonly flowConcurrency: number;
+  /** ESC callbacks the worker applies at once. */
+  readonly callbackConcurrency: number;
   readonly escCallbackTimeoutMs: number;
   /** SECRETS_KEY, decoded; when unset libs/secrets refuses to start in production, and uses a development key file otherwise. */
   readonly secretsKey?: Buffer;
@@ -66,7 +69,9 @@ export class AppConfig {
     this.usesDefaultApiTokens = env.API_TOKENS === DEFAULT_API_TOKENS;
     this.logLevel = env.LOG_LEVEL ?? 'info';
     this.queuePrefix = env.QUEUE_PREFIX ?? 'cam-esc';
-    this.workerConcurrency = env.WORKER_CONCURRENCY ?? 8;
+    const concurrency = env.WORKER_CONCURRENCY ?? 8;
+    this.flowConcurrency = env.WORKER_FLOW_CONCURRENCY ?? concurrency;
+    this.callbackConcurrency = env.WORKER_CALLBACK_CONCURRENCY ?? concurrency;
     this.escCallbackTimeoutMs = (env.ESC_CALLBACK_TIMEOUT_SECONDS ?? 900) * 1000;
     this.secretsKey = env.SECRETS_KEY === undefined ? undefined : parseSecretsKey(env.SECRETS_KEY);
     this.secretsKeyFile = resolve(join(env.DATA_DIR ?? '.data', 'secrets.key'));

@@ -97,6 +97,20 @@ export class Environment {
   @Min(1, { message: 'WORKER_CONCURRENCY must be between 1 and 100' })
   @Max(100, { message: 'WORKER_CONCURRENCY must be between 1 and 100' })
   WORKER_CONCURRENCY?: number;
+
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt({ message: 'WORKER_FLOW_CONCURRENCY must be an integer' })
+  @Min(1, { message: 'WORKER_FLOW_CONCURRENCY must be between 1 and 100' })
+  @Max(100, { message: 'WORKER_FLOW_CONCURRENCY must be between 1 and 100' })
+  WORKER_FLOW_CONCURRENCY?: number;
+
+  @Transform(toInt)
+  @IsOptional()
+  @IsInt({ message: 'WORKER_CALLBACK_CONCURRENCY must be an integer' })
+  @Min(1, { message: 'WORKER_CALLBACK_CONCURRENCY must be between 1 and 100' })
+  @Max(100, { message: 'WORKER_CALLBACK_CONCURRENCY must be between 1 and 100' })
+  WORKER_CALLBACK_CONCURRENCY?: number;
 }
 
 export class InvalidEnvironmentError extends Error {}

@@ -8,7 +8,7 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(config: AppConfig) {
     // every worker slot may hold one transaction waiting on an instance lock, for each of the
     // two queues, with room to spare for the reads around them
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: Math.max(10, config.workerConcurrency * 2 + 4) }) });
+    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: Math.max(10, config.flowConcurrency + config.callbackConcurrency + 4) }) });
   }
 
   async onModuleDestroy(): Promise<void> {

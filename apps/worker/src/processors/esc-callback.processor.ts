@@ -19,7 +19,7 @@ export class EscCallbackProcessor extends WorkerHost implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.worker.concurrency = this.config.workerConcurrency;
+    this.worker.concurrency = this.config.callbackConcurrency;
   }
 
   async process(job: Job<JobPayloads[JobName.ApplyEscCallback]>): Promise<void> {

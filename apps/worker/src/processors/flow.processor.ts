@@ -25,7 +25,7 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.worker.concurrency = this.config.workerConcurrency;
+    this.worker.concurrency = this.config.flowConcurrency;
   }
 
   async process(job: FlowJob): Promise<void> {

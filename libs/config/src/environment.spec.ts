@@ -30,8 +30,16 @@ describe('environment', () => {
     ['REDIS_URL', 'localhost:6379', 'REDIS_URL must be a redis://'],
     ['ESC_URL', 'esc:8080', 'ESC_URL must be an http(s) URL'],
     ['API_TOKENS', 'just-a-token', 'API_TOKENS must be comma-separated tenantId:token pairs'],
+    ['WORKER_FLOW_CONCURRENCY', '0', 'WORKER_FLOW_CONCURRENCY must be between 1 and 100'],
+    ['WORKER_CALLBACK_CONCURRENCY', 'x', 'WORKER_CALLBACK_CONCURRENCY must be an integer'],
   ])('names %s when it is bad', (name, value, message) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(message);
+  });
+
+  it('runs each worker queue at WORKER_CONCURRENCY unless its own variable says otherwise', () => {
+    expect(AppConfig.fromEnv({})).toMatchObject({ flowConcurrency: 8, callbackConcurrency: 8 });
+    expect(AppConfig.fromEnv({ WORKER_CONCURRENCY: '3' })).toMatchObject({ flowConcurrency: 3, callbackConcurrency: 3 });
+    expect(AppConfig.fromEnv({ WORKER_CONCURRENCY: '3', WORKER_CALLBACK_CONCURRENCY: '12' })).toMatchObject({ flowConcurrency: 3, callbackConcurrency: 12 });
   });
 
   it('never echoes a bad secret', () => {

@@ -27,4 +27,4 @@ EXPOSE 3000 8080
 # the gateway's readiness (PostgreSQL and the queue store); compose turns it off for the other processes
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "--max-old-space-size=192", "dist/apps/gateway/main.js"]
+CMD ["node", "--max-old-space-size=256", "dist/apps/gateway/main.js"]

@@ -4,7 +4,7 @@ import { EndToEndResult } from './sections/end-to-end';
 import { ListsResult } from './sections/lists';
 import { PgbenchResult } from './sections/pgbench';
 import { RenderResult } from './sections/render';
-import { SHORTFALLS } from './shortfalls';
+import { SHORTFALLS, SHORTFALLS_PROFILED_AT } from './shortfalls';
 
 export interface Machine {
   cores: number;
@@ -72,7 +72,7 @@ export function goalRows(r: BenchReport): GoalRow[] {
   for (const app of ['gateway', 'worker'] as const) {
     const mb = r.peakRssMb[app];
     if (mb !== undefined) {
-      const through = app === 'gateway' ? `after the lists at ${instances?.toLocaleString('en') ?? '?'} instances and every section` : 'after every deploy of the run';
+      const through = app === 'gateway' ? `through every section on the Redis stack${instances ? `, lists at ${instances.toLocaleString('en')} instances last` : ''}` : 'through every section on the Redis stack';
       rows.push({ path: `peak RSS (VmHWM) of the ${app}`, measured: `${mb} MB ${through}`, floor: '—', ratio: undefined, goal: '< 300 MB', met: mb < 300 });
     }
   }
@@ -87,7 +87,7 @@ export function markdown(r: BenchReport): string {
     `# cam-esc-gateway bench, ${r.date}`,
     '',
     `${m.cores} cores (${m.cpu}), ${m.memoryGb} GB; Node ${m.node}; ${m.postgres}; Redis ${m.redis}; commit ${m.commit}.`,
-    `Settings: ${Object.entries(r.settings).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : v}`).join(', ')}.`,
+    `Settings: ${Object.entries(r.settings).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : v}`).join(', ')}.`,
     'Each floor does the least work the same call needs, on the same PostgreSQL and Redis, under the same load generator (autocannon), in rounds alternating with the gateway.',
     '',
     '| path | measured | floor | ratio | goal | |',
@@ -97,6 +97,7 @@ export function markdown(r: BenchReport): string {
   ];
   if (short.length) {
     lines.push('## Where a figure falls short, and why', '');
+    lines.push(`As profiled at ${SHORTFALLS_PROFILED_AT} (README, Performance); profile this commit with \`--cpu-prof\`.`, '');
     for (const row of short) lines.push(`- **${row.path}**: ${SHORTFALLS.find((s) => s.matches(row.path))?.why ?? 'not yet profiled.'}`);
     lines.push('');
   }
@@ -114,7 +115,7 @@ export function markdown(r: BenchReport): string {
   }
   if (r.lists) {
     lines.push(`Lists (${r.lists.connections} connections, ${r.lists.seconds} s each):`, '', '| instances | list limit 50 (mean / p99) | second page | get one |', '|---|---|---|---|');
-    const cell = (f: LoadFigures) => `${f.meanMs} / ${f.p99Ms} ms (${f.requestsPerSecond}/s)`;
+    const cell = (f: LoadFigures) => `${f.meanMs} / ${f.p99Ms} ms (${f.requestsPerSecond}/s${f.failures ? `, **${f.failures} failed**` : ''})`;
     for (const s of r.lists.sizes) lines.push(`| ${s.instances.toLocaleString('en')} | ${cell(s.list)} | ${cell(s.listPage2)} | ${cell(s.get)} |`);
     lines.push('');
   }

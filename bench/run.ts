@@ -12,7 +12,7 @@ import { Command } from 'commander';
 import Redis from 'ioredis';
 import { DEFAULT_REDIS_URL } from '../libs/config/src';
 import { redisAnswers } from '../libs/jobs/src/queue-backend';
-import { Backend, createBenchService, ROOT, Stack } from './lib/stack';
+import { Backend, createBenchService, live, ROOT, servers, Stack } from './lib/stack';
 import { BenchReport, Machine, markdown } from './report';
 import { LoadSettings, measureAccept } from './sections/accept';
 import { measureCallbacks } from './sections/callbacks';
@@ -42,6 +42,9 @@ const program = new Command()
   .option('--port <port>', 'gateway port', int, 3900)
   .option('--sim-port <port>', 'esc-sim port', int, 8900)
   .option('--floor-port <port>', 'port of the floor servers', int, 3950)
+  .option('--postgres-url <url>', 'PostgreSQL server (its maintenance database); the bench makes and drops databases of its own', 'postgresql://postgres@127.0.0.1:5432/postgres')
+  .option('--redis-url <url>', 'Redis (the bench uses and deletes keys of its own prefix)', DEFAULT_REDIS_URL)
+  .option('--no-build', 'measure the existing build in dist/ (by default the bench builds first, so the report is of this checkout)')
   .option('--cpu-prof <dir>', 'write a V8 CPU profile of gateway, worker and esc-sim into <dir> (open in Chrome DevTools)')
   .option('--smoke', 'every section at tiny sizes, to check the bench itself works')
   .option('--out <dir>', 'where REPORT.md and report.json go', join(ROOT, 'bench'))
@@ -63,6 +66,9 @@ type Options = {
   floorPort: number;
   smoke?: boolean;
   cpuProf?: string;
+  postgresUrl: string;
+  redisUrl: string;
+  build: boolean;
   out: string;
 };
 const opts = program.opts<Options>();
@@ -81,13 +87,12 @@ function check(): void {
 }
 
 async function machine(): Promise<Machine> {
-  const stack = new Stack({ backend: 'redis', port: opts.port, simPort: opts.simPort, callbackDelay: 0 });
   const { Client } = await import('pg');
-  const pg = new Client({ connectionString: stack.databaseUrl.replace(stack.database, 'postgres') });
+  const pg = new Client({ connectionString: servers.postgres });
   await pg.connect();
   const postgres = (await pg.query<{ v: string }>("SELECT split_part(version(), ' on ', 1) AS v")).rows[0].v;
   await pg.end();
-  const redis = new Redis(DEFAULT_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const redis = new Redis(servers.redis, { lazyConnect: true, maxRetriesPerRequest: 1 });
   const info = await redis.connect().then(() => redis.info('server')).catch(() => '');
   redis.disconnect();
   const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || 'unknown';
@@ -107,14 +112,17 @@ async function main(): Promise<void> {
   check();
   const want = (s: Section) => opts.sections.includes(s);
   const needsStack = opts.sections.some((s) => s !== 'render');
-  if (needsStack && ['apps/gateway', 'apps/worker', 'apps/esc-sim', 'migrate/scripts'].some((a) => !existsSync(join(ROOT, 'dist', a)))) {
-    if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' }).status !== 0) throw new Error('build failed');
+  servers.postgres = opts.postgresUrl;
+  servers.redis = opts.redisUrl;
+  const missingBuild = ['apps/gateway', 'apps/worker', 'apps/esc-sim', 'migrate/scripts'].some((a) => !existsSync(join(ROOT, 'dist', a)));
+  if (needsStack && (opts.build || missingBuild)) {
+    if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new Error('npm run build failed');
   }
-  if (needsStack && !(await redisAnswers(DEFAULT_REDIS_URL))) throw new Error(`no Redis answers on ${DEFAULT_REDIS_URL}: the floors and the accept path need it`);
+  if (needsStack && !(await redisAnswers(servers.redis))) throw new Error(`no Redis answers on ${servers.redis}: the floors and the accept path need it`);
   const report: BenchReport = {
     date: new Date().toISOString(),
     machine: await machine(),
-    settings: { ...opts, out: undefined },
+    settings: { ...opts, out: undefined, postgresUrl: undefined, redisUrl: undefined },
     endToEnd: [],
     rendering: want('render') ? [2, 20].map((groups) => (opts.smoke ? runRenderScenario(groups, 1, 50) : runRenderScenario(groups))) : [],
     peakRssMb: {},
@@ -137,7 +145,7 @@ async function main(): Promise<void> {
       if (main && backend === 'redis' && want('callbacks')) report.callbacks = await measureCallbacks(stack, manifest, load);
       await stack.start('worker');
       if (want('end-to-end')) {
-        report.endToEnd.push(await measureEndToEnd(stack, manifest, opts.instances, opts.concurrency));
+        report.endToEnd.push(await measureEndToEnd(stack, manifest, opts.instances, opts.concurrency, opts.smoke ? 1500 : 11_000));
         await stack.clearInstances();
       }
       if (main && want('lists')) report.lists = await measureLists(stack, manifest, opts.listSizes, Math.min(opts.connections, 10), opts.listSeconds);
@@ -154,6 +162,14 @@ async function main(): Promise<void> {
   writeFileSync(join(opts.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(opts.out, 'REPORT.md'), markdown(report));
   console.log(`\n${markdown(report)}\nreport: ${join(opts.out, 'REPORT.md')} and report.json`);
+}
+
+// interrupted: stop what runs and drop what was made, then go
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\nbench: ${signal}: stopping the apps and dropping the bench databases`);
+    void Promise.allSettled([...live].map((x) => x.destroy())).then(() => process.exit(130));
+  });
 }
 
 main().catch((e) => {

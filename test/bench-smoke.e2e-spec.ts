@@ -3,18 +3,25 @@
  * sizes (gateway, worker, esc-sim and the floors as real processes) and the report holds a
  * figure for each path. No figure is judged here.
  */
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const root = join(__dirname, '..');
 
+let running: ChildProcess | undefined;
+
 function runBench(out: string): Promise<{ code: number | null; output: string }> {
+  const servers = [
+    ...(process.env.TEST_DATABASE_URL ? ['--postgres-url', process.env.TEST_DATABASE_URL] : []),
+    ...(process.env.TEST_REDIS_URL ? ['--redis-url', process.env.TEST_REDIS_URL] : []),
+  ];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out, '--port', '3991', '--sim-port', '8991', '--floor-port', '3992'], {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--smoke', '--out', out, '--port', '3991', '--sim-port', '8991', '--floor-port', '3992', ...servers], {
       cwd: root,
     });
+    running = child;
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -24,7 +31,11 @@ function runBench(out: string): Promise<{ code: number | null; output: string }>
 
 describe('npm run bench --smoke', () => {
   const out = mkdtempSync(join(tmpdir(), 'bench-smoke-'));
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
+  afterAll(() => {
+    // a timed-out test must not leave the bench running (SIGTERM: it drops what it made)
+    if (running && running.exitCode === null && running.signalCode === null) running.kill('SIGTERM');
+    rmSync(out, { recursive: true, force: true });
+  });
 
   it('runs every section and reports each path against its floor', async () => {
     const { code, output } = await runBench(out);

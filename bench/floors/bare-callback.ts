@@ -9,7 +9,7 @@ import { Pool } from 'pg';
 import { readBody, floorEnv } from './floor-env';
 
 const env = floorEnv();
-const pool = new Pool({ connectionString: env.databaseUrl, max: 10 });
+const pool = new Pool({ connectionString: env.databaseUrl, max: env.poolSize });
 const parser = new XMLParser();
 
 createServer(async (req, res) => {

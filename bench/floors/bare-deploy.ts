@@ -1,6 +1,6 @@
 /**
  * The floor of a deploy request: bare Node HTTP, JSON parse, one INSERT, one BullMQ add, on the
- * same PostgreSQL and Redis as the gateway, with the same pool size and job options.
+ * same PostgreSQL and Redis as the gateway, with a pool as large as the gateway's and the same job options.
  */
 import { createServer } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +9,7 @@ import { Pool } from 'pg';
 import { readBody, floorEnv } from './floor-env';
 
 const env = floorEnv();
-const pool = new Pool({ connectionString: env.databaseUrl, max: 10 });
+const pool = new Pool({ connectionString: env.databaseUrl, max: env.poolSize });
 const queue = new Queue('bench-floor-flow', { connection: { url: env.redisUrl }, prefix: env.queuePrefix });
 
 createServer(async (req, res) => {

@@ -1,9 +1,9 @@
 import { IncomingMessage } from 'node:http';
 
 export function floorEnv() {
-  const { DATABASE_URL, REDIS_URL, QUEUE_PREFIX, PORT } = process.env;
+  const { DATABASE_URL, REDIS_URL, QUEUE_PREFIX, PORT, FLOOR_POOL_SIZE } = process.env;
   if (!DATABASE_URL || !PORT) throw new Error('a floor server needs DATABASE_URL and PORT');
-  return { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: QUEUE_PREFIX ?? 'bench-floor', port: Number(PORT) };
+  return { databaseUrl: DATABASE_URL, redisUrl: REDIS_URL ?? 'redis://127.0.0.1:6379', queuePrefix: QUEUE_PREFIX ?? 'bench-floor', port: Number(PORT), poolSize: Number(FLOOR_POOL_SIZE ?? 10) };
 }
 
 export async function readBody(req: IncomingMessage): Promise<string> {

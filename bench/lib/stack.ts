@@ -15,7 +15,29 @@ import { AppName, appNodeArgs } from '../../scripts/start/app-command';
 export type { AppName };
 
 export const ROOT = join(__dirname, '..', '..');
-export const ADMIN_URL = 'postgresql://postgres@127.0.0.1:5432/postgres';
+/** The PostgreSQL server (its maintenance database) and the Redis the bench uses: set from its options. */
+export const servers = { postgres: 'postgresql://postgres@127.0.0.1:5432/postgres', redis: DEFAULT_REDIS_URL };
+
+/** A database of the bench's PostgreSQL server. */
+export function databaseUrl(database: string): string {
+  const url = new URL(servers.postgres);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Stacks and floor servers still running, stopped by run.ts when the bench is interrupted. */
+export const live = new Set<{ destroy(): Promise<void> }>();
+
+/** Whether a child process has ended (by exiting, or killed by a signal). */
+export const ended = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+export function stopChild(child: ChildProcess): Promise<void> {
+  if (ended(child)) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
 export const TOKEN = 'bench-token';
 export type Backend = 'redis' | 'postgres';
 
@@ -49,7 +71,7 @@ export async function until(what: string, fn: () => Promise<boolean>, timeoutMs:
 }
 
 export async function adminQuery(sql: string): Promise<void> {
-  const admin = new Client({ connectionString: ADMIN_URL });
+  const admin = new Client({ connectionString: servers.postgres });
   await admin.connect();
   try {
     await admin.query(sql);
@@ -60,7 +82,7 @@ export async function adminQuery(sql: string): Promise<void> {
 
 export class Stack {
   readonly database = `cam_esc_bench_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 6)}`;
-  readonly databaseUrl = `postgresql://postgres@127.0.0.1:5432/${this.database}`;
+  readonly databaseUrl = databaseUrl(this.database);
   readonly queuePrefix = `bench-${this.database}`;
   readonly base: string;
   private readonly secretsKey = randomBytes(32).toString('base64');
@@ -80,7 +102,7 @@ export class Stack {
       ESC_SIM_PORT: String(this.opts.simPort),
       ESC_SIM_CALLBACK_DELAY_MS: String(this.opts.callbackDelay),
       DATABASE_URL: this.databaseUrl,
-      REDIS_URL: DEFAULT_REDIS_URL,
+      REDIS_URL: servers.redis,
       QUEUE_BACKEND: this.opts.backend,
       QUEUE_PREFIX: this.queuePrefix,
       API_TOKENS: `bench:${TOKEN}`,
@@ -92,6 +114,7 @@ export class Stack {
   }
 
   async create(): Promise<void> {
+    live.add(this);
     await adminQuery(`CREATE DATABASE "${this.database}"`);
     const migrate = spawnSync(process.execPath, [join(ROOT, 'dist', 'migrate', 'scripts', 'db-migrate.js')], { cwd: ROOT, env: this.env, stdio: ['ignore', 'ignore', 'inherit'] });
     if (migrate.status !== 0) throw new Error('db:migrate failed');
@@ -100,7 +123,7 @@ export class Stack {
   /** Starts an app unless it runs already. */
   async start(name: AppName): Promise<ChildProcess> {
     const running = this.apps.get(name);
-    if (running && running.exitCode === null) return running;
+    if (running && !ended(running)) return running;
     const profile = this.opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${this.opts.cpuProfileDir}`, `--cpu-prof-name=${name}-${Date.now()}.cpuprofile`] : [];
     const child = spawn(process.execPath, [...profile, ...appNodeArgs(name)], {
       cwd: ROOT,
@@ -129,7 +152,7 @@ export class Stack {
     if (!child) return;
     this.rss(name);
     this.apps.delete(name);
-    if (child.exitCode === null) await new Promise((r) => (child.once('exit', r), child.kill('SIGTERM')));
+    await stopChild(child);
   }
 
   async api(method: string, path: string, body?: unknown): Promise<{ status: number; json: any }> {
@@ -156,13 +179,14 @@ export class Stack {
     } finally {
       await db.end();
     }
-    if (this.opts.backend === 'redis') await deleteRedisKeys(DEFAULT_REDIS_URL, `${this.queuePrefix}:*`);
+    if (this.opts.backend === 'redis') await deleteRedisKeys(servers.redis, `${this.queuePrefix}:*`);
   }
 
   async destroy(): Promise<void> {
     await Promise.all([...this.apps.keys()].map((name) => this.stop(name)));
     await adminQuery(`DROP DATABASE IF EXISTS "${this.database}" WITH (FORCE)`).catch(() => undefined);
-    if (this.opts.backend === 'redis') await deleteRedisKeys(DEFAULT_REDIS_URL, `${this.queuePrefix}:*`);
+    if (this.opts.backend === 'redis') await deleteRedisKeys(servers.redis, `${this.queuePrefix}:*`);
+    live.delete(this);
   }
 }
 

@@ -26,7 +26,7 @@ export async function measureAccept(stack: Stack, manifest: string, settings: Lo
       settings,
     );
   } finally {
-    await floor.stop();
+    await floor.destroy();
     await stack.clearInstances();
   }
 }

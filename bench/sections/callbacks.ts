@@ -20,7 +20,7 @@ export async function measureCallbacks(stack: Stack, manifest: string, settings:
   try {
     return await compare({ url: `${stack.base}/esc/callbacks/${callbackToken}`, method: 'POST', headers, body }, { url: floor.url, method: 'POST', headers, body }, settings);
   } finally {
-    await floor.stop();
+    await floor.destroy();
     await stack.clearInstances();
     await stack.start('worker');
   }

@@ -41,6 +41,7 @@ class TransactionCounter {
   constructor(
     private readonly db: Client,
     private readonly database: string,
+    private readonly settleMs: number,
   ) {}
 
   async query<T extends object>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -48,17 +49,20 @@ class TransactionCounter {
     return (await this.db.query<T>(sql, params)).rows;
   }
 
-  /** Backends publish their counts when idle (at most a second late): wait that out, then read. */
+  /**
+   * Connections publish their counts when idle, and on PostgreSQL 15 up to 10 s late when they
+   * published less than a second before: wait that out, then read.
+   */
   async read(): Promise<number> {
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, this.settleMs));
     const [row] = await this.query<{ n: string }>('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [this.database]);
     return Number(row.n) - this.own;
   }
 }
 
-export async function measureEndToEnd(stack: Stack, manifest: string, instances: number, concurrency: number): Promise<EndToEndResult> {
+export async function measureEndToEnd(stack: Stack, manifest: string, instances: number, concurrency: number, statsSettleMs = 11_000): Promise<EndToEndResult> {
   const db = await stack.db();
-  const tx = new TransactionCounter(db, stack.database);
+  const tx = new TransactionCounter(db, stack.database, statsSettleMs);
   const bar = new SingleBar({ format: `end to end (${stack.opts.backend.padEnd(8)}) {phase} [{bar}] {value}/{total}`, hideCursor: true }, Presets.shades_classic);
   try {
     const before = await tx.read();

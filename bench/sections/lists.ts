@@ -61,11 +61,18 @@ export async function measureLists(stack: Stack, manifest: string, sizes: number
       stored = Math.max(stored, size);
       const [{ id: middle }] = (await db.query<{ id: string }>('SELECT id FROM service_instance ORDER BY created_at OFFSET $1 LIMIT 1', [Math.floor(size / 2)])).rows;
       const page2 = encodeURIComponent(JSON.stringify({ limit: 50, skip: 50 }));
+      const targets = {
+        list: { url: `${base}?filter[limit]=50`, method: 'GET' as const, headers },
+        listPage2: { url: `${base}?filter=${page2}`, method: 'GET' as const, headers },
+        get: { url: `${base}/${middle}`, method: 'GET' as const, headers },
+      };
+      // warm (plans, caches, JIT) before each size, so the first size is not measured cold
+      for (const target of Object.values(targets)) await load(target, connections, 1);
       measured.push({
         instances: size,
-        list: await load({ url: `${base}?filter[limit]=50`, method: 'GET', headers }, connections, seconds),
-        listPage2: await load({ url: `${base}?filter=${page2}`, method: 'GET', headers }, connections, seconds),
-        get: await load({ url: `${base}/${middle}`, method: 'GET', headers }, connections, seconds),
+        list: await load(targets.list, connections, seconds),
+        listPage2: await load(targets.listPage2, connections, seconds),
+        get: await load(targets.get, connections, seconds),
       });
     }
   } finally {

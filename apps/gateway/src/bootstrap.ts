@@ -1,6 +1,7 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { text } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@cam-esc/config';
 import { DomainException } from '@cam-esc/errors';
@@ -8,14 +9,19 @@ import { Logger } from 'nestjs-pino';
 import { RejectUnstorableTextPipe } from './common/reject-unstorable-text.pipe';
 import { GatewayModule } from './gateway.module';
 
+const XML_TYPES = ['application/xml', 'text/xml', 'text/plain', 'application/*+xml'];
+
 /** Builds the gateway app (used by main.ts and by the e2e tests). */
 export async function createGateway(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   app.useBodyParser('json', { limit: '5mb' });
-  // ESC posts XML; the receiver stores it raw
-  app.useBodyParser('text', { type: ['application/xml', 'text/xml', 'text/plain', 'application/*+xml'], limit: '5mb' });
+  // ESC posts XML, which the receiver parses and stores raw. The callback route is open to anyone
+  // who can reach it (its token is checked in the same statement that stores the callback), so
+  // it takes at most 1 MB: room for a deployment of hundreds of VMs, not for a heap to fill.
+  app.use('/esc/callbacks', text({ type: XML_TYPES, limit: '1mb' }));
+  app.useBodyParser('text', { type: XML_TYPES, limit: '5mb' });
   app.useGlobalPipes(
     new RejectUnstorableTextPipe(),
     new ValidationPipe({

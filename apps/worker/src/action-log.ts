@@ -11,7 +11,9 @@ export async function appendActionLog(tx: Tx, action: string | Pick<ActionInstan
   const id = typeof action === 'string' ? action : action.id;
   const secrets = typeof action === 'string' ? await securedValuesOf(tx, id) : securedValues(action.parameters, action.securedNames);
   const masked = maskSecrets(line, secrets);
-  await tx.$executeRaw`UPDATE action_instance SET log = log || ${`\n${new Date().toISOString()} ${masked}`}, updated_at = now() WHERE id = ${id}::uuid`;
+  const now = new Date();
+  // updated_at in UTC as Prisma writes it (the database's now() follows its session time zone)
+  await tx.$executeRaw`UPDATE action_instance SET log = log || ${`\n${now.toISOString()} ${masked}`}, updated_at = ${now}::timestamp(3) WHERE id = ${id}::uuid`;
 }
 
 /**

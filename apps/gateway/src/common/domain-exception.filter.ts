@@ -4,6 +4,9 @@ import { Prisma } from '@cam-esc/persistence';
 import { Response } from 'express';
 
 /** The one place where errors become HTTP answers, in CAM's error shape `{ error: {...} }`. */
+const REFERENCE_RACE = { status: 409 as const, message: 'a record this one refers to was deleted, or is still referred to, meanwhile: try again', code: DomainErrorCode.CONFLICT };
+const UNIQUE_RACE = { status: 409 as const, message: 'a record with the same unique values already exists (another request made it meanwhile)', code: DomainErrorCode.CONFLICT };
+
 @Catch()
 export class DomainExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
@@ -28,11 +31,18 @@ export class DomainExceptionFilter implements ExceptionFilter {
       // races between two requests (the checks before the write passed for both)
       switch (exception.code) {
         case 'P2002':
-          return { status: 409, message: 'a record with the same unique values already exists (another request made it meanwhile)', code: DomainErrorCode.CONFLICT };
+          return UNIQUE_RACE;
         case 'P2003':
-          return { status: 409, message: 'a record this one refers to was deleted, or is still referred to, meanwhile: try again', code: DomainErrorCode.CONFLICT };
+          return REFERENCE_RACE;
         case 'P2025':
           return { status: 404, message: 'the record was deleted meanwhile', code: DomainErrorCode.NOT_FOUND };
+        case 'P2010': {
+          // a raw statement (the hot paths write with one): the same races, named by PostgreSQL's code
+          const sqlState = (exception.meta as { driverAdapterError?: { cause?: { originalCode?: string } } } | undefined)?.driverAdapterError?.cause?.originalCode;
+          if (sqlState === '23503') return REFERENCE_RACE;
+          if (sqlState === '23505') return UNIQUE_RACE;
+          break;
+        }
       }
     }
     // body-parser and express errors (bad charset or encoding, too large, ...) carry their own 4xx

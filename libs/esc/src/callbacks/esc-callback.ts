@@ -58,7 +58,8 @@ export function parseEscCallback(headers: HeaderBag, body: string): EscCallback 
   const code = headerValue(headers, 'ESC-Status-Code', 'ESC_STATUS_CODE');
   const result: EscCallback = {
     transactionId: transactionIdOf(headers),
-    statusCode: code !== undefined && /^\d+$/.test(code.trim()) ? Number(code.trim()) : undefined,
+    // ESC's codes are HTTP-like; anything longer is not one (and would not fit the column)
+    statusCode: code !== undefined && /^\d{1,9}$/.test(code.trim()) ? Number(code.trim()) : undefined,
     statusMessage: headerValue(headers, 'ESC-Status-Message', 'ESC_STATUS_MESSAGE'),
     fields: {},
   };

@@ -35,9 +35,9 @@ export class EscCallbackRepository {
       WITH target AS (
         SELECT q.id, r.kind, r.service_instance_id FROM esc_request q JOIN esc_resource r ON r.id = q.esc_resource_id WHERE q.callback_token = ${token}
       ), stored AS (
-        INSERT INTO esc_callback (id, esc_request_id, transaction_id, status_code, status_message, headers, body, stage, internal_id, detail)
+        INSERT INTO esc_callback (id, esc_request_id, transaction_id, status_code, status_message, headers, body, stage, internal_id, detail, received_at)
         SELECT gen_random_uuid(), target.id, ${data.transactionId}, ${data.statusCode}::int, ${data.statusMessage}, ${JSON.stringify(data.headers)}::jsonb, ${data.body},
-               ${data.stage}, ${JSON.stringify(data.internalIdByKind)}::jsonb ->> target.kind, ${data.detail}
+               ${data.stage}, ${JSON.stringify(data.internalIdByKind)}::jsonb ->> target.kind, ${data.detail}, ${new Date()}::timestamp(3)
         FROM target
         RETURNING id
       )

@@ -112,30 +112,28 @@ export class InstanceRepository {
    * written. `id` is chosen by the caller.
    */
   async createWithAction(id: string, instance: NewInstance, action: NewAction & { id: string }, version: VersionWithService): Promise<InstanceDetails> {
-    const [written] = await this.prisma.$queryRaw<Array<{ createdAt: Date; actionCreatedAt: Date }>>`
+    // timestamps from here, in UTC as Prisma writes them (the database's now() follows its session time zone)
+    const now = new Date();
+    await this.prisma.$executeRaw`
       WITH si AS (
-        INSERT INTO service_instance (id, tenant_id, namespace_id, name, status, owner, "group", service_id, service_version_id, plan, plan_id, request, current_action_instance_id, updated_at)
+        INSERT INTO service_instance (id, tenant_id, namespace_id, name, status, owner, "group", service_id, service_version_id, plan, plan_id, request, current_action_instance_id, created_at, updated_at)
         VALUES (${id}::uuid, ${instance.tenantId}, ${instance.namespaceId}, ${instance.name}, ${instance.status}, ${instance.owner}, ${instance.group}, ${instance.serviceId}::uuid,
-                ${instance.serviceVersionId}::uuid, ${instance.plan}, ${instance.planId}, ${JSON.stringify(instance.request)}::jsonb, ${action.id}::uuid, now())
-        RETURNING created_at
-      ), ai AS (
-        INSERT INTO action_instance (id, service_instance_id, name, type, status, parameters, secured_names, log, updated_at)
-        VALUES (${action.id}::uuid, ${id}::uuid, ${action.name}, ${action.type}, ${action.status}, ${JSON.stringify(action.parameters)}::jsonb, ${action.securedNames}::text[], ${action.log}, now())
-        RETURNING created_at
+                ${instance.serviceVersionId}::uuid, ${instance.plan}, ${instance.planId}, ${JSON.stringify(instance.request)}::jsonb, ${action.id}::uuid, ${now}::timestamp(3), ${now}::timestamp(3))
       )
-      SELECT si.created_at AS "createdAt", ai.created_at AS "actionCreatedAt" FROM si, ai`;
-    const { createdAt, actionCreatedAt } = written;
+      INSERT INTO action_instance (id, service_instance_id, name, type, status, parameters, secured_names, log, created_at, updated_at)
+      VALUES (${action.id}::uuid, ${id}::uuid, ${action.name}, ${action.type}, ${action.status}, ${JSON.stringify(action.parameters)}::jsonb, ${action.securedNames}::text[], ${action.log},
+              ${now}::timestamp(3), ${now}::timestamp(3))`;
     return {
       id,
       ...instance,
       request: instance.request as Prisma.JsonValue,
       currentActionInstanceId: action.id,
       activeAt: null,
-      createdAt,
-      updatedAt: createdAt,
+      createdAt: now,
+      updatedAt: now,
       serviceVersion: version,
       actions: [
-        { ...action, parameters: action.parameters as Prisma.JsonValue, serviceInstanceId: id, failure: null, startedAt: null, finishedAt: null, createdAt: actionCreatedAt, updatedAt: actionCreatedAt },
+        { ...action, parameters: action.parameters as Prisma.JsonValue, serviceInstanceId: id, failure: null, startedAt: null, finishedAt: null, createdAt: now, updatedAt: now },
       ],
       escResources: [],
     };

@@ -88,6 +88,7 @@ export function markdown(r: BenchReport): string {
     '',
     `${m.cores} cores (${m.cpu}), ${m.memoryGb} GB; Node ${m.node}; ${m.postgres}; Redis ${m.redis}; commit ${m.commit}.`,
     `Settings: ${Object.entries(r.settings).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join(',') : v}`).join(', ')}.`,
+    ...(r.settings.smoke ? ['**Smoke run**: every section at tiny sizes, to check the bench works; its figures and verdicts mean nothing.', ''] : []),
     'Each floor does the least work the same call needs, on the same PostgreSQL and Redis, under the same load generator (autocannon), in rounds alternating with the gateway.',
     '',
     '| path | measured | floor | ratio | goal | |',
@@ -119,6 +120,7 @@ export function markdown(r: BenchReport): string {
     for (const s of r.lists.sizes) lines.push(`| ${s.instances.toLocaleString('en')} | ${cell(s.list)} | ${cell(s.listPage2)} | ${cell(s.get)} |`);
     lines.push('');
   }
-  lines.push(`Peak RSS: ${Object.entries(r.peakRssMb).map(([k, v]) => `${k} ${v} MB`).join(', ')}.`, '');
+  const peaks = Object.entries(r.peakRssMb).filter(([, v]) => v !== undefined);
+  if (peaks.length) lines.push(`Peak RSS on the Redis stack: ${peaks.map(([k, v]) => `${k} ${v} MB`).join(', ')}.`, '');
   return lines.join('\n');
 }

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { portInUse } from '../scripts/start/ports';
 import Redis from 'ioredis';
 import { DEFAULT_REDIS_URL } from '../libs/config/src';
 import { redisAnswers } from '../libs/jobs/src/queue-backend';
@@ -23,7 +24,7 @@ import { runRenderScenario } from './sections/render';
 
 const SECTIONS = ['accept', 'callbacks', 'end-to-end', 'render', 'lists'] as const;
 type Section = (typeof SECTIONS)[number];
-const int = (v: string) => parseInt(v, 10);
+const int = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v) : NaN);
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 const program = new Command()
@@ -82,6 +83,9 @@ function check(): void {
       .filter(([, v]) => !Number.isInteger(v) || v < 1)
       .map(([k]) => `--${k} must be a whole number ≥ 1`),
     ...(opts.listSizes.some((n) => !Number.isInteger(n) || n < 1) ? ['--list-sizes must be whole numbers ≥ 1'] : []),
+    ...Object.entries({ port: opts.port, 'sim-port': opts.simPort, 'floor-port': opts.floorPort })
+      .filter(([, v]) => !Number.isInteger(v) || v < 1 || v > 65535)
+      .map(([k]) => `--${k} must be a port number (1-65535)`),
   ];
   if (bad.length) program.error(bad.join('\n'));
 }
@@ -118,6 +122,12 @@ async function main(): Promise<void> {
   if (needsStack && (opts.build || missingBuild)) {
     if (spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] }).status !== 0) throw new Error('npm run build failed');
   }
+  if (needsStack) {
+    for (const [option, port] of [['--port', opts.port], ['--sim-port', opts.simPort], ['--floor-port', opts.floorPort]] as const) {
+      const busy = await portInUse(port, '127.0.0.1');
+      if (busy) throw new Error(`${option} ${port} cannot be listened on (${busy}): choose another`);
+    }
+  }
   if (needsStack && !(await redisAnswers(servers.redis))) throw new Error(`no Redis answers on ${servers.redis}: the floors and the accept path need it`);
   const report: BenchReport = {
     date: new Date().toISOString(),
@@ -131,7 +141,7 @@ async function main(): Promise<void> {
   const backends = opts.backends as Backend[];
   if (want('end-to-end')) report.pgbench = await measurePgbench(opts.concurrency, opts.smoke ? 1 : 10);
 
-  for (const backend of backends.length ? backends : ['redis' as const]) {
+  for (const backend of needsStack ? backends : []) {
     const main = backend === backends[0];
     if (!main && !want('end-to-end')) continue;
     const stack = new Stack({ backend, port: opts.port, simPort: opts.simPort, callbackDelay: 0, workerConcurrency: opts.workerConcurrency, cpuProfileDir: opts.cpuProf });
@@ -151,7 +161,9 @@ async function main(): Promise<void> {
       if (main && want('lists')) report.lists = await measureLists(stack, manifest, opts.listSizes, Math.min(opts.connections, 10), opts.listSeconds);
       if (main) {
         await Promise.all((['gateway', 'worker'] as const).map((app) => stack.stop(app)));
-        report.peakRssMb = { ...stack.peakRss };
+        // a peak means something only for an app that carried load
+        if (['accept', 'callbacks', 'lists'].some((s) => want(s as Section))) report.peakRssMb.gateway = stack.peakRss.gateway;
+        if (want('end-to-end')) report.peakRssMb.worker = stack.peakRss.worker;
       }
     } finally {
       await stack.destroy();
@@ -173,7 +185,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 main().catch((e) => {
-  console.error(`bench failed: ${(e as Error).stack ?? e}`);
+  console.error(`bench failed: ${process.env.BENCH_DEBUG ? ((e as Error).stack ?? e) : (e as Error).message}`);
   process.exit(1);
 });
 

@@ -81,5 +81,7 @@ export async function compare(gateway: LoadTarget, floor: LoadTarget, opts: { ro
   }
   const gw = combine(g);
   const fl = combine(f);
+  // a floor that fails is the bench's own problem (a crashed floor server, a busy port): no figure to compare with
+  if (fl.failures > 0) throw new Error(`the floor at ${floor.url} failed ${fl.failures} of ${fl.requests} requests: not a measurement`);
   return { gateway: gw, floor: fl, ratio: Math.round((gw.requestsPerSecond / fl.requestsPerSecond) * 100) / 100, rounds: opts.rounds, connections: opts.connections, secondsPerRound: opts.seconds };
 }

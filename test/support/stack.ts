@@ -36,6 +36,8 @@ export interface StackOptions {
   /** Where the worker tells ESC to send callbacks; default: the gateway. */
   publicUrl?: string;
   escCallbackTimeoutSeconds?: number;
+  /** The database's session time zone (PostgreSQL's TimeZone) when it should not be the server's. */
+  databaseTimeZone?: string;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -45,6 +47,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const admin = new Client({ connectionString: settings.adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${database}" TEMPLATE "${settings.templateDatabase}"`);
+  if (options.databaseTimeZone) await admin.query(`ALTER DATABASE "${database}" SET TimeZone = '${options.databaseTimeZone.replace(/'/g, "''")}'`);
   await admin.end();
 
   const sim = await startEscSim({ callbackDelayMs: options.callbackDelayMs ?? 5, callbackRetries: 1, callbackRetryDelayMs: 20, ...ESC_CREDENTIALS });

@@ -46,9 +46,12 @@ export class ApplyEscCallbackUseCase {
           where: { escRequestId, outcome: CallbackOutcome.Received, seq: { lte: callback.seq } },
           orderBy: { seq: 'asc' },
         });
+        if (due.length === 0) return false;
+        // every due callback answers this one request: read it once, and keep the copy in step with what is applied
+        const request = await tx.escRequest.findUniqueOrThrow({ where: { id: escRequestId }, include: { escResource: true } });
         let final = false;
         for (const cb of due) {
-          const result = await this.applyOne(tx, cb);
+          const result = await this.applyOne(tx, cb, request);
           final ||= result.final === true;
           await tx.escCallback.update({ where: { id: cb.id }, data: { outcome: result.outcome, detail: result.detail ?? cb.detail, appliedAt: new Date() } });
           this.logger.log(
@@ -73,14 +76,13 @@ export class ApplyEscCallbackUseCase {
     await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: request.actionInstanceId, serviceInstanceId, trigger: request.id });
   }
 
-  private async applyOne(tx: Tx, cb: EscCallback): Promise<Applied> {
+  private async applyOne(tx: Tx, cb: EscCallback, request: RequestWithResource): Promise<Applied> {
     let parsed: ParsedCallback;
     try {
       parsed = parseEscCallback(cb.headers as HeaderBag, cb.body);
     } catch (e) {
       return { outcome: CallbackOutcome.Ignored, detail: `body is not well-formed XML: ${(e as Error).message}` };
     }
-    const request = await tx.escRequest.findUniqueOrThrow({ where: { id: cb.escRequestId! }, include: { escResource: true } });
     const kind = stepKind(request.escResource.kind);
     if (kind.transport !== 'esc') return { outcome: CallbackOutcome.Unmatched, detail: `a ${kind.kind} step gets no ESC callbacks` };
     const mismatch = await this.correlate(tx, request, parsed, kind);
@@ -89,6 +91,7 @@ export class ApplyEscCallbackUseCase {
     const externalId = parsed.fields[kind.idOutput.replace(/^internal_/, 'external_')];
     if (externalId && !request.escResource.externalId) {
       await tx.escResource.update({ where: { id: request.escResourceId }, data: { externalId } });
+      request.escResource.externalId = externalId;
     }
     switch (kind.roleOf(parsed.stage)) {
       case 'progress':
@@ -138,13 +141,15 @@ export class ApplyEscCallbackUseCase {
     const expected = kind.successStages(verbOf(request.operation));
     const matches = expected.includes(parsed.stage ?? '');
     const summary = `ESC ${parsed.stage} with ESC-Status-Code ${parsed.statusCode ?? 'none'}: ${parsed.statusMessage ?? ''}`.trim();
+    const succeeded = matches && isSuccessCode(parsed.statusCode);
     await completeEscRequest(tx, request, {
-      succeeded: matches && isSuccessCode(parsed.statusCode),
+      succeeded,
       statusCode: parsed.statusCode,
       statusMessage: parsed.statusMessage,
       summary: matches ? summary : `${summary} (expected ${expected.join(' or ')})`,
       outputs: kind.outputsOf(parsed),
     });
+    request.status = succeeded ? EscRequestStatus.Succeeded : EscRequestStatus.Failed;
     return { outcome: CallbackOutcome.Applied, final: true };
   }
 }

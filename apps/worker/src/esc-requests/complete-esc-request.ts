@@ -32,9 +32,11 @@ export async function completeEscRequest(tx: Tx, request: EscRequest, result: Es
   });
   const resourceStatus = !result.succeeded ? EscResourceStatus.Error : verbOf(request.operation) === 'delete' ? EscResourceStatus.Undeployed : EscResourceStatus.Active;
   // only the resource's latest request speaks for it: an older one must not move it backwards
-  const latest = await tx.escRequest.findFirst({ where: { escResourceId: request.escResourceId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
-  if (latest?.id === request.id) {
-    const resource = await tx.escResource.findUniqueOrThrow({ where: { id: request.escResourceId }, select: { outputs: true } });
+  const resource = await tx.escResource.findUniqueOrThrow({
+    where: { id: request.escResourceId },
+    select: { outputs: true, requests: { orderBy: { createdAt: 'desc' }, take: 1, select: { id: true } } },
+  });
+  if (resource.requests[0]?.id === request.id) {
     const outputs = { ...(resource.outputs as Record<string, string>), ...(result.outputs ?? {}) };
     await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus, outputs: outputs as Prisma.InputJsonValue } });
   }

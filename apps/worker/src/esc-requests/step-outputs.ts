@@ -1,10 +1,14 @@
 import { TemplateOutputs } from '@cam-esc/catalog';
 import { outputsOf } from '@cam-esc/flow';
-import { Tx } from '@cam-esc/persistence';
+import { EscResource, EscVm } from '@cam-esc/persistence';
 
-/** `${templates.<step id>.<output>}` for the steps an instance has run. */
-export async function stepOutputs(tx: Tx, serviceInstanceId: string): Promise<TemplateOutputs> {
-  const resources = await tx.escResource.findMany({ where: { serviceInstanceId }, include: { vms: { orderBy: { vmName: 'asc' } } } });
+export type ResourceWithVms = EscResource & { vms: EscVm[] };
+
+/** Reads an instance's resources with their VMs as stepOutputs needs them (VMs in name order). */
+export const WITH_VMS = { vms: { orderBy: { vmName: 'asc' } } } as const;
+
+/** `${templates.<step id>.<output>}` for the steps an instance has run (its resources, read with WITH_VMS). */
+export function stepOutputs(resources: ResourceWithVms[]): TemplateOutputs {
   const byStep = new Map(resources.map((r) => [r.stepId, outputsOf(r)]));
   return (stepId, output) => byStep.get(stepId)?.[output];
 }

@@ -5,6 +5,7 @@ import { ActionStatus, ActionType, EscRequestStatus, EscResourceStatus, OPEN_ESC
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { ActionInstance, EscResource, InstanceRepository, PrismaService, Tx } from '@cam-esc/persistence';
 import { SendStepRequest } from '../esc-requests/send-step-request';
+import { WITH_VMS } from '../esc-requests/step-outputs';
 import { failAction, finishAction } from './action-outcome';
 import { StepStarter } from './step-starter';
 
@@ -80,16 +81,19 @@ export class RunActionUseCase {
     const plan = (action.parameters as unknown as Partial<ActionParameters>).plan;
     if (!plan) throw DomainException.invalid('the action has no planned steps (it was submitted by an older gateway); deploy again');
     const phase: StepPhase = action.failure === null ? 'main' : 'error';
-    const resources = new Map((await tx.escResource.findMany({ where: { serviceInstanceId: action.serviceInstanceId } })).map((r) => [r.stepId, r]));
+    const read = () => tx.escResource.findMany({ where: { serviceInstanceId: action.serviceInstanceId }, include: WITH_VMS });
+    let rows = await read();
+    const resources = new Map(rows.map((r) => [r.stepId, r]));
     for (const step of plan.filter((s) => s.phase === phase)) {
       const resource = resources.get(step.id);
       if (!resource) {
         try {
-          return { kind: 'send', requestId: await this.starter.start(tx, tenantId, action, step) };
+          return { kind: 'send', requestId: await this.starter.start(tx, tenantId, action, step, rows) };
         } catch (e) {
           if (!(e instanceof DomainException) || phase === 'main') throw e;
           // an error step that cannot even start is recorded as such, and the next one runs
           await this.starter.recordUnstartable(tx, action, step, e.message);
+          rows = await read(); // the next error step may read this one's outputs
           continue;
         }
       }

@@ -8,7 +8,7 @@ import { ActionInstance, EscResource, Prisma, Tx } from '@cam-esc/persistence';
 import { TemplateOutputs } from '@cam-esc/catalog';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { appendActionLog } from '../action-log';
-import { stepOutputs } from '../esc-requests/step-outputs';
+import { ResourceWithVms, stepOutputs } from '../esc-requests/step-outputs';
 import { markActionRunning } from './action-outcome';
 
 /**
@@ -22,10 +22,11 @@ export class StepStarter {
   constructor(private readonly connections: EscConnections) {}
 
   /** Renders the step with the values of now (earlier steps' outputs included) and persists its create. */
-  async start(tx: Tx, tenantId: string, action: ActionInstance, step: PlannedStep): Promise<string> {
+  /** `resources`: the instance's, as the caller just read them under the lock (with WITH_VMS). */
+  async start(tx: Tx, tenantId: string, action: ActionInstance, step: PlannedStep, resources: ResourceWithVms[]): Promise<string> {
     const kind = stepKind(step.kind);
     const parameters = action.parameters as unknown as ActionParameters;
-    const outputs = await stepOutputs(tx, action.serviceInstanceId);
+    const outputs = stepOutputs(resources);
     // error steps run after a failure: an output of a step that never ran reads as empty
     const templates: TemplateOutputs = step.phase === 'error' ? (id, name) => outputs(id, name) ?? '' : outputs;
     const ctx = { ...parameters, templates, errorMessage: action.failure ?? undefined };

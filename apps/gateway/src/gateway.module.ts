@@ -27,6 +27,7 @@ import { DeployInstanceUseCase } from './instances/usecases/deploy-instance.usec
 import { DeployPreparation } from './instances/usecases/deploy-preparation';
 import { DryRunDeployUseCase } from './instances/usecases/dry-run-deploy.usecase';
 import { ListInstancesUseCase } from './instances/usecases/list-instances.usecase';
+import { AuditEscRequestsUseCase } from './instances/usecases/audit-esc-requests.usecase';
 import { TerminateInstanceUseCase } from './instances/usecases/terminate-instance.usecase';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
@@ -62,6 +63,7 @@ export class GatewayModule implements NestModule {
         DeployPreparation,
         DryRunDeployUseCase,
         ListInstancesUseCase,
+        AuditEscRequestsUseCase,
         TerminateInstanceUseCase,
         ReceiveEscCallbackUseCase,
         DependencyIndicators,

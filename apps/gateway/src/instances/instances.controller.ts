@@ -10,6 +10,7 @@ import { INSTANCE_LIST, ListInstancesUseCase } from './usecases/list-instances.u
 import { EntityIdPipe } from '../common/entity-id.pipe';
 import { toInstanceView } from './instance.view';
 import { TerminateInstanceUseCase } from './usecases/terminate-instance.usecase';
+import { AuditEscRequestsUseCase } from './usecases/audit-esc-requests.usecase';
 
 const instanceId = new EntityIdPipe('service instance');
 
@@ -22,6 +23,7 @@ export class InstancesController {
     private readonly instances: InstanceRepository,
     private readonly terminateInstance: TerminateInstanceUseCase,
     private readonly listInstances: ListInstancesUseCase,
+    private readonly auditEscRequests: AuditEscRequestsUseCase,
   ) {}
 
   @Get()
@@ -47,6 +49,17 @@ export class InstancesController {
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
     return toInstanceView(instance);
+  }
+
+  @Get(':id/escRequests')
+  @ApiOperation({
+    summary:
+      'The ESC audit of an instance: every request sent to ESC for it (time, connection, method, path, body, status, esc-transaction-id, ESC\'s answer) with the callbacks matched to it, oldest first; secured values masked',
+  })
+  @ApiOk({ type: 'array', items: { type: 'object', additionalProperties: true } })
+  @ApiErrors(404)
+  escRequests(@TenantId() tenantId: string, @Param('id', instanceId) id: string) {
+    return this.auditEscRequests.execute(tenantId, id);
   }
 
   @Post(':id/terminate')

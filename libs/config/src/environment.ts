@@ -8,15 +8,20 @@ export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\s*-?\d+\s*$/.test(value) ? Number(value) : value;
 
+/** An integer variable in [min, max]; `what` says what it must be ("an integer port number"). */
+function IntBetween(name: string, min: number, max: number, what: string, { optional = false } = {}): PropertyDecorator {
+  const range = { message: `${name} must be between ${min} and ${max}` };
+  const decorators = [Transform(toInt), ...(optional ? [IsOptional()] : []), IsInt({ message: `${name} must be ${what}` }), Min(min, range), Max(max, range)];
+  // applied bottom-up, as stacked decorators are (the error reported first is the last applied)
+  return (target, key) => [...decorators].reverse().forEach((decorate) => decorate(target, key));
+}
+
 /**
  * Every environment variable the processes read (DESIGN §3). Validated once at boot; a bad
  * value stops the process with a message that names the variable.
  */
 export class Environment {
-  @Transform(toInt)
-  @IsInt({ message: 'PORT must be an integer port number' })
-  @Min(1, { message: 'PORT must be between 1 and 65535' })
-  @Max(65535, { message: 'PORT must be between 1 and 65535' })
+  @IntBetween('PORT', 1, 65535, 'an integer port number')
   PORT = 3000;
 
   @IsOptional()
@@ -63,10 +68,7 @@ export class Environment {
   })
   API_TOKENS = DEFAULT_API_TOKENS;
 
-  @Transform(toInt)
-  @IsInt({ message: 'ESC_SIM_PORT must be an integer port number' })
-  @Min(1, { message: 'ESC_SIM_PORT must be between 1 and 65535' })
-  @Max(65535, { message: 'ESC_SIM_PORT must be between 1 and 65535' })
+  @IntBetween('ESC_SIM_PORT', 1, 65535, 'an integer port number')
   ESC_SIM_PORT = 8080;
 
   @IsOptional()
@@ -79,11 +81,7 @@ export class Environment {
   QUEUE_PREFIX?: string;
 
   /** How long a step may wait for ESC's final callback before the worker asks ESC (GET) itself. */
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({ message: 'ESC_CALLBACK_TIMEOUT_SECONDS must be an integer number of seconds' })
-  @Min(1, { message: 'ESC_CALLBACK_TIMEOUT_SECONDS must be between 1 and 86400' })
-  @Max(86400, { message: 'ESC_CALLBACK_TIMEOUT_SECONDS must be between 1 and 86400' })
+  @IntBetween('ESC_CALLBACK_TIMEOUT_SECONDS', 1, 86400, 'an integer number of seconds', { optional: true })
   ESC_CALLBACK_TIMEOUT_SECONDS?: number;
 
   /** Master key wrapping the data keys of secrets at rest (libs/secrets); format checked in crossFieldErrors. */
@@ -91,25 +89,13 @@ export class Environment {
   @IsString()
   SECRETS_KEY?: string;
 
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({ message: 'WORKER_CONCURRENCY must be an integer' })
-  @Min(1, { message: 'WORKER_CONCURRENCY must be between 1 and 100' })
-  @Max(100, { message: 'WORKER_CONCURRENCY must be between 1 and 100' })
+  @IntBetween('WORKER_CONCURRENCY', 1, 100, 'an integer', { optional: true })
   WORKER_CONCURRENCY?: number;
 
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({ message: 'WORKER_FLOW_CONCURRENCY must be an integer' })
-  @Min(1, { message: 'WORKER_FLOW_CONCURRENCY must be between 1 and 100' })
-  @Max(100, { message: 'WORKER_FLOW_CONCURRENCY must be between 1 and 100' })
+  @IntBetween('WORKER_FLOW_CONCURRENCY', 1, 100, 'an integer', { optional: true })
   WORKER_FLOW_CONCURRENCY?: number;
 
-  @Transform(toInt)
-  @IsOptional()
-  @IsInt({ message: 'WORKER_CALLBACK_CONCURRENCY must be an integer' })
-  @Min(1, { message: 'WORKER_CALLBACK_CONCURRENCY must be between 1 and 100' })
-  @Max(100, { message: 'WORKER_CALLBACK_CONCURRENCY must be between 1 and 100' })
+  @IntBetween('WORKER_CALLBACK_CONCURRENCY', 1, 100, 'an integer', { optional: true })
   WORKER_CALLBACK_CONCURRENCY?: number;
 }
 

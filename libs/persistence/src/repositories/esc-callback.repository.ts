@@ -13,6 +13,8 @@ export interface NewCallbackForToken {
   detail: string | null;
 }
 
+export type CallbackPlace = Pick<EscCallback, 'id' | 'seq' | 'outcome' | 'escRequestId'> & { serviceInstanceId: string | null };
+
 export interface StoredCallback {
   id: string;
   /** The kind of the step whose request the callback answers. */
@@ -49,9 +51,12 @@ export class EscCallbackRepository {
     return this.prisma.escCallback.findUnique({ where: { id } });
   }
 
-  /** A callback with the instance its request belongs to (one query). */
-  async findWithInstance(id: string): Promise<(EscCallback & { serviceInstanceId: string | null }) | null> {
-    const found = await this.prisma.escCallback.findUnique({ where: { id }, include: { escRequest: { select: { escResource: { select: { serviceInstanceId: true } } } } } });
+  /** Where a callback stands and the instance its request belongs to (one query; not its body, which the applying reads under the lock). */
+  async findWithInstance(id: string): Promise<CallbackPlace | null> {
+    const found = await this.prisma.escCallback.findUnique({
+      where: { id },
+      select: { id: true, seq: true, outcome: true, escRequestId: true, escRequest: { select: { escResource: { select: { serviceInstanceId: true } } } } },
+    });
     if (!found) return null;
     const { escRequest, ...callback } = found;
     return { ...callback, serviceInstanceId: escRequest?.escResource.serviceInstanceId ?? null };

@@ -69,7 +69,8 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     expect(post.headers['content-type']).toMatch(/^application\/xml/);
     expect(post.headers['accept']).toBe('application/xml');
     expect(post.headers['callback']).toMatch(new RegExp(`^${stack.gatewayUrl}/esc/callbacks/[A-Za-z0-9_-]{20,}$`));
-    expect(post.headers['callback-esc-events']).toBe(post.headers['callback']);
+    // events outside any request (VM down, recovery, scaling) come to the request's own events URL
+    expect(post.headers['callback-esc-events']).toBe(`${post.headers['callback']}/events`);
     expect(post.headers['authorization']).toBeDefined(); // Basic auth was sent (the sim redacts it in its log)
     const root = rootElement(parseXml(post.body!))!;
     const deployment = selectAll(root, ['tenants', 'tenant', 'deployments', 'deployment'])[0];

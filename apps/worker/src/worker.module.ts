@@ -6,6 +6,10 @@ import { JobsModule } from '@cam-esc/jobs';
 import { LoggingModule } from '@cam-esc/observability';
 import { PersistenceModule } from '@cam-esc/persistence';
 import { ApplyEscCallbackUseCase } from './apply-esc-callback/apply-esc-callback.usecase';
+import { ApplyEscEvent } from './apply-esc-callback/apply-esc-event';
+import { FlowMoves } from './run-action/flow-moves';
+import { OperationMoves } from './run-action/operation-moves';
+import { TerminateMoves } from './run-action/terminate-moves';
 import { EscCallbackProcessor } from './processors/esc-callback.processor';
 import { CatalogProcessor } from './processors/catalog.processor';
 import { FlowProcessor } from './processors/flow.processor';
@@ -24,7 +28,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule, ConnectionsModule],
-      providers: [RunActionUseCase, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService],
+      providers: [RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService],
     };
   }
 }

@@ -7,3 +7,6 @@ export * from './render-step';
 export * from './step-plan';
 export * from './template-cache';
 export * from './step-outputs';
+export * from './operations/esc-operation';
+export * from './operations/registry';
+export * from './request-handling';

@@ -30,4 +30,10 @@ export interface PlannedStep {
 }
 
 /** What the gateway stores on an action instance (ActionInstance.parameters) and the worker reads back. */
-export type ActionParameters = ResolvedParameters & { plan: PlannedStep[] };
+export type ActionParameters = ResolvedParameters & {
+  plan: PlannedStep[];
+  /** The input parameter values as the requester gave them (a shared parameter by its name), for a later update or retry. */
+  given?: Record<string, unknown>;
+  /** The plan the action runs (a version change may move the instance to another). */
+  plan_name?: string;
+};

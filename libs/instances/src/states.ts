@@ -18,9 +18,61 @@ export enum ActionStatus {
   Failed = 'Failed',
 }
 
+/** ActionInstance.type: the CAM action type it runs (a version's action types, and terminate). */
 export enum ActionType {
   Provision = 'provision',
+  /** update and version change (CAM's instance_action `update`). */
+  Update = 'update',
+  Custom = 'custom',
+  Bind = 'bind',
+  Unbind = 'unbind',
   Terminate = 'terminate',
+}
+
+/** How an action instance runs (ActionInstance.details.mode). */
+export enum ActionMode {
+  /** The first provision: every step made. */
+  Deploy = 'deploy',
+  /** New values: every step rendered again; what changed is updated (PUT), what did not is left alone. */
+  Update = 'update',
+  /** The failed action again from its start: what ESC holds is reused (updated if its rendering changed) or replaced, never duplicated. */
+  Retry = 'retry',
+  /** The failed action from its failed step: completed steps are skipped. */
+  Resume = 'resume',
+  /** To another version's flow: update what both have, create what is new, delete what is gone. */
+  VersionChange = 'version_change',
+  /** A flow of its own (custom, bind, unbind actions): its steps make their own resources. */
+  Flow = 'flow',
+  /** A built-in ESC operation on the deployments or one VM (stop, start, reboot, ..., recovery, snapshot). */
+  EscOperation = 'esc_operation',
+  Terminate = 'terminate',
+}
+
+/** Modes that (re)run the instance's own flow, on its resources of scope `provision`. */
+export const INSTANCE_FLOW_MODES: readonly string[] = [ActionMode.Deploy, ActionMode.Update, ActionMode.Retry, ActionMode.Resume, ActionMode.VersionChange];
+
+/** What an action instance is, besides its parameters (ActionInstance.details). */
+export interface ActionDetails {
+  mode?: ActionMode;
+  /** Retry and resume: the failed action they run again. */
+  rerunOf?: string;
+  /** Version change: what CAM shows as versionChangeDetails. */
+  versionChangeDetails?: Record<string, unknown>;
+  /** The service version whose flow the action runs (a version change's target). */
+  serviceVersionId?: string;
+  /** ESC operations. */
+  escOperation?: { operation: string; vmName?: string; snapshotName?: string };
+  /** Bind actions: the bind instance's name. */
+  bindName?: string;
+}
+
+/** The resource scope of an instance's own flow (a custom action's is its action instance id). */
+export const PROVISION_SCOPE = 'provision';
+
+/** Per step of an action run (ActionInstance.progress): what the run did with a step it did not have to make. */
+export enum StepProgress {
+  Unchanged = 'unchanged',
+  Reused = 'reused',
 }
 
 export enum EscResourceStatus {
@@ -54,4 +106,12 @@ export enum CallbackOutcome {
   Duplicate = 'Duplicate',
   Ignored = 'Ignored',
   Unmatched = 'Unmatched',
+}
+
+/** Which URL ESC posted a callback to (EscCallback.channel). */
+export enum CallbackChannel {
+  /** The request's Callback URL: how the request goes. */
+  Request = 'request',
+  /** Its Callback-ESC-Events URL: events of the resource outside any request (VM down, recovery, scaling, ...). */
+  Events = 'events',
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
+import { CallbackChannel } from '@cam-esc/instances';
 import { Public } from '../auth/bearer-auth.guard';
 import { ReceiveEscCallbackUseCase } from './receive-esc-callback.usecase';
 
@@ -13,7 +14,15 @@ export class EscCallbacksController {
   @Post(':token')
   @HttpCode(200)
   async callback(@Param('token') token: string, @Headers() headers: Record<string, string>, @Body() body: unknown) {
-    const id = await this.receive.execute({ token, headers, body: typeof body === 'string' ? body : '' });
+    const id = await this.receive.execute({ token, channel: CallbackChannel.Request, headers, body: typeof body === 'string' ? body : '' });
+    return { received: id };
+  }
+
+  /** The Callback-ESC-Events URL of the same request: ESC's events of the resource outside any request. */
+  @Post(':token/events')
+  @HttpCode(200)
+  async event(@Param('token') token: string, @Headers() headers: Record<string, string>, @Body() body: unknown) {
+    const id = await this.receive.execute({ token, channel: CallbackChannel.Events, headers, body: typeof body === 'string' ? body : '' });
     return { received: id };
   }
 }

@@ -2,11 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { internalIdsNamed } from '@cam-esc/flow';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { HeaderBag, parseEscCallback } from '@cam-esc/esc';
+import { CallbackChannel } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { EscCallbackRepository } from '@cam-esc/persistence';
 
 export interface ReceiveEscCallbackCommand {
   token: string;
+  /** Posted to the request's Callback URL, or to its Callback-ESC-Events URL. */
+  channel: CallbackChannel;
   headers: HeaderBag;
   body: string;
 }
@@ -46,6 +49,7 @@ export class ReceiveEscCallbackUseCase {
       stage: summary?.stage ?? null,
       internalIdByKind: summary ? internalIdsNamed(summary.fields) : {},
       detail: detail ?? null,
+      channel: cmd.channel,
     });
     if (!stored) throw DomainException.notFound('callback', '[token]');
     const log = { serviceInstanceId: stored.serviceInstanceId, escTransactionId: summary?.transactionId, callbackId: stored.id, stage: summary?.stage };
@@ -56,7 +60,7 @@ export class ReceiveEscCallbackUseCase {
       this.logger.error({ ...log, err: e }, 'ESC callback stored but not queued');
       throw new DomainException(DomainErrorCode.UNAVAILABLE, 'callback stored; the job queue is not reachable');
     }
-    this.logger.log(log, `ESC callback ${summary?.stage ?? '(unparsed)'} received`);
+    this.logger.log(log, `ESC ${cmd.channel === CallbackChannel.Events ? 'event' : 'callback'} ${summary?.stage ?? '(unparsed)'} received`);
     return stored.id;
   }
 }

@@ -1,12 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EscCallback as ParsedCallback, HeaderBag, isSuccessCode, parseEscCallback } from '@cam-esc/esc';
-import { EscStepKind, stepKind, verbOf } from '@cam-esc/flow';
-import { ActionStatus, CallbackOutcome, EscRequestStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
+import { EscStepKind, handlingOf, RequestHandling, stepKind } from '@cam-esc/flow';
+import { ActionStatus, CallbackChannel, CallbackOutcome, EscRequestStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { EscCallback, EscCallbackRepository, EscRequest, EscRequestRepository, EscResource, InstanceRepository, Tx } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
 import { completeEscRequest } from '../esc-requests/complete-esc-request';
 import { recordVm } from '../esc-requests/record-vm';
+import { ApplyEscEvent } from './apply-esc-event';
 
 type RequestWithResource = EscRequest & { escResource: EscResource };
 
@@ -31,6 +32,7 @@ export class ApplyEscCallbackUseCase {
     private readonly callbacks: EscCallbackRepository,
     private readonly requests: EscRequestRepository,
     private readonly jobs: JobQueue,
+    private readonly events: ApplyEscEvent,
   ) {}
 
   async execute(callbackId: string): Promise<void> {
@@ -85,6 +87,8 @@ export class ApplyEscCallbackUseCase {
     }
     const kind = stepKind(request.escResource.kind);
     if (kind.transport !== 'esc') return { outcome: CallbackOutcome.Unmatched, detail: `a ${kind.kind} step gets no ESC callbacks` };
+    // posted to the Callback-ESC-Events URL: an event of the resource, outside any request
+    if (cb.channel === CallbackChannel.Events) return this.events.apply(tx, request, parsed, kind);
     const mismatch = await this.correlate(tx, request, parsed, kind);
     if (mismatch) return { outcome: CallbackOutcome.Unmatched, detail: mismatch };
 
@@ -93,11 +97,12 @@ export class ApplyEscCallbackUseCase {
       await tx.escResource.update({ where: { id: request.escResourceId }, data: { externalId } });
       request.escResource.externalId = externalId;
     }
-    switch (kind.roleOf(parsed.stage)) {
+    const handling = handlingOf(kind, request.operation);
+    switch (handling.roleOf(parsed.stage)) {
       case 'progress':
         return this.applyVmStage(tx, request, parsed);
       case 'final':
-        return this.applyFinalStage(tx, request, parsed, kind);
+        return this.applyFinalStage(tx, request, parsed, kind, handling);
       case 'other':
         return { outcome: CallbackOutcome.Ignored, detail: `stage '${parsed.stage ?? ''}' is not tracked` };
     }
@@ -134,12 +139,14 @@ export class ApplyEscCallbackUseCase {
     return { outcome: CallbackOutcome.Applied };
   }
 
-  private async applyFinalStage(tx: Tx, request: RequestWithResource, parsed: ParsedCallback, kind: EscStepKind): Promise<Applied> {
+  private async applyFinalStage(tx: Tx, request: RequestWithResource, parsed: ParsedCallback, kind: EscStepKind, handling: RequestHandling): Promise<Applied> {
     if (request.status === EscRequestStatus.Succeeded || request.status === EscRequestStatus.Failed) {
       return { outcome: CallbackOutcome.Duplicate, detail: `request already ${request.status}`, final: true };
     }
-    const expected = kind.successStages(verbOf(request.operation));
-    const matches = expected.includes(parsed.stage ?? '');
+    const expected = handling.successStages;
+    const matches = expected.length === 0 || expected.includes(parsed.stage ?? '');
+    // an operation's final event may describe its VM (VM_STOP_COMPLETE names it in vm_source)
+    if (handling.verb === 'operate' && parsed.vm) await recordVm(tx, request.escResourceId, parsed.vm, parsed.stage!);
     const summary = `ESC ${parsed.stage} with ESC-Status-Code ${parsed.statusCode ?? 'none'}: ${parsed.statusMessage ?? ''}`.trim();
     const succeeded = matches && isSuccessCode(parsed.statusCode);
     await completeEscRequest(tx, request, {
@@ -147,7 +154,7 @@ export class ApplyEscCallbackUseCase {
       statusCode: parsed.statusCode,
       statusMessage: parsed.statusMessage,
       summary: matches ? summary : `${summary} (expected ${expected.join(' or ')})`,
-      outputs: kind.outputsOf(parsed),
+      outputs: handling.verb === 'operate' ? {} : kind.outputsOf(parsed),
     });
     request.status = succeeded ? EscRequestStatus.Succeeded : EscRequestStatus.Failed;
     return { outcome: CallbackOutcome.Applied, final: true };

@@ -1,4 +1,4 @@
-import { verbOf } from '@cam-esc/flow';
+import { requestVerb } from '@cam-esc/flow';
 import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
 import { EscRequest, Prisma, Tx } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
@@ -30,15 +30,19 @@ export async function completeEscRequest(tx: Tx, request: EscRequest, result: Es
       completedAt: new Date(),
     },
   });
-  const resourceStatus = !result.succeeded ? EscResourceStatus.Error : verbOf(request.operation) === 'delete' ? EscResourceStatus.Undeployed : EscResourceStatus.Active;
-  // only the resource's latest request speaks for it: an older one must not move it backwards
-  const resource = await tx.escResource.findUniqueOrThrow({
-    where: { id: request.escResourceId },
-    select: { outputs: true, requests: { orderBy: { createdAt: 'desc' }, take: 1, select: { id: true } } },
-  });
-  if (resource.requests[0]?.id === request.id) {
-    const outputs = { ...(resource.outputs as Record<string, string>), ...(result.outputs ?? {}) };
-    await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus, outputs: outputs as Prisma.InputJsonValue } });
+  const verb = requestVerb(request.operation);
+  // an operation (stop, reboot, ...) leaves the resource as it is, whatever its outcome
+  if (verb !== 'operate') {
+    const resourceStatus = !result.succeeded ? EscResourceStatus.Error : verb === 'delete' ? EscResourceStatus.Undeployed : EscResourceStatus.Active;
+    // only the resource's latest request speaks for it: an older one must not move it backwards
+    const resource = await tx.escResource.findUniqueOrThrow({
+      where: { id: request.escResourceId },
+      select: { outputs: true, requests: { orderBy: { createdAt: 'desc' }, take: 1, select: { id: true } } },
+    });
+    if (resource.requests[0]?.id === request.id) {
+      const outputs = { ...(resource.outputs as Record<string, string>), ...(result.outputs ?? {}) };
+      await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus, outputs: outputs as Prisma.InputJsonValue } });
+    }
   }
   const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
   if (!result.succeeded) return failAction(tx, action, `step '${request.stepId}' failed: ${result.summary}`);

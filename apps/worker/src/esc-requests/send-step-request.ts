@@ -4,7 +4,7 @@ import { AppConfig } from '@cam-esc/config';
 import { EscConnections } from '@cam-esc/connections';
 import { DomainException } from '@cam-esc/errors';
 import { EscAnswer, EscClient, EscTarget, EscUnreachableError } from '@cam-esc/esc';
-import { ActionParameters, EscStepKind, HttpStepKind, resthookTimeoutMs, stepKind, verbOf } from '@cam-esc/flow';
+import { ActionParameters, EscStepKind, HttpStepKind, requestVerb, resthookTimeoutMs, stepKind } from '@cam-esc/flow';
 import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { EscRequest, EscRequestRepository, EscRequestWithResource, InstanceRepository, PrismaService } from '@cam-esc/persistence';
@@ -23,6 +23,17 @@ export interface SendCommand {
 
 /** How ESC's answer to a request is taken. */
 type Verdict = { kind: 'accepted'; note?: string } | { kind: 'gone' } | { kind: 'refused' };
+
+/**
+ * What a refused request leaves of its resource: a refused create made nothing; after a 5xx ESC may
+ * have made it all the same (terminate deletes it); a refused update, delete or operation leaves it
+ * as it was on ESC (undefined: unchanged).
+ */
+function refusedResourceStatus(verb: ReturnType<typeof requestVerb>, httpStatus: number): EscResourceStatus | undefined {
+  if (verb === 'create') return httpStatus < 500 ? EscResourceStatus.Rejected : EscResourceStatus.Error;
+  if (verb === 'operate' || verb === 'update') return undefined;
+  return EscResourceStatus.Error;
+}
 
 /** A send to ESC is claimed for its connection's timeout and this long (a sender that died frees it then). */
 const SEND_LEASE_GRACE_MS = 30_000;
@@ -83,7 +94,7 @@ export class SendStepRequest {
     // than racing it (a DELETE sent twice could read as gone, or as refused, while ESC deletes)
     if (!(await this.claim(request.id, target.timeoutMs + SEND_LEASE_GRACE_MS))) return;
     try {
-      answer = await this.esc.call({ method: request.method as 'POST' | 'DELETE', path: request.path, body: request.body ?? undefined, callbackUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}` }, target);
+      answer = await this.esc.call({ method: request.method as 'POST' | 'PUT' | 'DELETE', path: request.path, body: request.body ?? undefined, callbackUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}`, eventsUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}/events` }, target);
       verdict = await this.judge(request, answer, kind, target);
     } catch (e) {
       if (!(e instanceof EscUnreachableError) || !cmd.lastAttempt) {
@@ -126,8 +137,7 @@ export class SendStepRequest {
           request,
           answered,
           `step '${request.stepId}': ESC answered HTTP ${answer.status} to ${request.method} ${request.path}: ${answer.body.trim().slice(0, 2000) || '(empty body)'}`,
-          // a refused create made nothing; after a 5xx ESC may have made it all the same (terminate deletes it)
-          verbOf(request.operation) === 'create' && answer.status < 500 ? EscResourceStatus.Rejected : EscResourceStatus.Error,
+          refusedResourceStatus(requestVerb(request.operation), answer.status),
         );
         this.logger.warn(escLog, `ESC refused ${request.method} ${request.path}`);
         return;
@@ -136,7 +146,7 @@ export class SendStepRequest {
 
   private async judge(request: EscRequestWithResource, answer: EscAnswer, kind: EscStepKind, target: Parameters<EscClient['call']>[1]): Promise<Verdict> {
     if (answer.status >= 200 && answer.status < 300) return { kind: 'accepted' };
-    const verb = verbOf(request.operation);
+    const verb = requestVerb(request.operation);
     if (verb === 'delete' && answer.status === 404) return { kind: 'gone' };
     if (verb === 'create' && answer.status === 409) {
       // internal ids are ours and never reused: if ESC has this one, an earlier send reached it
@@ -182,12 +192,12 @@ export class SendStepRequest {
     request: EscRequest,
     data: { httpStatus?: number; responseBody: string; sentAt?: Date },
     line: string,
-    resourceStatus: EscResourceStatus = EscResourceStatus.Error,
+    resourceStatus: EscResourceStatus | undefined = EscResourceStatus.Error,
   ): Promise<void> {
     const advance = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
       const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { ...data, status: EscRequestStatus.Failed, completedAt: new Date() } });
       if (count === 0) return false;
-      await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus } });
+      if (resourceStatus && requestVerb(request.operation) !== 'operate') await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus } });
       const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
       return failAction(tx, action, line);
     });

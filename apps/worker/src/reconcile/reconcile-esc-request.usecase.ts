@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { EscConnections } from '@cam-esc/connections';
 import { EscClient, EscUnreachableError } from '@cam-esc/esc';
-import { ActionParameters, EscReading, EscStepKind, resthookTimeoutMs, stepKind, verbOf } from '@cam-esc/flow';
+import { ActionParameters, escOperationOfRequest, EscReading, EscStepKind, requestVerb, resthookTimeoutMs, stepKind } from '@cam-esc/flow';
 import { ActionStatus, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobPayloads, JobQueue } from '@cam-esc/jobs';
 import { EscRequestRepository, EscRequestWithResource, InstanceRepository } from '@cam-esc/persistence';
@@ -112,7 +112,16 @@ export class ReconcileEscRequestUseCase {
       return { kind: 'done', result: { succeeded: false, summary: `no final callback from ESC after ${waited} s, and ${why}` } };
     }
     const described = `${prefix} ${reading.state ?? reading.phase}`;
-    const deleting = verbOf(request.operation) === 'delete';
+    const operation = escOperationOfRequest(request.operation);
+    if (operation) {
+      // the deployment being there says nothing of an operation: only a service state it settles in does
+      if (operation.settledServiceState && reading.state === operation.settledServiceState) {
+        return { kind: 'done', result: { succeeded: true, summary: `${described}: ${operation.name} is done` }, reading };
+      }
+      if (reading.phase === 'gone' || reading.phase === 'error' || lastCheck) return { kind: 'done', result: { succeeded: false, summary: `${described}; the outcome of ${operation.name} is unknown` }, reading };
+      return { kind: 'wait', why: described, reading };
+    }
+    const deleting = requestVerb(request.operation) === 'delete';
     switch (reading.phase) {
       case 'gone':
         return deleting

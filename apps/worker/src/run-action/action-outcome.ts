@@ -1,5 +1,5 @@
 import { ActionParameters } from '@cam-esc/flow';
-import { ActionStatus, ActionType, EscRequestStatus, InstanceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
+import { ActionDetails, ActionMode, ActionStatus, ActionType, EscRequestStatus, InstanceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { ActionInstance, Tx } from '@cam-esc/persistence';
 import { appendActionLog, maskSecuredValues } from '../action-log';
 
@@ -22,11 +22,20 @@ export async function finishAction(tx: Tx, action: ActionInstance, succeeded: bo
   });
   await tx.actionInstance.update({ where: { id: action.id }, data: { status: succeeded ? ActionStatus.Succeeded : ActionStatus.Failed, finishedAt: now } });
   const status = !succeeded ? InstanceStatus.Error : action.type === ActionType.Terminate ? InstanceStatus.Terminated : InstanceStatus.Active;
+  // a version change that went through moves the instance to the version (and plan) it ran
+  const details = current.details as ActionDetails;
+  const moved = succeeded && details.mode === ActionMode.VersionChange && details.serviceVersionId ? versionOf(current) : {};
   await tx.serviceInstance.update({
     where: { id: action.serviceInstanceId },
-    data: { status, ...(status === InstanceStatus.Active ? { activeAt: now } : {}) },
+    data: { status, ...(status === InstanceStatus.Active ? { activeAt: now } : {}), ...moved },
   });
   return true;
+}
+
+function versionOf(action: ActionInstance): { serviceVersionId?: string; plan?: string } {
+  const details = action.details as ActionDetails;
+  const plan = (action.parameters as { plan_name?: unknown }).plan_name;
+  return { serviceVersionId: details.serviceVersionId, ...(typeof plan === 'string' && plan ? { plan } : {}) };
 }
 
 /**

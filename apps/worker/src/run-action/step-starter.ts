@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { EscConnections } from '@cam-esc/connections';
 import { DomainException } from '@cam-esc/errors';
 import { CompiledTemplate } from '@cam-esc/esc';
-import { ActionParameters, operationName, PlannedStep, renderStep, StepRequest, stepKind, TemplateCache } from '@cam-esc/flow';
-import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
+import { ActionParameters, EscOperation, OperationArguments, operationName, PlannedStep, RenderedCreate, renderStep, StepRequest, stepKind, TemplateCache } from '@cam-esc/flow';
+import { EscRequestStatus, EscResourceStatus, PROVISION_SCOPE } from '@cam-esc/instances';
 import { ActionInstance, EscResource, Prisma, Tx } from '@cam-esc/persistence';
 import { TemplateOutputs } from '@cam-esc/catalog';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -21,46 +21,72 @@ export class StepStarter {
 
   constructor(private readonly connections: EscConnections) {}
 
-  /** Renders the step with the values of now (earlier steps' outputs included) and persists its create. */
-  /** `resources`: the instance's, as the caller just read them under the lock (with WITH_VMS). */
-  async start(tx: Tx, tenantId: string, action: ActionInstance, step: PlannedStep, resources: ResourceWithVms[]): Promise<string> {
+  /**
+   * Renders the step with the values of now (earlier steps' outputs included), as a new resource,
+   * or, given `existing`, as that resource (same internal id and name) to see whether it changed.
+   * `resources`: the instance's, as the caller just read them under the lock (with WITH_VMS).
+   */
+  async render(tx: Tx, tenantId: string, action: ActionInstance, step: PlannedStep, resources: ResourceWithVms[], existing?: EscResource): Promise<RenderedStep> {
     const kind = stepKind(step.kind);
     const parameters = action.parameters as unknown as ActionParameters;
     const outputs = stepOutputs(resources);
     // error steps run after a failure: an output of a step that never ran reads as empty
     const templates: TemplateOutputs = step.phase === 'error' ? (id, name) => outputs(id, name) ?? '' : outputs;
     const ctx = { ...parameters, templates, errorMessage: action.failure ?? undefined };
-    const resourceId = randomUUID();
+    const resourceId = existing?.id ?? randomUUID();
     // the gateway owns ESC identities: an internal id never reused, carrying the resource id
-    const identity = { resourceId, internalId: internalIdOf(resourceId), defaultTenant: undefined as string | undefined };
+    const identity = { resourceId, internalId: existing?.internalId ?? internalIdOf(resourceId), defaultTenant: undefined as string | undefined };
     let template: CompiledTemplate | undefined;
     let connection = step.connection;
     if (kind.transport === 'esc') {
-      const target = await this.connections.resolve(tenantId, step.connection);
+      const target = await this.connections.resolve(tenantId, existing?.connectionName ?? step.connection);
       identity.defaultTenant = target.defaultTenant;
       connection = target.name;
       const stored = await tx.escTemplate.findUnique({ where: { id: step.template!.id } });
-      if (!stored) throw DomainException.invalid(`step '${step.id}': its ESC template was deleted from the library after the deploy was accepted`);
+      if (!stored) throw DomainException.invalid(`step '${step.id}': its ESC template was deleted from the library after the action was accepted`);
       template = this.templates.compiled(stored);
     }
-    let rendered;
     try {
-      rendered = renderStep(step, ctx, identity, template);
+      return { resourceId, connection, rendered: renderStep(step, ctx, identity, template) };
     } catch (e) {
       if (e instanceof DomainException) throw DomainException.invalid(`step '${step.id}': ${e.message}`);
       throw e;
     }
+  }
+
+  /** Renders the step as a new resource of `scope` and persists its create; returns the request's id. */
+  async start(tx: Tx, tenantId: string, action: ActionInstance, step: PlannedStep, resources: ResourceWithVms[], scope: string = PROVISION_SCOPE): Promise<string> {
+    const kind = stepKind(step.kind);
+    const { resourceId, connection, rendered } = await this.render(tx, tenantId, action, step, resources);
     await markActionRunning(tx, action);
-    await this.createResource(tx, action, step, resourceId, { name: rendered.name, escTenant: rendered.escTenant, connectionName: connection, outputs: rendered.outputs, status: EscResourceStatus.Creating });
+    await this.createResource(tx, action, step, resourceId, scope, { name: rendered.name, escTenant: rendered.escTenant, connectionName: connection, outputs: rendered.outputs, status: EscResourceStatus.Creating });
     const requestId = await this.persistRequest(tx, action, resourceId, step.id, operationName('create', kind.kind), rendered.request);
     const what = kind.transport === 'esc' ? `${kind.kind} ${rendered.name}${rendered.escTenant ? ` in ESC tenant ${rendered.escTenant}` : ''}, template ${step.template!.name} ${step.template!.version}, connection ${connection}` : 'resthook call';
     await appendActionLog(tx, action, `step '${step.id}': ${rendered.request.method} ${rendered.request.path} (${what})`);
     return requestId;
   }
 
+  /** Persists the request that changes a resource to its new rendering (a PUT; a resthook's call again). */
+  async startUpdate(tx: Tx, action: ActionInstance, resource: EscResource, request: StepRequest, why: string): Promise<string> {
+    await markActionRunning(tx, action);
+    const requestId = await this.persistRequest(tx, action, resource.id, resource.stepId, operationName('update', resource.kind), request);
+    await appendActionLog(tx, action, `step '${resource.stepId}': ${request.method} ${request.path} (${resource.kind} ${resource.name}: ${why})`);
+    return requestId;
+  }
+
+  /** Persists the request of an ESC operation (stop, reboot, ...) on a deployment. */
+  async startOperation(tx: Tx, action: ActionInstance, deployment: EscResource, operation: EscOperation, args: OperationArguments): Promise<string> {
+    await markActionRunning(tx, action);
+    const request = operation.request(deployment, args);
+    const requestId = await this.persistRequest(tx, action, deployment.id, deployment.stepId, operation.requestName, request);
+    const on = args.vmName ? `VM ${args.vmName} of deployment ${deployment.name}` : `deployment ${deployment.name}`;
+    await appendActionLog(tx, action, `${operation.name}: ${request.method} ${request.path} (${on}, connection ${deployment.connectionName})`);
+    return requestId;
+  }
+
   /** An error step that could not start (its connection or template gone, a value it cannot render): a row that says so, with nothing on ESC. */
-  async recordUnstartable(tx: Tx, action: ActionInstance, step: PlannedStep, reason: string): Promise<void> {
-    await this.createResource(tx, action, step, randomUUID(), { name: step.id, escTenant: '', connectionName: step.connection, outputs: {}, status: EscResourceStatus.Rejected });
+  async recordUnstartable(tx: Tx, action: ActionInstance, step: PlannedStep, reason: string, scope: string = PROVISION_SCOPE): Promise<void> {
+    await this.createResource(tx, action, step, randomUUID(), scope, { name: step.id, escTenant: '', connectionName: step.connection, outputs: {}, status: EscResourceStatus.Rejected });
     await appendActionLog(tx, action, `error step '${step.id}' could not start: ${reason}`);
   }
 
@@ -70,12 +96,14 @@ export class StepStarter {
     action: ActionInstance,
     step: PlannedStep,
     resourceId: string,
+    scope: string,
     made: { name: string; escTenant: string; connectionName: string; outputs: Record<string, string>; status: EscResourceStatus },
   ): Promise<void> {
     await tx.escResource.create({
       data: {
         id: resourceId,
         serviceInstanceId: action.serviceInstanceId,
+        scope,
         stepId: step.id,
         sequenceNo: step.sequenceNo,
         kind: step.kind,
@@ -120,6 +148,13 @@ export class StepStarter {
     });
     return row.id;
   }
+}
+
+/** A step rendered for a run: its resource's id (new, or the existing one's) and its connection. */
+export interface RenderedStep {
+  resourceId: string;
+  connection: string;
+  rendered: RenderedCreate;
 }
 
 /** The gateway's internal id of a resource on ESC: 40 unreserved characters, never reused. */

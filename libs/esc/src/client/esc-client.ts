@@ -10,8 +10,10 @@ export interface EscCall {
   /** Path under the connection's URL, e.g. /v0/deployments/abc */
   path: string;
   body?: string;
-  /** URL ESC posts its callbacks to (the `Callback` and `Callback-ESC-Events` headers). */
+  /** URL ESC posts the callbacks of this request to (the `Callback` header). */
   callbackUrl?: string;
+  /** URL ESC posts its events outside any request to (`Callback-ESC-Events`; the callback URL when absent). */
+  eventsUrl?: string;
 }
 
 export interface EscAnswer {
@@ -44,7 +46,7 @@ export class EscClient implements OnModuleDestroy {
     if (call.body !== undefined) headers['Content-Type'] = 'application/xml';
     if (call.callbackUrl) {
       headers['Callback'] = call.callbackUrl;
-      headers['Callback-ESC-Events'] = call.callbackUrl;
+      headers['Callback-ESC-Events'] = call.eventsUrl ?? call.callbackUrl;
     }
     if (target.username) headers['Authorization'] = `Basic ${Buffer.from(`${target.username}:${target.password ?? ''}`).toString('base64')}`;
     try {

@@ -11,6 +11,8 @@ export interface NewCallbackForToken {
   stage: string | null;
   internalIdByKind: Record<string, string>;
   detail: string | null;
+  /** `request` (the Callback URL) or `events` (the Callback-ESC-Events URL). */
+  channel: string;
 }
 
 export type CallbackPlace = Pick<EscCallback, 'id' | 'seq' | 'outcome' | 'escRequestId'> & { serviceInstanceId: string | null };
@@ -37,14 +39,24 @@ export class EscCallbackRepository {
       WITH target AS (
         SELECT q.id, r.kind, r.service_instance_id FROM esc_request q JOIN esc_resource r ON r.id = q.esc_resource_id WHERE q.callback_token = ${token}
       ), stored AS (
-        INSERT INTO esc_callback (id, esc_request_id, transaction_id, status_code, status_message, headers, body, stage, internal_id, detail, received_at)
-        SELECT gen_random_uuid(), target.id, ${data.transactionId}, ${data.statusCode}::int, ${data.statusMessage}, ${JSON.stringify(data.headers)}::jsonb, ${data.body},
+        INSERT INTO esc_callback (id, esc_request_id, channel, transaction_id, status_code, status_message, headers, body, stage, internal_id, detail, received_at)
+        SELECT gen_random_uuid(), target.id, ${data.channel}, ${data.transactionId}, ${data.statusCode}::int, ${data.statusMessage}, ${JSON.stringify(data.headers)}::jsonb, ${data.body},
                ${data.stage}, ${JSON.stringify(data.internalIdByKind)}::jsonb ->> target.kind, ${data.detail}, ${new Date()}::timestamp(3)
         FROM target
         RETURNING id
       )
       SELECT stored.id::text AS id, target.kind, target.service_instance_id::text AS "serviceInstanceId" FROM stored, target`;
     return stored ?? null;
+  }
+
+  /** The ESC events (Callback-ESC-Events) of an instance's resources, newest first. */
+  eventsOfInstance(serviceInstanceId: string, limit: number): Promise<EscEventRow[]> {
+    return this.prisma.escCallback.findMany({
+      where: { channel: 'events', escRequest: { escResource: { serviceInstanceId } } },
+      select: { id: true, stage: true, statusCode: true, statusMessage: true, outcome: true, detail: true, receivedAt: true, appliedAt: true, internalId: true, body: true },
+      orderBy: { seq: 'desc' },
+      take: limit,
+    });
   }
 
   findById(id: string): Promise<EscCallback | null> {
@@ -62,3 +74,6 @@ export class EscCallbackRepository {
     return { ...callback, serviceInstanceId: escRequest?.escResource.serviceInstanceId ?? null };
   }
 }
+
+/** What the event history of an instance shows of one ESC event. */
+export type EscEventRow = Pick<EscCallback, 'id' | 'stage' | 'statusCode' | 'statusMessage' | 'outcome' | 'detail' | 'receivedAt' | 'appliedAt' | 'internalId' | 'body'>;

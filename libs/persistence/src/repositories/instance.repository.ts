@@ -32,6 +32,8 @@ export interface NewAction {
   parameters: Prisma.InputJsonValue;
   securedNames: string[];
   log: string;
+  /** What the run is (ActionDetails); `{}` for a first deploy. */
+  details?: Prisma.InputJsonValue;
 }
 
 const SUMMARY = {
@@ -120,9 +122,9 @@ export class InstanceRepository {
         VALUES (${id}::uuid, ${instance.tenantId}, ${instance.namespaceId}, ${instance.name}, ${instance.status}, ${instance.owner}, ${instance.group}, ${instance.serviceId}::uuid,
                 ${instance.serviceVersionId}::uuid, ${instance.plan}, ${instance.planId}, ${JSON.stringify(instance.request)}::jsonb, ${action.id}::uuid, ${now}::timestamp(3), ${now}::timestamp(3))
       )
-      INSERT INTO action_instance (id, service_instance_id, name, type, status, parameters, secured_names, log, created_at, updated_at)
+      INSERT INTO action_instance (id, service_instance_id, name, type, status, parameters, secured_names, log, details, created_at, updated_at)
       VALUES (${action.id}::uuid, ${id}::uuid, ${action.name}, ${action.type}, ${action.status}, ${JSON.stringify(action.parameters)}::jsonb, ${action.securedNames}::text[], ${action.log},
-              ${now}::timestamp(3), ${now}::timestamp(3))`;
+              ${JSON.stringify(action.details ?? {})}::jsonb, ${now}::timestamp(3), ${now}::timestamp(3))`;
     return {
       id,
       ...instance,
@@ -133,7 +135,18 @@ export class InstanceRepository {
       updatedAt: now,
       serviceVersion: version,
       actions: [
-        { ...action, parameters: action.parameters as Prisma.JsonValue, serviceInstanceId: id, failure: null, startedAt: null, finishedAt: null, createdAt: now, updatedAt: now },
+        {
+          ...action,
+          parameters: action.parameters as Prisma.JsonValue,
+          details: (action.details ?? {}) as Prisma.JsonValue,
+          progress: {},
+          serviceInstanceId: id,
+          failure: null,
+          startedAt: null,
+          finishedAt: null,
+          createdAt: now,
+          updatedAt: now,
+        },
       ],
       escResources: [],
     };

@@ -5,9 +5,10 @@ import { FaultsModule } from '../faults/faults.module';
 import { RequestsLogModule } from '../requests-log/requests-log.module';
 import { ResourcesModule } from '../resources/resources.module';
 import { AdminController } from './admin.controller';
+import { DeploymentEventsController } from './deployment-events.controller';
 
 @Module({
   imports: [DeploymentsModule, ResourcesModule, FaultsModule, RequestsLogModule, CallbacksModule],
-  controllers: [AdminController],
+  controllers: [AdminController, DeploymentEventsController],
 })
 export class AdminModule {}

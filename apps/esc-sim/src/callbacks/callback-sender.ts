@@ -2,17 +2,24 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { Agent, request } from 'undici';
 import { abortableDelay } from '../common/abortable-delay';
-import { OperationRequest } from '../common/operation-runner';
 import { SIM_CONFIG, SimConfig } from '../config/sim-config';
 import { CallbackLog, SentCallback } from './callback-log';
 
 export interface EscCallback {
   url: string;
-  transactionId: string;
+  /** Absent for events ESC sends on its own (VM_DOWN...): they answer no request. */
+  transactionId?: string;
   statusCode: number;
   statusMessage: string;
   /** XML document. */
   body: string;
+}
+
+/** Where the callbacks of an operation go and how they are tagged (an OperationRequest is one). */
+export interface CallbackTarget {
+  callbackUrl?: string;
+  transactionId?: string;
+  silent?: boolean;
 }
 
 /**
@@ -34,7 +41,7 @@ export class CallbackSender implements OnApplicationShutdown {
    * One callback of an accepted operation: nothing without a Callback URL, nor when a `silent`
    * fault rule swallows the operation's callbacks (then it is not in the callback log either).
    */
-  async report(request: OperationRequest, statusCode: number, statusMessage: string, body: string, signal: AbortSignal): Promise<void> {
+  async report(request: CallbackTarget, statusCode: number, statusMessage: string, body: string, signal: AbortSignal): Promise<void> {
     if (!request.callbackUrl) return;
     if (request.silent) {
       this.logger.debug({ url: request.callbackUrl, transactionId: request.transactionId }, 'Dropping callback (silent fault rule)');
@@ -46,9 +53,9 @@ export class CallbackSender implements OnApplicationShutdown {
 
   /** Resolves true once the receiver answered 2xx, false when delivery was given up or aborted. */
   async send(callback: EscCallback, signal: AbortSignal): Promise<boolean> {
-    const headers = {
+    const headers: Record<string, string> = {
       'Content-Type': 'application/xml; charset=UTF-8',
-      ESC_TRANSACTION_ID: callback.transactionId,
+      ...(callback.transactionId !== undefined && { ESC_TRANSACTION_ID: callback.transactionId }),
       'ESC-Status-Code': String(callback.statusCode),
       'ESC-Status-Message': headerSafe(callback.statusMessage),
     };

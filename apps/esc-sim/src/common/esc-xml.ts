@@ -19,11 +19,23 @@ export function xmlDocument(rootTag: string, content: Record<string, unknown>): 
   return XML_DECLARATION + builder.build({ [rootTag]: { '@_xmlns': NETCONF_BASE_NAMESPACE, ...content } });
 }
 
-export type AcceptedOperation = 'create' | 'update' | 'delete';
+/** create, update, delete, or the <operation> of a deployment or VM operation request. */
+export type AcceptedOperation =
+  | 'create'
+  | 'update'
+  | 'delete'
+  | 'stop'
+  | 'start'
+  | 'reboot'
+  | 'enable_monitoring'
+  | 'disable_monitoring'
+  | 'recovery_do'
+  | 'snapshot';
 
 /**
- * Body of the 200 answer to POST/PUT/DELETE (the reference documents none; clients should only
- * need the esc-transaction-id header). `subject` names the target, e.g. its internal id.
+ * Body of the 200 answer to POST/PUT/DELETE and to the deployment and VM operations (the
+ * reference documents none; clients should only need the esc-transaction-id header). `subject`
+ * names the target, e.g. its internal id.
  */
 export function acceptedXml(operation: AcceptedOperation, subject: Record<string, string>, transactionId: string): string {
   return xmlDocument('esc_request', {

@@ -29,11 +29,13 @@ export type ServiceState =
   | 'SERVICE_ACTIVE_STATE'
   | 'SERVICE_UPDATING_STATE'
   | 'SERVICE_UNDEPLOYING_STATE'
+  | 'SERVICE_STOPPED_STATE'
   | 'SERVICE_ERROR_STATE';
 
 export type VmState =
   | 'VM_INSERT_STATE'
   | 'VM_ALIVE_STATE'
+  | 'VM_SHUTOFF_STATE'
   | 'VM_UNDEPLOYED_STATE'
   | 'VM_ERROR_STATE';
 
@@ -70,6 +72,7 @@ export interface SimDeployment {
   spec: DeploymentSpec;
   vms: SimVm[];
   state: ServiceState;
+  /** From the latest request that gave them; eventsCallbackUrl (else callbackUrl) receives unrequested events. */
   callbackUrl?: string;
   eventsCallbackUrl?: string;
   createdAt: string;

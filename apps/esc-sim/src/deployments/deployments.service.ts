@@ -92,6 +92,9 @@ export class DeploymentsService {
       );
     }
     this.assertIdle(deployment, 'updated');
+    if (deployment.state === 'SERVICE_STOPPED_STATE') {
+      throw new BadRequestException(`Deployment ${internalId} is stopped: update is not applicable (start it first)`);
+    }
 
     const plan = planUpdate(deployment, spec, this.factory);
     Object.assign(deployment, urls);

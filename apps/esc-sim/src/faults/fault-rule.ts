@@ -1,6 +1,17 @@
-export type FaultOperation = 'create' | 'update' | 'delete';
+/** What every resource kind has (update: deployments and tenants only). */
+export type CrudOperation = 'create' | 'update' | 'delete';
 
-export const FAULT_OPERATIONS: readonly FaultOperation[] = ['create', 'update', 'delete'];
+export type FaultOperation = CrudOperation | DeploymentOnlyOperation;
+
+/** "07-Deployment Operations" (any of stop, start...), "08-VM Operations" (vm, recovery-vm, snapshot-vm). */
+type DeploymentOnlyOperation = 'service_operation' | 'vm_operation' | 'recovery' | 'snapshot';
+
+const DEPLOYMENT_ONLY: readonly FaultOperation[] = ['service_operation', 'vm_operation', 'recovery', 'snapshot'];
+
+/** Those about one VM, which match.vmName can pick. */
+const VM_OPERATIONS: readonly FaultOperation[] = ['vm_operation', 'recovery', 'snapshot'];
+
+export const FAULT_OPERATIONS: readonly FaultOperation[] = ['create', 'update', 'delete', ...DEPLOYMENT_ONLY];
 
 /** What a rule targets; rules without `resource` are about deployments. */
 export type FaultResource = 'deployment' | 'tenant' | 'network' | 'subnet' | 'image' | 'flavor' | 'volume';
@@ -17,6 +28,8 @@ export interface FaultMatch {
   deploymentName?: string;
   /** Matches this internal id exactly. */
   internalId?: string;
+  /** VM operations only: matches when the VM's name contains this text. */
+  vmName?: string;
 }
 
 export interface FaultRuleInput {
@@ -45,13 +58,16 @@ export interface FaultTarget {
   internalId: string;
   /** The deployment name or the resource's <name>. */
   name?: string;
+  /** The VM a VM operation is about. */
+  vmName?: string;
 }
 
 export function ruleMatches(rule: FaultRule, operation: FaultOperation, target: FaultTarget): boolean {
   if (rule.resource !== target.resource || rule.operation !== operation) return false;
   if (rule.times !== undefined && rule.hits >= rule.times) return false;
-  const { internalId, name, deploymentName } = rule.match;
+  const { internalId, name, deploymentName, vmName } = rule.match;
   if (internalId !== undefined && internalId !== target.internalId) return false;
+  if (vmName !== undefined && !(target.vmName ?? '').includes(vmName)) return false;
   return [name, deploymentName].every((part) => part === undefined || (target.name ?? '').includes(part));
 }
 
@@ -71,9 +87,15 @@ export function parseFaultRuleInput(body: unknown): FaultRuleInput {
   if (operation === 'update' && !UPDATABLE.includes(resource as FaultResource)) {
     throw new FaultRuleError(`operation update does not apply to resource ${resource} (it has create and delete only)`);
   }
+  if (DEPLOYMENT_ONLY.includes(operation as FaultOperation) && resource !== 'deployment') {
+    throw new FaultRuleError(`operation ${operation} applies to deployments only`);
+  }
   const match = input.match === undefined ? {} : object(input.match, 'match');
   if (match.deploymentName !== undefined && resource !== 'deployment') {
     throw new FaultRuleError(`match.deploymentName applies to deployments only; use match.name for a ${resource}`);
+  }
+  if (match.vmName !== undefined && !VM_OPERATIONS.includes(operation as FaultOperation)) {
+    throw new FaultRuleError(`match.vmName applies to operations ${VM_OPERATIONS.join(', ')} only`);
   }
   const rule: FaultRuleInput = {
     resource: resource as FaultResource,
@@ -82,6 +104,7 @@ export function parseFaultRuleInput(body: unknown): FaultRuleInput {
       ...optionalField('name', optionalString(match.name, 'match.name')),
       ...optionalField('deploymentName', optionalString(match.deploymentName, 'match.deploymentName')),
       ...optionalField('internalId', optionalString(match.internalId, 'match.internalId')),
+      ...optionalField('vmName', optionalString(match.vmName, 'match.vmName')),
     },
   };
 

@@ -136,6 +136,8 @@ describe('fault injection (/_sim/faults)', () => {
     [{ operation: 'create', respond: { status: 200 } }, /respond.status/],
     [{ operation: 'create', callback: { statusCode: 200, message: 'x' } }, /callback.statusCode/],
     [{ operation: 'create', respond: { status: 500 }, times: 0 }, /times/],
+    [{ resource: 'tenant', operation: 'service_operation', respond: { status: 500 } }, /operation service_operation applies to deployments only/],
+    [{ operation: 'service_operation', match: { vmName: 'x' }, respond: { status: 500 } }, /match.vmName applies to operations vm_operation, recovery, snapshot only/],
   ])('refuses the invalid rule %j with 400', async (rule, message) => {
     const res = await addFault(rule).expect(400);
     expect(res.body.message).toMatch(message);

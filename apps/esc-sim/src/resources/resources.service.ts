@@ -1,7 +1,7 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { AcceptedRequest, EscRequestHeaders, assertValidInternalId, assertXmlBody, callbackUrls } from '../common/esc-request';
 import { OperationContext, OperationRequest, OperationRunner } from '../common/operation-runner';
-import { FaultOperation, FaultTarget } from '../faults/fault-rule';
+import { CrudOperation, FaultTarget } from '../faults/fault-rule';
 import { FaultsService } from '../faults/faults.service';
 import { ResourceBodyError, parseResourceBody } from './resource-body.parser';
 import { ADMIN_TENANT_ID, RESOURCE_KINDS, ResourceKindInfo } from './resource-kinds';
@@ -126,7 +126,7 @@ export class ResourcesService {
   }
 
   private start(
-    operation: FaultOperation,
+    operation: CrudOperation,
     resource: SimResource,
     target: FaultTarget,
     callbackUrl: string | undefined,

@@ -8,13 +8,34 @@ export type DeploymentStage =
   | 'VM_UNDEPLOYED'
   | 'SERVICE_ALIVE'
   | 'SERVICE_UPDATED'
-  | 'SERVICE_UNDEPLOYED';
+  | 'SERVICE_UNDEPLOYED'
+  | ServiceOperationStage
+  | 'VM_DOWN'
+  | 'VM_SCALE_OUT_DEPLOYED';
+
+/** The stages of the "07-Deployment Operations" (stop, start, reboot, enable/disable monitoring). */
+export type ServiceOperationStage =
+  | 'VM_STOPPED'
+  | 'SERVICE_STOPPED'
+  | 'VM_STARTED'
+  | 'SERVICE_STARTED'
+  | 'VM_REBOOTED'
+  | 'SERVICE_REBOOTED'
+  | 'VM_MONITOR_ENABLED'
+  | 'SERVICE_MONITOR_ENABLED'
+  | 'VM_MONITOR_DISABLED'
+  | 'SERVICE_MONITOR_DISABLED';
 
 export interface DeploymentNotification {
   stage: DeploymentStage;
   serviceState: ServiceState;
   /** Present for VM_* stages: becomes <deployment_details>. */
   vm?: SimVm;
+  /**
+   * One <deployment_details> each: the final callback of a deployment operation carries the VMs,
+   * as the reference's SERVICE_STOPPED example does (unlike SERVICE_ALIVE).
+   */
+  vms?: SimVm[];
 }
 
 /** The <deployment> body of a deployment callback, element order as in the reference examples. */
@@ -22,6 +43,7 @@ export function deploymentNotificationXml(deployment: SimDeployment, notificatio
   return xmlDocument('deployment', {
     datacenter: { default: 'false' },
     ...(notification.vm && { deployment_details: deploymentDetails(notification.vm) }),
+    ...(notification.vms && notification.vms.length > 0 && { deployment_details: notification.vms.map(deploymentDetails) }),
     deployment_name: deployment.name,
     deployment_stage: notification.stage,
     ...deploymentIds(deployment),

@@ -12,6 +12,8 @@ export enum DomainErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   /** The body is not in a format the call takes (e.g. not JSON). */
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  /** The record is held by work in progress that may not be interrupted yet (CAM's 419 ResourceLockError). */
+  RESOURCE_LOCKED = 'RESOURCE_LOCKED',
   /** A dependency (Redis, ESC) is down; the client may retry. */
   UNAVAILABLE = 'UNAVAILABLE',
 }

@@ -62,8 +62,12 @@ export interface ActionDetails {
   serviceVersionId?: string;
   /** ESC operations. */
   escOperation?: { operation: string; vmName?: string; snapshotName?: string };
+  /** customDetails.name of invokeCustomAction: the requester's name for the run. */
+  runName?: string;
   /** Bind actions: the bind instance's name. */
   bindName?: string;
+  /** The scope of the resources its steps make (a custom flow's own action id; a rerun keeps the scope of the run it reruns). */
+  scope?: string;
 }
 
 /** The resource scope of an instance's own flow (a custom action's is its action instance id). */

@@ -69,6 +69,8 @@ function statusOf(code: DomainErrorCode): number {
       return 409;
     case DomainErrorCode.UNSUPPORTED_MEDIA_TYPE:
       return 415;
+    case DomainErrorCode.RESOURCE_LOCKED:
+      return 419;
     case DomainErrorCode.UNAVAILABLE:
       return 503;
     default: {

@@ -1,8 +1,10 @@
 import { CamServiceDocument, maskSecretsDeep, securedValues } from '@cam-esc/catalog';
 import { outputsOf } from '@cam-esc/flow';
 import { InstanceDetails } from '@cam-esc/persistence';
+import { ActionDetails, ActionStatus, ActionType } from '@cam-esc/instances';
 import { toVersionView } from '../catalog/service.view';
-
+import { toActionHistoryEntry } from './instance-history.view';
+import { currentFlowAction } from './lifecycle/instance-values';
 
 
 /** What the instance echoes of its deploy request (stored with secured values already masked). */
@@ -35,8 +37,9 @@ export function toInstanceView(d: InstanceDetails) {
   const version = d.serviceVersion;
   const doc = version.document as unknown as CamServiceDocument;
   const current = d.actions.find((a) => a.id === d.currentActionInstanceId) ?? d.actions[d.actions.length - 1];
-  const provision = d.actions.find((a) => a.type === 'provision');
-  const secrets = provision ? securedValues(provision.parameters, provision.securedNames) : [];
+  // a later action's callbacks and outputs may echo an earlier one's secrets: all of them are masked
+  const secrets = [...new Set(d.actions.flatMap((a) => securedValues(a.parameters, a.securedNames)))];
+  const lastFlow = currentFlowAction(d);
   // every step's outputs, as later steps read them; a secret echoed by a resthook stays masked
   const resources = d.escResources.map((r) => ({
     step_id: r.stepId,
@@ -57,6 +60,7 @@ export function toInstanceView(d: InstanceDetails) {
     esc_tenant: r.escTenant,
     status: r.status,
     transaction_ids: r.requests.filter((q) => q.transactionId).map((q) => ({ operation: q.operation, transaction_id: q.transactionId, status: q.status })),
+    power_state: powerStateOf(r.vms.map((vm) => vm.stage)),
     vms: r.vms.map((vm) => {
       const interfaces = vm.interfaces as unknown as StoredVmInterface[];
       return {
@@ -103,10 +107,40 @@ export function toInstanceView(d: InstanceDetails) {
     serviceManifest: toVersionView(version, version.service, undefined, undefined, { forRequester: true }),
     action_status: current ? { name: current.name, type: current.type, status: current.status, started: current.startedAt, finished: current.finishedAt } : {},
     output_parameters: [],
-    bind_array: {},
+    bind_array: bindsOf(d.actions),
     current_action_instance_id: d.currentActionInstanceId,
+    stack_id: deployments.map((dep) => dep.external_deployment_id).filter(Boolean),
+    ...(lastFlow ? { last_plan_action_instance_id: lastFlow.id, last_plan_action_instance_status: toActionHistoryEntry(lastFlow).Status } : {}),
+    processed_time: (current?.startedAt ?? current?.createdAt ?? d.createdAt).toISOString(),
+    /** Whether the instance's VMs run: Running, Stopped, Partially stopped, Degraded (a VM down), or null without VMs. */
+    power_state: powerStateOf(deployments.flatMap((dep) => dep.vms.map((vm) => vm.state))),
+    actionInstanceDetails: d.actions.map(toActionHistoryEntry),
     esc: { deployments, resources },
   };
+}
+
+const STOPPED_STAGES = new Set(['VM_STOPPED', 'VM_STOP_COMPLETE', 'VM_SHUTOFF']);
+const DOWN_STAGES = new Set(['VM_DOWN', 'VM_ERROR', 'VM_RECOVERY_INIT', 'VM_RECOVERY_UNDEPLOYED']);
+
+function powerStateOf(stages: string[]): string | null {
+  const live = stages.filter((s) => s !== 'VM_UNDEPLOYED');
+  if (live.length === 0) return null;
+  if (live.some((s) => DOWN_STAGES.has(s))) return 'Degraded';
+  const stopped = live.filter((s) => STOPPED_STAGES.has(s)).length;
+  if (stopped === 0) return 'Running';
+  return stopped === live.length ? 'Stopped' : 'Partially stopped';
+}
+
+/** The instance's binds (createBind) not yet unbound (terminateBind), by name. */
+function bindsOf(actions: InstanceDetails['actions']): Record<string, unknown> {
+  const binds: Record<string, unknown> = {};
+  for (const a of actions) {
+    const name = (a.details as ActionDetails).bindName;
+    if (!name) continue;
+    if (a.type === ActionType.Bind && a.status !== ActionStatus.Failed) binds[name] = { name, actionInstanceId: a.id, status: a.status, created_time: a.createdAt.toISOString() };
+    if (a.type === ActionType.Unbind && a.status === ActionStatus.Succeeded) delete binds[name];
+  }
+  return binds;
 }
 
 function activityDetails(resources: Array<{ step_id: string; kind: string; internal_id: string; name: string; status: string; outputs: Record<string, string> }>) {

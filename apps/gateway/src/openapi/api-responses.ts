@@ -27,6 +27,7 @@ const ERRORS: Record<number, string> = {
   409: 'The call conflicts with the state (a name or version in use, live instances, a running action)',
   413: 'The body is larger than the call takes',
   415: 'The body is not in the format the call takes',
+  419: "ResourceLockError: the instance's action is still in progress and holds its lock (1 hour from its start); cleanup with force: true, or try after it expires",
   503: 'A dependency (the job queue) is not reachable; nothing was written, try again',
 };
 

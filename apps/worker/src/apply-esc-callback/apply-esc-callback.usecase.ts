@@ -146,7 +146,7 @@ export class ApplyEscCallbackUseCase {
     const expected = handling.successStages;
     const matches = expected.length === 0 || expected.includes(parsed.stage ?? '');
     // an operation's final event may describe its VM (VM_STOP_COMPLETE names it in vm_source)
-    if (handling.verb === 'operate' && parsed.vm) await recordVm(tx, request.escResourceId, parsed.vm, parsed.stage!);
+    if (handling.verb === 'operate' && parsed.vm && parsed.stage?.startsWith('VM_')) await recordVm(tx, request.escResourceId, parsed.vm, parsed.stage);
     const summary = `ESC ${parsed.stage} with ESC-Status-Code ${parsed.statusCode ?? 'none'}: ${parsed.statusMessage ?? ''}`.trim();
     const succeeded = matches && isSuccessCode(parsed.statusCode);
     await completeEscRequest(tx, request, {

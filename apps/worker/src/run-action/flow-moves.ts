@@ -33,8 +33,9 @@ export class FlowMoves {
   async next(tx: Tx, tenantId: string, action: ActionInstance): Promise<NextMove> {
     const plan = (action.parameters as unknown as Partial<ActionParameters>).plan;
     if (!plan) throw DomainException.invalid('the action has no planned steps (it was submitted by an older gateway); deploy again');
-    const mode = (action.details as ActionDetails).mode ?? ActionMode.Deploy;
-    const run: Run = { tx, tenantId, action, mode, scope: mode === ActionMode.Flow ? action.id : PROVISION_SCOPE, progress: { ...(action.progress as Record<string, string>) }, rows: [] };
+    const details = action.details as ActionDetails;
+    const mode = details.mode ?? ActionMode.Deploy;
+    const run: Run = { tx, tenantId, action, mode, scope: details.scope ?? (mode === ActionMode.Flow ? action.id : PROVISION_SCOPE), progress: { ...(action.progress as Record<string, string>) }, rows: [] };
     run.rows = await this.read(run);
     const phase: StepPhase = action.failure === null ? 'main' : 'error';
     for (const step of plan.filter((s) => s.phase === phase)) {
@@ -60,7 +61,8 @@ export class FlowMoves {
       await finishAction(tx, action, false, `${action.name} failed: ${action.failure} (the error_sequence has run)`);
       return IDLE;
     }
-    if (mode === ActionMode.VersionChange) {
+    // a version change (or a rerun of one) ends with the old flow's steps the new one has not
+    if (mode === ActionMode.VersionChange || (details.versionChangeDetails && (mode === ActionMode.Retry || mode === ActionMode.Resume))) {
       const gone = await this.deleteWhatIsGone(run, plan);
       if (gone) return gone;
     }

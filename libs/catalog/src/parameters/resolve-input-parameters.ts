@@ -46,13 +46,16 @@ export async function resolveInputParameters(
   specifications: Specification[],
   svcInstance: SvcInstanceContext,
   lookups: ParameterLookups,
+  /** Where the values came from, for messages: resourceProperties.specifications, or e.g. update_details.instance_parameters. */
+  specsField: string = SPECS,
 ): Promise<ResolvedInput> {
+  const byName = specsField !== SPECS;
   const problems: Problem[] = [];
   const inputs = action.input_parameters ?? [];
   const planParams = new Map((plan.plan_parameters ?? []).map((p) => [p.name, p]));
   const given = new Map<string, Specification>();
   specifications.forEach((s, i) => {
-    const field = `${SPECS}[${i}].name`;
+    const field = byName ? `${specsField}.${s.name}` : `${SPECS}[${i}].name`;
     const param = inputs.find((p) => p.name === s.name);
     if (!param) {
       problems.push({ field, message: `'${s.name}' is not an input parameter of action '${action.name}' (known: ${inputs.map((p) => p.name).join(', ') || 'none'})` });
@@ -93,11 +96,11 @@ export async function resolveInputParameters(
     const spec = given.get(p.name);
     const planParam = planParams.get(p.name);
     const isSecured = Boolean(p.secured || planParam?.secured || spec?.secured || typeOf(p) === 'password');
-    const field = `${SPECS}.${p.name}`;
+    const field = `${specsField}.${p.name}`;
     // the requester's value is data: only the author's defaults may hold references
     let value = spec !== undefined ? spec.value : defaults(planParam?.default !== undefined ? planParam.default : p.default, `input parameter '${p.name}'`);
     if (value === undefined || value === null || value === '') {
-      if (p.required || planParam?.required) problems.push({ field, message: `'${p.name}' is required and has no value (give it as {"name": "${p.name}", "value": ...})` });
+      if (p.required || planParam?.required) problems.push({ field, message: `'${p.name}' is required and has no value (give it as ${byName ? `"${p.name}": ...` : `{"name": "${p.name}", "value": ...}`})` });
       value = '';
     } else {
       const checked = await checkValue(p, planParam, value, isSecured, lookups);

@@ -186,13 +186,29 @@ export class InstanceRepository {
 
   /**
    * Starts a new action on an existing instance under its row lock; `check` may refuse (throw)
-   * on the instance's current state, so two requests cannot both start an action.
+   * on the instance's current state and its current action, so two requests cannot both start one.
    */
-  startAction(instanceId: string, check: (instance: ServiceInstance) => void, action: NewAction & { id: string }, status: string): Promise<ServiceInstance> {
+  startAction(
+    instanceId: string,
+    check: (instance: ServiceInstance, current: Pick<ActionInstance, 'id' | 'name' | 'type' | 'status' | 'startedAt' | 'createdAt'> | null) => void,
+    action: NewAction & { id: string },
+    status: string,
+  ): Promise<ServiceInstance> {
     return this.withInstanceLock(instanceId, async (tx, instance) => {
-      check(instance);
+      const current = instance.currentActionInstanceId
+        ? await tx.actionInstance.findUnique({ where: { id: instance.currentActionInstanceId }, select: { id: true, name: true, type: true, status: true, startedAt: true, createdAt: true } })
+        : null;
+      check(instance, current);
       await tx.actionInstance.create({ data: { ...action, serviceInstanceId: instanceId } });
       return tx.serviceInstance.update({ where: { id: instanceId }, data: { status, currentActionInstanceId: action.id } });
+    });
+  }
+
+  /** The instance's current action (name, status, times), under its lock: what cleanup weighs. */
+  currentAction(instanceId: string) {
+    return this.prisma.serviceInstance.findUnique({
+      where: { id: instanceId },
+      select: { status: true, name: true, currentActionInstanceId: true, actions: { where: { status: { in: ['Submitted', 'In_Progress'] } }, select: { id: true, name: true, status: true, startedAt: true, createdAt: true } } },
     });
   }
 

@@ -18,6 +18,11 @@ export class ServiceVersionRepository {
     return ids.length ? this.prisma.serviceVersion.findMany({ where: { id: { in: ids } }, select: { id: true, document: true } }) : Promise.resolve([]);
   }
 
+  /** Every version of a service with its document (a service has a handful): what version changes are weighed against. */
+  allOfService(serviceId: string): Promise<ServiceVersion[]> {
+    return this.prisma.serviceVersion.findMany({ where: { serviceId }, orderBy: { createdAt: 'asc' } });
+  }
+
   findByLabel(serviceId: string, version: string): Promise<ServiceVersion | null> {
     return this.prisma.serviceVersion.findUnique({ where: { serviceId_version: { serviceId, version } } });
   }

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { MASK, SvcInstanceContext } from '@cam-esc/catalog';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { ActionParameters } from '@cam-esc/flow';
-import { ActionStatus, ActionType, InstanceStatus } from '@cam-esc/instances';
+import { ActionMode, ActionStatus, ActionType, InstanceStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { InstanceDetails, InstanceRepository, Prisma } from '@cam-esc/persistence';
 import { randomUUID } from 'node:crypto';
@@ -36,10 +36,10 @@ export class DeployInstanceUseCase {
 
   async execute(cmd: DeployInstanceCommand): Promise<InstanceDetails> {
     const instanceId = randomUUID();
-    const { version, action, plan, owner, group, resolved, secured, steps } = await this.preparation.prepare(cmd, instanceId);
+    const { version, action, plan, owner, group, resolved, secured, steps, given } = await this.preparation.prepare(cmd, instanceId);
     const { body } = cmd;
     const specifications = body.resourceProperties?.specifications ?? [];
-    const parameters: ActionParameters = { ...resolved, plan: steps };
+    const parameters: ActionParameters = { ...resolved, plan: steps, given, plan_name: plan.name };
     const actionId = randomUUID();
     const svc = resolved.svc_instance;
     const echo: InstanceRequestEcho = {
@@ -76,6 +76,7 @@ export class DeployInstanceUseCase {
         parameters: parameters as unknown as Prisma.InputJsonValue,
         securedNames: secured,
         log: '',
+        details: { mode: ActionMode.Deploy },
       },
       version,
     );

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CamAction, CamPlan, CamServiceDocument, findAction, maskSecrets, OUTPUTS_NOT_YET_KNOWN, securedValues, ParameterLookups, resolveInputParameters, ResolvedParameters } from '@cam-esc/catalog';
+import { CamAction, CamPlan, CamServiceDocument, findAction, maskSecrets, OUTPUTS_NOT_YET_KNOWN, securedValues, ParameterLookups, resolveInputParameters, ResolvedParameters, Specification, SvcInstanceContext } from '@cam-esc/catalog';
 import { EscConnections, SharedParameters } from '@cam-esc/connections';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { blockingMessage, checkServiceDocument, PlannedStep, planAction, RenderedCreate, renderStep, TemplateCache } from '@cam-esc/flow';
@@ -16,19 +16,37 @@ export interface DeployRequest {
   serviceKind?: string;
 }
 
+/** One run of an action of a version, as prepareAction checks it. */
+export interface ActionRunInput {
+  tenantId: string;
+  version: VersionWithService;
+  action: CamAction;
+  plan: CamPlan;
+  specifications: Specification[];
+  svcInstance: SvcInstanceContext;
+  /** Where the values came from, for messages (resourceProperties.specifications by default). */
+  parametersField?: string;
+}
+
+/** An action run checked through and through. */
+export interface PreparedAction {
+  resolved: ResolvedParameters;
+  secured: string[];
+  steps: PlannedStep[];
+  /** Each step's create request as it renders now (earlier steps' outputs shown as `${templates.…}`). */
+  rendered: RenderedCreate[];
+  /** The values as given (ActionParameters.given). */
+  given: Record<string, unknown>;
+}
+
 /** A deploy checked through and through: what a real deploy stores and a dry run shows. */
-export interface PreparedDeploy {
+export interface PreparedDeploy extends PreparedAction {
   version: VersionWithService;
   action: CamAction;
   plan: CamPlan;
   instanceId: string;
   owner: string;
   group: string;
-  resolved: ResolvedParameters;
-  secured: string[];
-  steps: PlannedStep[];
-  /** Each step's create request as it renders now (earlier steps' outputs shown as `${templates.…}`). */
-  rendered: RenderedCreate[];
 }
 
 /**
@@ -67,26 +85,38 @@ export class DeployPreparation {
     const owner = body.ownership?.username || body.ownership?.displayName || 'admin';
     const group = body.ownership?.orgGuid || req.aceOrgGuid || 'all';
     const svcInstance = { name: body.name, owner, group, service_instance_id: instanceId };
-    // the checker behind createService's warnings: here what it finds stops the deploy;
+    const prepared = await this.prepareAction({ tenantId: req.tenantId, version, action, plan, specifications: body.resourceProperties?.specifications ?? [], svcInstance });
+    return { version, action, plan, instanceId, owner, group, ...prepared };
+  }
+
+  /**
+   * Checks an action of a version for one run (a deploy, an update, a retry, a version change, a
+   * custom action): the flow, every parameter against its type, every step's template and
+   * connection, each step rendered once. Throws DomainException naming the field and the rule.
+   */
+  async prepareAction(input: ActionRunInput): Promise<PreparedAction> {
+    const { tenantId, version, action, plan, specifications, svcInstance } = input;
+    const doc = version.document as unknown as CamServiceDocument;
+    // the checker behind createService's warnings: here what it finds stops the run;
     // it reads each template once, and the planning and rendering below use what it read
     const read = new Map<string, Promise<EscTemplate | null>>();
     const findTemplate = (name: string, v: string) => {
       const key = JSON.stringify([name, v]);
-      if (!read.has(key)) read.set(key, this.templates.findByNameAndVersion(req.tenantId, name, v));
+      if (!read.has(key)) read.set(key, this.templates.findByNameAndVersion(tenantId, name, v));
       return read.get(key)!;
     };
-    const connectionExists = (name: string) => this.connections.exists(req.tenantId, name);
+    const connectionExists = (name: string) => this.connections.exists(tenantId, name);
     const flowProblem = blockingMessage(await checkServiceDocument(doc, findTemplate, { actionName: action.name, planName: plan.name, connectionExists }));
     // the parameters' problems and the flow's, in one answer
-    let input: Awaited<ReturnType<typeof resolveInputParameters>>;
+    let input2: Awaited<ReturnType<typeof resolveInputParameters>>;
     try {
-      input = await resolveInputParameters(action, plan, body.resourceProperties?.specifications ?? [], svcInstance, this.lookups(req.tenantId));
+      input2 = await resolveInputParameters(action, plan, specifications, svcInstance, this.lookups(tenantId), input.parametersField);
     } catch (e) {
       if (!(e instanceof DomainException) || !flowProblem) throw e;
       throw DomainException.invalid(`${e.message}; ${flowProblem}`, e.details);
     }
     if (flowProblem) throw DomainException.invalid(flowProblem);
-    const { resolved, secured } = input;
+    const { resolved, secured } = input2;
 
     // what only the run knows stays as written: earlier steps' outputs, and why the action failed (error steps)
     const ctx = { ...resolved, templates: OUTPUTS_NOT_YET_KNOWN, errorMessage: '${svc_instance.error.message}' };
@@ -105,7 +135,8 @@ export class DeployPreparation {
         throw e;
       }
     }
-    return { version, action, plan, instanceId, owner, group, resolved, secured, steps, rendered };
+    const given = Object.fromEntries(specifications.map((s) => [s.name, s.value]));
+    return { resolved, secured, steps, rendered, given };
   }
 
   private async findVersion(req: DeployRequest): Promise<VersionWithService> {

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { CamServiceDocument } from '@cam-esc/catalog';
+import { DomainException } from '@cam-esc/errors';
+import { ActionMode, ActionType, InstanceStatus } from '@cam-esc/instances';
+import { InstanceRepository } from '@cam-esc/persistence';
+import { FlowRunPreparation } from '../lifecycle/flow-run-preparation';
+import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
+import { bodyObject, currentFlowAction, givenValues, instanceParameters, mergeValues } from '../lifecycle/instance-values';
+import { startedAnswer } from './started-answer';
+
+const FIELD = 'bindDetails.instance_parameters';
+
+/**
+ * POST ServiceInstances/{id}/createBind: runs the version's `bind` action as a bind instance (named
+ * by bindDetails.name, or after the instance), with the instance's values overridden by
+ * bindDetails.instance_parameters. 400 when the catalog says the service is not bindable or the
+ * version has no bind action.
+ */
+@Injectable()
+export class CreateBindUseCase {
+  constructor(
+    private readonly instances: InstanceRepository,
+    private readonly preparation: FlowRunPreparation,
+    private readonly starter: InstanceActionStarter,
+  ) {}
+
+  async execute(tenantId: string, id: string, body: unknown) {
+    const details = bodyObject(body, 'bindDetails', false);
+    const given = instanceParameters(details.instance_parameters, FIELD);
+    if (details.name !== undefined && (typeof details.name !== 'string' || !details.name.trim() || details.name.length > 255)) {
+      throw DomainException.invalid('bindDetails.name: must be a non-empty string of at most 255 characters', { field: 'bindDetails.name' });
+    }
+    const instance = await this.instances.findDetails(tenantId, id);
+    if (!instance) throw DomainException.notFound('service instance', id);
+    const doc = instance.serviceVersion.document as unknown as CamServiceDocument;
+    if (!isBindable(doc.catalog_metadata.bindable)) throw DomainException.invalid(`service '${instance.serviceVersion.service.name}' is not bindable (catalog_metadata.bindable is not true)`, { field: 'catalog_metadata.bindable' });
+    const bind = doc.actions.find((a) => a.type === ActionType.Bind);
+    if (!bind) throw DomainException.invalid(`service version '${instance.serviceVersion.version}' has no action of type bind`, { field: 'actions' });
+    const taken = new Set(instance.actions.map((a) => (a.details as { bindName?: string }).bindName).filter(Boolean));
+    const bindName = typeof details.name === 'string' ? details.name.trim() : nextName(instance.name, taken);
+    if (typeof details.name === 'string' && taken.has(bindName)) throw DomainException.conflict(`bindDetails.name: the instance already has a bind named '${bindName}'`);
+    const newAction = await this.preparation.prepare({
+      tenantId,
+      instance,
+      version: instance.serviceVersion,
+      action: bind,
+      planName: instance.plan,
+      // the bind reads the instance's values where it has the same parameters
+      values: mergeValues(bind, givenValues(currentFlowAction(instance), instance), given, FIELD),
+      parametersField: FIELD,
+      type: ActionType.Bind,
+      name: bind.name,
+      details: { mode: ActionMode.Flow, bindName },
+    });
+    const started = await this.starter.start({ tenantId, instanceId: id, action: newAction, status: InstanceStatus.InProgress, allowedFrom: [InstanceStatus.Active], call: 'createBind' });
+    return { ...startedAnswer(started, bind.name), bind_name: bindName };
+  }
+}
+
+export function isBindable(value: unknown): boolean {
+  return value === true || value === 'true';
+}
+
+function nextName(base: string, taken: Set<string | undefined>): string {
+  for (let n = 1; ; n++) if (!taken.has(`${base}-bind-${n}`)) return `${base}-bind-${n}`;
+}

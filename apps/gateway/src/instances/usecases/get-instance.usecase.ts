@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { DomainException } from '@cam-esc/errors';
+import { InstanceDetails, InstanceRepository, ServiceVersionRepository } from '@cam-esc/persistence';
+import { toInstanceView } from '../instance.view';
+import { versionChangePaths } from '../lifecycle/version-change-paths';
+
+export interface GetInstanceQuery {
+  /** filter[include]: UpgradePaths and/or DowngradePaths. */
+  include: string[];
+}
+
+/** GET ServiceInstances/{id}: the whole record, its action history and, when asked, its version change paths. */
+@Injectable()
+export class GetInstanceUseCase {
+  constructor(
+    private readonly instances: InstanceRepository,
+    private readonly versions: ServiceVersionRepository,
+  ) {}
+
+  async execute(tenantId: string, id: string, query: GetInstanceQuery) {
+    const instance = await this.instances.findDetails(tenantId, id);
+    if (!instance) throw DomainException.notFound('service instance', id);
+    const view = toInstanceView(instance);
+    const wantsUp = query.include.includes('UpgradePaths');
+    const wantsDown = query.include.includes('DowngradePaths');
+    if (!wantsUp && !wantsDown) return view;
+    const { upgrades, downgrades } = await this.paths(instance);
+    return { ...view, ...(wantsUp ? { UpgradePaths: upgrades } : {}), ...(wantsDown ? { DowngradePaths: downgrades } : {}) };
+  }
+
+  async paths(instance: InstanceDetails) {
+    return versionChangePaths(instance.serviceVersion, await this.versions.allOfService(instance.serviceId));
+  }
+}
+
+/** filter[include] as the query parser hands it: one value, several, or none; anything else is a 400 naming it. */
+export function includeFilter(query: Record<string, unknown>): string[] {
+  const filter = query.filter as Record<string, unknown> | undefined;
+  const raw = filter?.include;
+  if (raw === undefined) return [];
+  const values = Array.isArray(raw) ? raw : [raw];
+  for (const v of values) {
+    if (v !== 'UpgradePaths' && v !== 'DowngradePaths') {
+      throw DomainException.invalid(`filter[include]: '${String(v).slice(0, 100)}' is not one of UpgradePaths, DowngradePaths`, { field: 'filter[include]' });
+    }
+  }
+  return values as string[];
+}

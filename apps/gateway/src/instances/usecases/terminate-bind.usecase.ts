@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { CamServiceDocument } from '@cam-esc/catalog';
+import { DomainException } from '@cam-esc/errors';
+import { ActionParameters } from '@cam-esc/flow';
+import { ActionMode, ActionStatus, ActionType, InstanceStatus } from '@cam-esc/instances';
+import { InstanceRepository } from '@cam-esc/persistence';
+import { FlowRunPreparation } from '../lifecycle/flow-run-preparation';
+import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
+import { mergeValues } from '../lifecycle/instance-values';
+import { isBindable } from './create-bind.usecase';
+import { startedAnswer } from './started-answer';
+
+/** POST ServiceInstances/{id}/terminateBind ({ name }): runs the version's `unbind` action for that bind instance, with the bind's values. */
+@Injectable()
+export class TerminateBindUseCase {
+  constructor(
+    private readonly instances: InstanceRepository,
+    private readonly preparation: FlowRunPreparation,
+    private readonly starter: InstanceActionStarter,
+  ) {}
+
+  async execute(tenantId: string, id: string, body: unknown) {
+    const name = (body as { name?: unknown } | null)?.name;
+    if (typeof name !== 'string' || !name) throw DomainException.invalid('name: is required: the name of the bind instance to unbind (bind_array of GET ServiceInstances/{id})', { field: 'name' });
+    const instance = await this.instances.findDetails(tenantId, id);
+    if (!instance) throw DomainException.notFound('service instance', id);
+    const doc = instance.serviceVersion.document as unknown as CamServiceDocument;
+    if (!isBindable(doc.catalog_metadata.bindable)) throw DomainException.invalid(`service '${instance.serviceVersion.service.name}' is not bindable (catalog_metadata.bindable is not true)`, { field: 'catalog_metadata.bindable' });
+    const unbind = doc.actions.find((a) => a.type === ActionType.Unbind);
+    if (!unbind) throw DomainException.invalid(`service version '${instance.serviceVersion.version}' has no action of type unbind`, { field: 'actions' });
+    const ofName = instance.actions.filter((a) => (a.details as { bindName?: string }).bindName === name);
+    const bind = [...ofName].reverse().find((a) => a.type === ActionType.Bind && a.status === ActionStatus.Succeeded);
+    const unbound = bind && ofName.some((a) => a.type === ActionType.Unbind && a.status === ActionStatus.Succeeded && a.createdAt > bind.createdAt);
+    if (!bind || unbound) {
+      const live = new Set(instance.actions.filter((a) => a.type === ActionType.Bind && a.status === ActionStatus.Succeeded).map((a) => (a.details as { bindName?: string }).bindName));
+      throw DomainException.invalid(`name: the instance has no bind named '${name.slice(0, 100)}' (its binds: ${[...live].join(', ') || 'none'})`, { field: 'name' });
+    }
+    const newAction = await this.preparation.prepare({
+      tenantId,
+      instance,
+      version: instance.serviceVersion,
+      action: unbind,
+      planName: instance.plan,
+      values: mergeValues(unbind, (bind.parameters as unknown as Partial<ActionParameters>).given ?? {}, {}, 'name'),
+      parametersField: 'instance_parameters',
+      type: ActionType.Unbind,
+      name: unbind.name,
+      details: { mode: ActionMode.Flow, bindName: name },
+    });
+    const started = await this.starter.start({ tenantId, instanceId: id, action: newAction, status: InstanceStatus.InProgress, allowedFrom: [InstanceStatus.Active], call: 'terminateBind' });
+    return { ...startedAnswer(started, unbind.name), bind_name: name };
+  }
+}

@@ -27,7 +27,7 @@ describe('while ESC works (slow esc-sim)', () => {
     expect(running.Status).toBe('In_Progress');
     const busy = await terminate(id);
     expect(busy.status).toBe(409);
-    expect(busy.body.error.message).toContain('is In_Progress: an action is running');
+    expect(busy.body.error.message).toMatch(/is running action 'Provision' \(In_Progress, action instance [0-9a-f-]{36}\); wait for it to end/);
 
     await waitFor(() => get(id), (i) => i.Status === 'Active', 'Active');
     expect((await terminate(id)).body.Status).toBe('Terminating');

@@ -23,12 +23,11 @@ import { IconUploadInterceptor } from './icons/icon-upload.interceptor';
 import { UploadIconUseCase } from './icons/usecases/upload-icon.usecase';
 import { DependencyIndicators, HealthController } from './health/health.controller';
 import { InstancesController } from './instances/instances.controller';
+import { InstanceActionsController } from './instances/instance-actions.controller';
+import { INSTANCE_USE_CASES } from './instances/instance.providers';
 import { DeployInstanceUseCase } from './instances/usecases/deploy-instance.usecase';
 import { DeployPreparation } from './instances/usecases/deploy-preparation';
 import { DryRunDeployUseCase } from './instances/usecases/dry-run-deploy.usecase';
-import { ListInstancesUseCase } from './instances/usecases/list-instances.usecase';
-import { AuditEscRequestsUseCase } from './instances/usecases/audit-esc-requests.usecase';
-import { TerminateInstanceUseCase } from './instances/usecases/terminate-instance.usecase';
 import { MetricsController } from './metrics/metrics.controller';
 import { MetricsService } from './metrics/metrics.service';
 import { SharedParametersApiModule } from './shared-parameters/shared-parameters-api.module';
@@ -40,14 +39,14 @@ import { DeleteTemplateUseCase } from './templates/usecases/delete-template.usec
 @Module({})
 export class GatewayModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequireJsonMiddleware).forRoutes(TemplatesController, ServicesController, ServiceVersionsController, ActionsController, InstancesController);
+    consumer.apply(RequireJsonMiddleware).forRoutes(TemplatesController, ServicesController, ServiceVersionsController, ActionsController, InstancesController, InstanceActionsController);
   }
 
   static register(config?: AppConfig): DynamicModule {
     return {
       module: GatewayModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule, ConnectionsModule, ConnectionsApiModule, SharedParametersApiModule],
-      controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstancesController, EscCallbacksController, HealthController, MetricsController],
+      controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
@@ -62,9 +61,7 @@ export class GatewayModule implements NestModule {
         DeployInstanceUseCase,
         DeployPreparation,
         DryRunDeployUseCase,
-        ListInstancesUseCase,
-        AuditEscRequestsUseCase,
-        TerminateInstanceUseCase,
+        ...INSTANCE_USE_CASES,
         ReceiveEscCallbackUseCase,
         DependencyIndicators,
         MetricsService,

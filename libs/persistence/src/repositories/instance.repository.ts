@@ -53,6 +53,7 @@ const SUMMARY = {
   createdAt: true,
   updatedAt: true,
   serviceVersion: { select: { version: true, service: { select: { name: true } } } },
+  actions: { select: { id: true, name: true, type: true, status: true }, orderBy: { createdAt: 'desc' }, take: 1 },
 } satisfies Prisma.ServiceInstanceSelect;
 
 export type InstanceSummary = Prisma.ServiceInstanceGetPayload<{ select: typeof SUMMARY }>;
@@ -154,6 +155,11 @@ export class InstanceRepository {
 
   async delete(id: string): Promise<void> {
     await this.prisma.serviceInstance.deleteMany({ where: { id } });
+  }
+
+  async exists(tenantId: string, id: string): Promise<boolean> {
+    if (!isUuid(id)) return false;
+    return (await this.prisma.serviceInstance.count({ where: { tenantId, id } })) > 0;
   }
 
   findDetails(tenantId: string, id: string): Promise<InstanceDetails | null> {

@@ -30,6 +30,7 @@ export function toInstanceSummary(i: InstanceSummary) {
     updated_time: i.updatedAt.toISOString(),
     ...(i.activeAt ? { active_time: i.activeAt.toISOString() } : {}),
     current_action_instance_id: i.currentActionInstanceId,
+    last_action: i.actions[0] ? { name: i.actions[0].name, type: i.actions[0].type, status: i.actions[0].status } : null,
   };
 }
 

@@ -26,6 +26,8 @@ export interface Stack {
   queue: { backend: QueueBackendKind; connection: object; prefix: string };
   sim: RunningEscSim;
   db: Client;
+  /** The environment the stack's apps run with (for another replica in a process of its own). */
+  env: Record<string, string>;
   /** Stops the worker (as a crash or a deploy would), and starts a new one on the same database and queues. */
   restartWorker(between?: () => Promise<void>): Promise<void>;
   close(): Promise<void>;
@@ -79,6 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     queue: { backend: settings.queueBackend, connection, prefix: env.QUEUE_PREFIX },
     sim,
     db,
+    env: { ...env, PUBLIC_URL: options.publicUrl ?? gatewayUrl },
     async restartWorker(between) {
       await worker.close();
       await between?.();

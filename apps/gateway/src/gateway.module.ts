@@ -25,6 +25,7 @@ import { DependencyIndicators, HealthController } from './health/health.controll
 import { InstancesController } from './instances/instances.controller';
 import { InstanceActionsController } from './instances/instance-actions.controller';
 import { INSTANCE_USE_CASES } from './instances/instance.providers';
+import { InstanceEventsController } from './instances/events/instance-events.controller';
 import { DeployInstanceUseCase } from './instances/usecases/deploy-instance.usecase';
 import { DeployPreparation } from './instances/usecases/deploy-preparation';
 import { DryRunDeployUseCase } from './instances/usecases/dry-run-deploy.usecase';
@@ -46,7 +47,7 @@ export class GatewayModule implements NestModule {
     return {
       module: GatewayModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule, ConnectionsModule, ConnectionsApiModule, SharedParametersApiModule],
-      controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController],
+      controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstanceEventsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },

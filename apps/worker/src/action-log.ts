@@ -1,5 +1,5 @@
 import { maskSecrets, securedValues } from '@cam-esc/catalog';
-import { ActionInstance, Tx } from '@cam-esc/persistence';
+import { ActionInstance, appendLogLine, Tx } from '@cam-esc/persistence';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -10,10 +10,8 @@ import { LRUCache } from 'lru-cache';
 export async function appendActionLog(tx: Tx, action: string | Pick<ActionInstance, 'id' | 'parameters' | 'securedNames'>, line: string): Promise<void> {
   const id = typeof action === 'string' ? action : action.id;
   const secrets = typeof action === 'string' ? await securedValuesOf(tx, id) : securedValues(action.parameters, action.securedNames);
-  const masked = maskSecrets(line, secrets);
-  const now = new Date();
-  // updated_at in UTC as Prisma writes it (the database's now() follows its session time zone)
-  await tx.$executeRaw`UPDATE action_instance SET log = log || ${`\n${now.toISOString()} ${masked}`}, updated_at = ${now}::timestamp(3) WHERE id = ${id}::uuid`;
+  // the log and the live progress event, in one statement
+  await appendLogLine(tx, id, maskSecrets(line, secrets));
 }
 
 /**

@@ -11,3 +11,4 @@ export * from './repositories/icon.repository';
 export * from './repositories/template.repository';
 export * from './repositories/esc-connection.repository';
 export * from './repositories/shared-parameter.repository';
+export * from './repositories/instance-event.repository';

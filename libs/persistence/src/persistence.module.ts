@@ -1,3 +1,4 @@
+import { InstanceEventRepository } from './repositories/instance-event.repository';
 import { Global, Module } from '@nestjs/common';
 import { PrismaService } from './prisma.service';
 import { EscCallbackRepository } from './repositories/esc-callback.repository';
@@ -10,7 +11,7 @@ import { TemplateRepository } from './repositories/template.repository';
 import { EscConnectionRepository } from './repositories/esc-connection.repository';
 import { SharedParameterRepository } from './repositories/shared-parameter.repository';
 
-const providers = [PrismaService, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository];
+const providers = [PrismaService, InstanceEventRepository, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository];
 
 @Global()
 @Module({ providers, exports: providers })

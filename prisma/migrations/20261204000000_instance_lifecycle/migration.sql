@@ -23,3 +23,31 @@ DROP INDEX "action_instance_service_instance_id_idx";
 
 -- CreateIndex
 CREATE INDEX "action_instance_service_instance_id_created_at_idx" ON "action_instance"("service_instance_id", "created_at");
+
+-- Live progress: every state change, log line and ESC callback of an instance, in commit order per
+-- instance (each is written under the instance's lock), announced with pg_notify('instance_events')
+-- in the same transaction; GET ServiceInstances/{id}/events serves them as Server-Sent Events.
+-- CreateTable
+CREATE TABLE "instance_event" (
+    "id" BIGSERIAL NOT NULL,
+    "tenant_id" TEXT NOT NULL,
+    "service_instance_id" UUID NOT NULL,
+    "action_instance_id" UUID,
+    "type" TEXT NOT NULL,
+    "data" JSONB NOT NULL,
+    "created_at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "instance_event_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "instance_event_service_instance_id_id_idx" ON "instance_event"("service_instance_id", "id");
+
+-- CreateIndex
+CREATE INDEX "instance_event_tenant_id_created_at_idx" ON "instance_event"("tenant_id", "created_at");
+
+-- CreateIndex
+CREATE INDEX "instance_event_created_at_idx" ON "instance_event"("created_at");
+
+-- AddForeignKey
+ALTER TABLE "instance_event" ADD CONSTRAINT "instance_event_service_instance_id_fkey" FOREIGN KEY ("service_instance_id") REFERENCES "service_instance"("id") ON DELETE CASCADE ON UPDATE CASCADE;

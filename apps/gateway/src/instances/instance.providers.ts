@@ -1,3 +1,5 @@
+import { InstanceEventsHub } from './events/instance-events.hub';
+import { StreamInstanceEventsUseCase } from './events/stream-instance-events.usecase';
 import { FailedActionRerun } from './lifecycle/failed-action-rerun';
 import { FlowRunPreparation } from './lifecycle/flow-run-preparation';
 import { InstanceActionStarter } from './lifecycle/instance-action-starter';
@@ -41,4 +43,6 @@ export const INSTANCE_USE_CASES = [
   TerminateBindUseCase,
   CleanupInstanceUseCase,
   TerminateInstanceUseCase,
+  InstanceEventsHub,
+  StreamInstanceEventsUseCase,
 ];

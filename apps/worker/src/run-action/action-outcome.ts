@@ -1,6 +1,6 @@
 import { ActionParameters } from '@cam-esc/flow';
 import { ActionDetails, ActionMode, ActionStatus, ActionType, EscRequestStatus, InstanceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
-import { ActionInstance, Tx } from '@cam-esc/persistence';
+import { ActionInstance, recordInstanceEvent, Tx } from '@cam-esc/persistence';
 import { appendActionLog, maskSecuredValues } from '../action-log';
 
 const RUNNING: string[] = [ActionStatus.Submitted, ActionStatus.InProgress];
@@ -29,6 +29,8 @@ export async function finishAction(tx: Tx, action: ActionInstance, succeeded: bo
     where: { id: action.serviceInstanceId },
     data: { status, ...(status === InstanceStatus.Active ? { activeAt: now } : {}), ...moved },
   });
+  const ended = succeeded ? ActionStatus.Succeeded : ActionStatus.Failed;
+  await recordInstanceEvent(tx, { serviceInstanceId: action.serviceInstanceId, actionInstanceId: action.id, type: 'action', data: { event: 'finished', action: current.name, type: current.type, action_status: ended, Status: status } });
   return true;
 }
 
@@ -66,7 +68,14 @@ export async function failAction(tx: Tx, action: ActionInstance, line: string): 
 export async function markActionRunning(tx: Tx, action: ActionInstance): Promise<void> {
   if (action.status !== ActionStatus.Submitted) return;
   await tx.actionInstance.update({ where: { id: action.id }, data: { status: ActionStatus.InProgress, startedAt: new Date() } });
+  // the gateway set the Status of any other action when it accepted it; a deploy's moves on from Submitted now
   if (action.type === ActionType.Provision) {
     await tx.serviceInstance.update({ where: { id: action.serviceInstanceId }, data: { status: InstanceStatus.InProgress } });
   }
+  await recordInstanceEvent(tx, {
+    serviceInstanceId: action.serviceInstanceId,
+    actionInstanceId: action.id,
+    type: 'state',
+    data: { action: action.name, action_status: ActionStatus.InProgress, ...(action.type === ActionType.Provision ? { Status: InstanceStatus.InProgress } : {}) },
+  });
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '../prisma.service';
 import { keysetAfter } from './keyset';
+import { INSTANCE_EVENTS_CHANNEL, recordInstanceEvent } from './instance-event.repository';
 import type { VersionWithService } from './service.repository';
 import { isUuid } from './uuid';
 import { ActionInstance, EscResource, EscVm, Prisma, ServiceInstance, ServiceVersion, Service } from '../generated/prisma/client';
@@ -110,7 +111,7 @@ export class InstanceRepository {
   constructor(private readonly prisma: PrismaService) {}
 
   /**
-   * An instance with its first action, in one statement (both written or neither), answered as
+   * An instance with its first action (and the event that announces it), in one statement (all written or none), answered as
    * findDetails would without reading them back: the caller has the version, the rest is what was
    * written. `id` is chosen by the caller.
    */
@@ -122,10 +123,21 @@ export class InstanceRepository {
         INSERT INTO service_instance (id, tenant_id, namespace_id, name, status, owner, "group", service_id, service_version_id, plan, plan_id, request, current_action_instance_id, created_at, updated_at)
         VALUES (${id}::uuid, ${instance.tenantId}, ${instance.namespaceId}, ${instance.name}, ${instance.status}, ${instance.owner}, ${instance.group}, ${instance.serviceId}::uuid,
                 ${instance.serviceVersionId}::uuid, ${instance.plan}, ${instance.planId}, ${JSON.stringify(instance.request)}::jsonb, ${action.id}::uuid, ${now}::timestamp(3), ${now}::timestamp(3))
+        RETURNING id, tenant_id
       )
-      INSERT INTO action_instance (id, service_instance_id, name, type, status, parameters, secured_names, log, details, created_at, updated_at)
-      VALUES (${action.id}::uuid, ${id}::uuid, ${action.name}, ${action.type}, ${action.status}, ${JSON.stringify(action.parameters)}::jsonb, ${action.securedNames}::text[], ${action.log},
-              ${JSON.stringify(action.details ?? {})}::jsonb, ${now}::timestamp(3), ${now}::timestamp(3))`;
+      , ai AS (
+        INSERT INTO action_instance (id, service_instance_id, name, type, status, parameters, secured_names, log, details, created_at, updated_at)
+        SELECT ${action.id}::uuid, si.id, ${action.name}, ${action.type}, ${action.status}, ${JSON.stringify(action.parameters)}::jsonb, ${action.securedNames}::text[], ${action.log},
+               ${JSON.stringify(action.details ?? {})}::jsonb, ${now}::timestamp(3), ${now}::timestamp(3)
+        FROM si
+      )
+      , ev AS (
+        INSERT INTO instance_event (tenant_id, service_instance_id, action_instance_id, type, data, created_at)
+        SELECT si.tenant_id, si.id, ${action.id}::uuid, 'action', ${JSON.stringify({ event: 'started', action: action.name, type: action.type, action_status: action.status, Status: instance.status })}::jsonb, ${now}::timestamp(3)
+        FROM si
+        RETURNING id, tenant_id, service_instance_id
+      )
+      SELECT pg_notify(${INSTANCE_EVENTS_CHANNEL}, json_build_object('id', ev.id::text, 'instance', ev.service_instance_id::text, 'tenant', ev.tenant_id)::text) FROM ev`;
     return {
       id,
       ...instance,
@@ -206,7 +218,9 @@ export class InstanceRepository {
         : null;
       check(instance, current);
       await tx.actionInstance.create({ data: { ...action, serviceInstanceId: instanceId } });
-      return tx.serviceInstance.update({ where: { id: instanceId }, data: { status, currentActionInstanceId: action.id } });
+      const updated = await tx.serviceInstance.update({ where: { id: instanceId }, data: { status, currentActionInstanceId: action.id } });
+      await recordInstanceEvent(tx, { serviceInstanceId: instanceId, actionInstanceId: action.id, type: 'action', data: { event: 'started', action: action.name, type: action.type, action_status: action.status, Status: status } });
+      return updated;
     });
   }
 

@@ -2,7 +2,10 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { ActionStatus, CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { PrismaService, ServiceVersionRepository } from '@cam-esc/persistence';
+import { InstanceEventRepository, PrismaService, ServiceVersionRepository } from '@cam-esc/persistence';
+
+/** How long live progress events are kept for a stream to resume from (GET …/events with Last-Event-ID). */
+export const EVENT_RETENTION_MS = 7 * 24 * 3600_000;
 
 /** How often the workers look for work that lost its job. */
 export const SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -21,6 +24,7 @@ export class ResumeInFlightService implements OnApplicationBootstrap {
   constructor(
     private readonly prisma: PrismaService,
     private readonly versions: ServiceVersionRepository,
+    private readonly events: InstanceEventRepository,
     private readonly jobs: JobQueue,
     private readonly config: AppConfig,
   ) {}
@@ -30,9 +34,11 @@ export class ResumeInFlightService implements OnApplicationBootstrap {
     await this.jobs.schedule(JobName.SweepInFlight, {}, SWEEP_INTERVAL_MS);
   }
 
-  /** The scheduled sweep: what has been quiet for two minutes, and checks overdue twice over. */
+  /** The scheduled sweep: what has been quiet for two minutes, and checks overdue twice over; live progress events past their week. */
   async sweepQuiet(): Promise<void> {
     await this.sweep(`sweep-${Date.now().toString(36)}`, new Date(Date.now() - 2 * 60_000), new Date(Date.now() - 2 * this.config.escCallbackTimeoutMs));
+    const pruned = await this.events.prune(new Date(Date.now() - EVENT_RETENTION_MS));
+    if (pruned > 0) this.logger.log({ pruned }, 'live progress events older than a week dropped (the action logs keep the history)');
   }
 
   /** Versions with a retire date: their delayed jobs (idempotent ids), in pages. */

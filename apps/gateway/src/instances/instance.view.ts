@@ -43,6 +43,8 @@ export function toInstanceView(d: InstanceDetails) {
   // every step's outputs, as later steps read them; a secret echoed by a resthook stays masked
   const resources = d.escResources.map((r) => ({
     step_id: r.stepId,
+    /** provision: the instance's flow; else the custom (bind, unbind) action run that made it */
+    scope: r.scope,
     kind: r.kind,
     internal_id: r.internalId,
     name: r.name,

@@ -137,6 +137,27 @@ export const CUSTOM_ACTIONS_SCHEMA = {
       items: { type: 'object', additionalProperties: true, properties: { type: str, name: str, description: str, pre_or_post: { type: 'boolean' }, builtin: { type: 'boolean', description: 'a built-in ESC operation' }, input_parameters: { type: 'array', items: obj }, flow: obj } },
     },
   },
+  example: {
+    customActions: [
+      {
+        type: 'custom',
+        name: 'custom1',
+        description: 'customaction',
+        pre_or_post: false,
+        input_parameters: [{ name: 'resthook_url', label: 'resthook_url', customtype: 'string', type: 'string', immutable: false, hidden: false, required: false, secured: false, isDynamic: false }],
+        flow: {
+          conditions: [],
+          templates: [],
+          resthooks: [{ resthook: { title: 'resthook_f428a5', id: 'resthook56a3f1fc', headers: { accept: 'application/json', 'Content-Type': 'application/json' }, editable: true, url: '${input_parameters.resthook_url}', method: 'GET' } }],
+          notifications: [],
+          sequence: { '0': 'resthook56a3f1fc' },
+          error_sequence: {},
+        },
+        output_parameters: [],
+      },
+      { type: 'custom', name: 'esc_stop', description: "Stop every VM of the instance's ESC deployments", pre_or_post: false, builtin: true, esc_operation: { scope: 'service', request: 'SERVICE_STOP' }, input_parameters: [], flow: {}, output_parameters: [] },
+    ],
+  },
 };
 
 export const INVOKE_CUSTOM_ACTION_BODY = {
@@ -164,6 +185,10 @@ export const CLEANUP_BODY = {
   type: 'object',
   properties: { force: { type: 'boolean', description: 'false: only instances that are not Active; true: any, even with an action in progress' }, serviceInstanceId: str },
   example: { serviceInstanceId: '5cf0c20cbdf17d001786d1a9', force: true },
+};
+
+export const CLEANUP_LOCK_ERROR_EXAMPLE = {
+  error: { statusCode: 419, name: 'Error', code: 'RESOURCE_LOCKED', message: 'ResourceLockError: Failed to obtain lock for resource stack_e19dd5d0-85f5-11e9-8609-cf2b57a8a189.; caused by Error: unable to obtain lock' },
 };
 
 export const CLEANUP_SCHEMA = { type: 'object', properties: { id: str, name: str, Status: { type: 'string', description: 'its Status when it was deleted' }, deleted: { type: 'boolean' }, force: { type: 'boolean' } } };

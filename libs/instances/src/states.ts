@@ -66,6 +66,10 @@ export interface ActionDetails {
   runName?: string;
   /** Bind actions: the bind instance's name. */
   bindName?: string;
+  /** The instance's Status when the action was accepted. */
+  statusBefore?: string;
+  /** A custom flow or an ESC operation (and a rerun of one): it leaves the instance's Status as it was (statusBefore), whatever its outcome. */
+  keepsStatus?: boolean;
   /** The scope of the resources its steps make (a custom flow's own action id; a rerun keeps the scope of the run it reruns). */
   scope?: string;
 }

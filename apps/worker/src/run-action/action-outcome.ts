@@ -21,9 +21,9 @@ export async function finishAction(tx: Tx, action: ActionInstance, succeeded: bo
     data: { status: EscRequestStatus.Failed, statusMessage: 'closed: its action ended first', completedAt: now },
   });
   await tx.actionInstance.update({ where: { id: action.id }, data: { status: succeeded ? ActionStatus.Succeeded : ActionStatus.Failed, finishedAt: now } });
-  const status = !succeeded ? InstanceStatus.Error : action.type === ActionType.Terminate ? InstanceStatus.Terminated : InstanceStatus.Active;
-  // a version change that went through moves the instance to the version (and plan) it ran
   const details = current.details as ActionDetails;
+  const status = instanceStatusAfter(current, succeeded);
+  // a version change that went through moves the instance to the version (and plan) it ran
   const moved = succeeded && details.mode === ActionMode.VersionChange && details.serviceVersionId ? versionOf(current) : {};
   await tx.serviceInstance.update({
     where: { id: action.serviceInstanceId },
@@ -32,6 +32,18 @@ export async function finishAction(tx: Tx, action: ActionInstance, succeeded: bo
   const ended = succeeded ? ActionStatus.Succeeded : ActionStatus.Failed;
   await recordInstanceEvent(tx, { serviceInstanceId: action.serviceInstanceId, actionInstanceId: action.id, type: 'action', data: { event: 'finished', action: current.name, type: current.type, action_status: ended, Status: status } });
   return true;
+}
+
+/**
+ * The instance's Status once an action ended: a failed run of its flow or terminate is Error; a
+ * custom flow or an ESC operation (a reboot, a snapshot) says how it went in its own status and
+ * leaves the instance's as it was when it was accepted.
+ */
+function instanceStatusAfter(action: ActionInstance, succeeded: boolean): InstanceStatus {
+  const details = action.details as ActionDetails;
+  if (details.keepsStatus && details.statusBefore) return details.statusBefore as InstanceStatus;
+  if (!succeeded) return InstanceStatus.Error;
+  return action.type === ActionType.Terminate ? InstanceStatus.Terminated : InstanceStatus.Active;
 }
 
 function versionOf(action: ActionInstance): { serviceVersionId?: string; plan?: string } {

@@ -96,13 +96,13 @@ export class FlowMoves {
       return this.updateStep(run, step, live);
     }
     // in Error, or left half-made by an earlier action that ended
-    if (mode === ActionMode.Retry || mode === ActionMode.Resume) return this.replace(run, live, `${live.kind} ${live.internalId} is ${live.status}: it is deleted and made again`);
+    if (mode === ActionMode.Retry || mode === ActionMode.Resume) return this.replace(run, step, live, `${live.kind} ${live.internalId} is ${live.status}: it is deleted and made again`);
     throw DomainException.invalid(`step '${step.id}': ${live.kind} ${live.internalId} is ${live.status}; retry or resume the instance to make it again`);
   }
 
   /** Update, retry, version change: the step rendered again as the same resource, and changed only if its rendering did. */
   private async updateStep(run: Run, step: PlannedStep, live: ResourceWithVms): Promise<StepMove> {
-    if (live.kind !== step.kind) return this.replace(run, live, `the step now makes a ${step.kind}, not a ${live.kind}: the ${live.kind} is deleted and a ${step.kind} made`);
+    if (live.kind !== step.kind) return this.replace(run, step, live, `the step now makes a ${step.kind}, not a ${live.kind}: the ${live.kind} is deleted and a ${step.kind} made`);
     const { rendered } = await this.starter.render(run.tx, run.tenantId, run.action, step, run.rows, live);
     const kind = stepKind(live.kind);
     const baseline = await run.tx.escRequest.findFirst({
@@ -117,7 +117,7 @@ export class FlowMoves {
       return 'next';
     }
     const update = kind.transport === 'esc' ? kind.updateRequest(live, request.body ?? '') : request;
-    if (!update) return this.replace(run, live, `its rendering changed and ESC cannot update a ${live.kind} in place: it is deleted and made again`);
+    if (!update) return this.replace(run, step, live, `its rendering changed and ESC cannot update a ${live.kind} in place: it is deleted and made again`);
     return { kind: 'send', requestId: await this.starter.startUpdate(run.tx, run.action, live, update, kind.transport === 'esc' ? 'rendering changed' : 'its call changed; called again') };
   }
 
@@ -134,11 +134,12 @@ export class FlowMoves {
     return { kind: 'send', requestId: await this.starter.start(run.tx, run.tenantId, run.action, step, run.rows, run.scope) };
   }
 
-  /** Deletes what a step made, so that the step is made anew once it is gone. */
-  private async replace(run: Run, live: ResourceWithVms, why: string): Promise<StepMove> {
+  /** Deletes what a step made, so that the step is made anew once it is gone (at once when ESC holds nothing of it). */
+  private async replace(run: Run, step: PlannedStep, live: ResourceWithVms, why: string): Promise<StepMove> {
     await appendActionLog(run.tx, run.action, `step '${live.stepId}': ${why}`);
     const requestId = await this.starter.undo(run.tx, run.action, live);
-    return requestId ? { kind: 'send', requestId } : 'reread';
+    if (requestId) return { kind: 'send', requestId };
+    return { kind: 'send', requestId: await this.starter.start(run.tx, run.tenantId, run.action, step, run.rows, run.scope) };
   }
 
   /** Version change: what the old flow made and the new one no longer has is deleted, last step first. */

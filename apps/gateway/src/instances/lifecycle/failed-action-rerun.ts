@@ -49,7 +49,7 @@ export class FailedActionRerun {
         instanceId: id,
         action: { name: failed.name, type: failed.type, parameters: failed.parameters as Prisma.InputJsonValue, securedNames: failed.securedNames, log: '', details: { ...was, ...rerun } as Prisma.InputJsonValue },
         status: terminate ? InstanceStatus.Terminating : InstanceStatus.InProgress,
-        allowedFrom: [InstanceStatus.Error],
+        allowedFrom: [InstanceStatus.Active, InstanceStatus.Error],
         call,
       });
       return { started, name: failed.name };
@@ -68,7 +68,8 @@ export class FailedActionRerun {
       name: failed.name,
       details: { ...was, ...rerun, mode, scope: was.scope ?? (was.mode === ActionMode.Flow ? failed.id : undefined) },
     });
-    const started = await this.starter.start({ tenantId, instanceId: id, action: newAction, status: InstanceStatus.InProgress, allowedFrom: [InstanceStatus.Error], call });
+    // a failed custom flow left the instance Active: what is rerun is the failed action
+    const started = await this.starter.start({ tenantId, instanceId: id, action: newAction, status: InstanceStatus.InProgress, allowedFrom: [InstanceStatus.Active, InstanceStatus.Error], call });
     return { started, name: failed.name };
   }
 

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { ActionStatus, InstanceStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { ActionInstance, InstanceRepository, NewAction, ServiceInstance } from '@cam-esc/persistence';
+import { ActionInstance, InstanceRepository, NewAction, Prisma, ServiceInstance } from '@cam-esc/persistence';
 import { randomUUID } from 'node:crypto';
 
 const RUNNING: string[] = [ActionStatus.Submitted, ActionStatus.InProgress];
@@ -37,18 +37,22 @@ export class InstanceActionStarter {
 
   async start(cmd: StartActionCommand): Promise<{ instance: ServiceInstance; actionId: string }> {
     const actionId = randomUUID();
+    const details: Record<string, unknown> = { ...((cmd.action.details ?? {}) as object) };
+    const action = { ...cmd.action, id: actionId, status: ActionStatus.Submitted, details: details as Prisma.InputJsonValue };
     let previous: Pick<ServiceInstance, 'status' | 'currentActionInstanceId'> | undefined;
     const instance = await this.instances.startAction(
       cmd.instanceId,
       (current, running) => {
         if (current.tenantId !== cmd.tenantId) throw DomainException.notFound('service instance', cmd.instanceId);
         previous = current;
+        // read under the lock, written with the action: what a custom flow or an ESC operation leaves the Status at
+        details.statusBefore = current.status;
         assertIdle(current, running);
         if (!cmd.allowedFrom.includes(current.status as InstanceStatus)) {
           throw DomainException.conflict(`service instance '${current.name}' is ${current.status}: ${cmd.call} takes an instance that is ${cmd.allowedFrom.join(' or ')}`);
         }
       },
-      { ...cmd.action, id: actionId, status: ActionStatus.Submitted },
+      action,
       cmd.status,
     );
     try {

@@ -50,7 +50,7 @@ export class CreateBindUseCase {
       parametersField: FIELD,
       type: ActionType.Bind,
       name: bind.name,
-      details: { mode: ActionMode.Flow, bindName },
+      details: { mode: ActionMode.Flow, keepsStatus: true, bindName },
     });
     const started = await this.starter.start({ tenantId, instanceId: id, action: newAction, status: InstanceStatus.InProgress, allowedFrom: [InstanceStatus.Active], call: 'createBind' });
     return { ...startedAnswer(started, bind.name), bind_name: bindName };

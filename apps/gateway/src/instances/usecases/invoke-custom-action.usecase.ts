@@ -51,7 +51,7 @@ export class InvokeCustomActionUseCase {
         parametersField: FIELD,
         type: ActionType.Custom,
         name: custom.name,
-        details: { mode: ActionMode.Flow, ...(runName ? { runName } : {}) },
+        details: { mode: ActionMode.Flow, keepsStatus: true, ...(runName ? { runName } : {}) },
       });
       return startedAnswer(await this.start(tenantId, id, newAction), custom.name);
     }
@@ -68,13 +68,14 @@ export class InvokeCustomActionUseCase {
       parameters: { input_parameters: given, plan_parameters: {}, plan: [] } as unknown as Prisma.InputJsonValue,
       securedNames: [],
       log: '',
-      details: { mode: ActionMode.EscOperation, escOperation: { operation: operation.name, ...args }, ...(runName ? { runName } : {}) } as unknown as Prisma.InputJsonValue,
+      details: { mode: ActionMode.EscOperation, keepsStatus: true, escOperation: { operation: operation.name, ...args }, ...(runName ? { runName } : {}) } as unknown as Prisma.InputJsonValue,
     });
     return startedAnswer(started, operation.name);
   }
 
   private start(tenantId: string, id: string, action: Parameters<InstanceActionStarter['start']>[0]['action']) {
-    return this.starter.start({ tenantId, instanceId: id, action, status: InstanceStatus.InProgress, allowedFrom: [InstanceStatus.Active], call: 'invokeCustomAction' });
+    // an operator may reboot or recover the VMs of an instance whose last run failed
+    return this.starter.start({ tenantId, instanceId: id, action, status: InstanceStatus.InProgress, allowedFrom: [InstanceStatus.Active, InstanceStatus.Error], call: 'invokeCustomAction' });
   }
 }
 

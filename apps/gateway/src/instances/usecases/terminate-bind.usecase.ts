@@ -45,7 +45,7 @@ export class TerminateBindUseCase {
       parametersField: 'instance_parameters',
       type: ActionType.Unbind,
       name: unbind.name,
-      details: { mode: ActionMode.Flow, bindName: name },
+      details: { mode: ActionMode.Flow, keepsStatus: true, bindName: name },
     });
     const started = await this.starter.start({ tenantId, instanceId: id, action: newAction, status: InstanceStatus.InProgress, allowedFrom: [InstanceStatus.Active], call: 'terminateBind' });
     return { ...startedAnswer(started, unbind.name), bind_name: name };

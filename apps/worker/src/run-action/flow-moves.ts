@@ -103,6 +103,9 @@ export class FlowMoves {
   /** Update, retry, version change: the step rendered again as the same resource, and changed only if its rendering did. */
   private async updateStep(run: Run, step: PlannedStep, live: ResourceWithVms): Promise<StepMove> {
     if (live.kind !== step.kind) return this.replace(run, step, live, `the step now makes a ${step.kind}, not a ${live.kind}: the ${live.kind} is deleted and a ${step.kind} made`);
+    if (stepKind(step.kind).transport === 'esc' && step.connection !== live.connectionName) {
+      return this.replace(run, step, live, `the step now runs on ESC connection '${step.connection}', not '${live.connectionName}': its ${live.kind} is deleted there and made here`);
+    }
     const { rendered } = await this.starter.render(run.tx, run.tenantId, run.action, step, run.rows, live);
     const kind = stepKind(live.kind);
     const baseline = await run.tx.escRequest.findFirst({

@@ -33,7 +33,7 @@ module.exports = {
       ...shared,
       displayName: 'e2e-pg-queue',
       rootDir: __dirname,
-      testMatch: ['deploy-and-terminate', 'flow-engine', 'lost-callbacks', 'slow-esc', 'queue-backend'].map((s) => `<rootDir>/test/${s}.e2e-spec.ts`),
+      testMatch: ['deploy-and-terminate', 'flow-engine', 'lost-callbacks', 'slow-esc', 'queue-backend', 'instance-update-and-rerun', 'instance-custom-actions'].map((s) => `<rootDir>/test/${s}.e2e-spec.ts`),
       setupFiles: ['<rootDir>/test/support/use-postgres-queue-backend.ts'],
       ...e2eShared,
     },

@@ -51,7 +51,8 @@ export const deploymentKind: EscStepKind = {
 
   outputsOf(callback) {
     const out: Record<string, string> = {};
-    for (const key of ['external_deployment_id', 'external_tenant_id']) if (callback.fields[key]) out[key] = callback.fields[key];
+    // ESC's own internal tenant id (SystemAdminTenantId for the datamodel's `admin`): what its per-tenant paths take
+    for (const key of ['external_deployment_id', 'external_tenant_id', 'internal_tenant_id']) if (callback.fields[key]) out[key] = callback.fields[key];
     return out;
   },
 

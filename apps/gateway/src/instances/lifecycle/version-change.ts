@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CamServiceDocument } from '@cam-esc/catalog';
+import { CamServiceDocument, MASK } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { InstanceDetails, InstanceRepository, ServiceRepository, ServiceVersionRepository, VersionWithService } from '@cam-esc/persistence';
 import { currentFlowAction, givenValues, provisionActionOf } from './instance-values';
@@ -60,8 +60,9 @@ export function versionChangeInputs(chosen: ChosenVersionChange) {
     toVersionId: chosen.path.toVersionId,
     type: chosen.path.type,
     input_parameters: to.map((p) => {
-      if (!fromNames.has(p.name) || !(p.name in chosen.current)) return p;
-      return { ...p, default: secured.has(p.name) || p.secured ? '*******' : chosen.current[p.name] };
+      const isSecret = secured.has(p.name) || p.secured || p.type === 'password';
+      if (!fromNames.has(p.name) || !(p.name in chosen.current)) return isSecret && p.default !== undefined && p.default !== '' ? { ...p, default: MASK } : p;
+      return { ...p, default: isSecret ? MASK : chosen.current[p.name] };
     }),
     pre_action_input_parameters: [],
     post_action_input_parameters: [],

@@ -49,6 +49,8 @@ function toAuditEntry(r: EscRequestAudit, secrets: string[]) {
       id: c.id,
       received_time: c.receivedAt.toISOString(),
       applied_time: c.appliedAt?.toISOString() ?? null,
+      /** request: to the request's Callback URL; events: to its Callback-ESC-Events URL (ESC events outside any request) */
+      channel: c.channel,
       stage: c.stage,
       esc_transaction_id: c.transactionId,
       esc_status_code: c.statusCode,

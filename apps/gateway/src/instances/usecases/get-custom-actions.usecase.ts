@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { CamServiceDocument } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { ESC_OPERATIONS, EscOperation } from '@cam-esc/flow';
 import { ActionType, EscResourceStatus, PROVISION_SCOPE } from '@cam-esc/instances';
 import { InstanceDetails, InstanceRepository } from '@cam-esc/persistence';
+import { documentOf } from '../../catalog/service.view';
 
 /**
  * GET ServiceInstances/{id}/getCustomActions: the version's actions of type `custom`, then the
@@ -18,7 +18,8 @@ export class GetCustomActionsUseCase {
   async execute(tenantId: string, id: string) {
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
-    const doc = instance.serviceVersion.document as unknown as CamServiceDocument;
+    // secured (and, for a requester, hidden) defaults masked, as the version itself is shown
+    const doc = documentOf(instance.serviceVersion, instance.serviceVersion.service, { forRequester: true });
     const custom = doc.actions.filter((a) => a.type === ActionType.Custom).map((a) => ({ pre_or_post: false, ...a }));
     const names = new Set(custom.map((a) => a.name));
     const builtIn = hasEscDeployment(instance) ? ESC_OPERATIONS.filter((o) => !names.has(o.name)).map((o) => toCustomAction(o, instance)) : [];

@@ -33,7 +33,10 @@ export class GetInputParametersUseCase {
     const input_parameters = [];
     for (const def of definitions) {
       const isSecured = secured.has(def.name) || def.secured === true;
-      const value = isSecured ? MASK : (given[def.name] ?? resolved[def.name] ?? def.default ?? '');
+      const type = String(def.type ?? def.customtype ?? 'string');
+      // not given: what the flow ran with; a shared parameter's is its set, so it shows the name the default gives
+      const ran = type === 'sharedparameter' ? (plannedDefault(flowAction, def.name) ?? def.default) : resolved[def.name];
+      const value = isSecured ? MASK : (given[def.name] ?? ran ?? def.default ?? '');
       input_parameters.push({ ...def, ...(isSecured && def.default !== undefined ? { default: MASK } : {}), value, ...(await this.resolvedOf(tenantId, def, value)) });
     }
     return {
@@ -59,4 +62,10 @@ export class GetInputParametersUseCase {
     }
     return {};
   }
+}
+
+/** The plan's default of a parameter the action ran with (a plan may give a shared parameter's name). */
+function plannedDefault(action: { parameters: unknown } | undefined, name: string): unknown {
+  const value = (action?.parameters as { plan_parameters?: Record<string, unknown> } | undefined)?.plan_parameters?.[name];
+  return typeof value === 'string' ? value : undefined;
 }

@@ -33,15 +33,19 @@ export class GetInstanceUseCase {
   }
 }
 
-/** filter[include] as the query parser hands it: one value, several, or none; anything else is a 400 naming it. */
+/**
+ * filter[include] as the query parser hands it: Express 5 keeps the key flat (`filter[include]`,
+ * an array when repeated); a nested `filter.include` is read too. Anything but the two path lists
+ * is a 400 naming it.
+ */
 export function includeFilter(query: Record<string, unknown>): string[] {
-  const filter = query.filter as Record<string, unknown> | undefined;
-  const raw = filter?.include;
+  const nested = (query.filter as Record<string, unknown> | undefined)?.include;
+  const raw = query['filter[include]'] ?? (typeof query.filter === 'object' ? nested : undefined);
   if (raw === undefined) return [];
   const values = Array.isArray(raw) ? raw : [raw];
   for (const v of values) {
     if (v !== 'UpgradePaths' && v !== 'DowngradePaths') {
-      throw DomainException.invalid(`filter[include]: '${String(v).slice(0, 100)}' is not one of UpgradePaths, DowngradePaths`, { field: 'filter[include]' });
+      throw DomainException.invalid(`filter[include]: '${String(typeof v === 'object' ? JSON.stringify(v) : v).slice(0, 100)}' is not one of UpgradePaths, DowngradePaths`, { field: 'filter[include]' });
     }
   }
   return values as string[];

@@ -184,7 +184,7 @@ describe('update, retry and resume of an instance', () => {
       expect(sent.map((r) => `${r.method} ${r.path.replace(/ceg-[0-9a-f-]{36}/g, 'ID')}`)).toEqual(['DELETE /ESCManager/v0/deployments/ID', 'POST /ESCManager/v0/deployments/ID']);
       const posts = (await simRequests()).slice(before).filter((r) => r.method === 'POST' && r.path.includes('/tenants/'));
       expect(posts).toHaveLength(1);
-      for (const step of ['tenant1', 'net1', 'subnet1', 'image1', 'flavor1']) expect(done.logs).toContain(`step '${step}': done by an earlier run`);
+      for (const step of ['tenant1', 'net1', 'subnet1', 'image1', 'flavor1']) expect(done.logs).toContain(`step '${step}': done by the run it resumes`);
       const kinds = done.esc.resources.filter((r: { status: string }) => r.status === 'Active').map((r: { step_id: string }) => r.step_id);
       expect(kinds.sort()).toEqual(['dep1', 'flavor1', 'image1', 'net1', 'subnet1', 'tenant1']);
     });

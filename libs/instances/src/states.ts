@@ -58,6 +58,8 @@ export interface ActionDetails {
   rerunOf?: string;
   /** Version change: what CAM shows as versionChangeDetails. */
   versionChangeDetails?: Record<string, unknown>;
+  /** Runs of the instance's own flow: the name of the version's provision action it runs (an update is named `update`). */
+  flowAction?: string;
   /** The service version whose flow the action runs (a version change's target). */
   serviceVersionId?: string;
   /** ESC operations. */

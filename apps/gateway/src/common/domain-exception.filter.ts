@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
-import { Prisma } from '@cam-esc/persistence';
+import { InstanceGoneError, Prisma } from '@cam-esc/persistence';
 import { Response } from 'express';
 
 /** The one place where errors become HTTP answers, in CAM's error shape `{ error: {...} }`. */
@@ -20,6 +20,8 @@ export class DomainExceptionFilter implements ExceptionFilter {
 
   private describe(exception: unknown): { status: number; message: string; code: string } {
     if (exception instanceof DomainException) return { status: statusOf(exception.code), message: exception.message, code: exception.code };
+    // the instance was deleted (a cleanup) between the call's checks and its lock
+    if (exception instanceof InstanceGoneError) return { status: 404, message: `service instance '${exception.instanceId}' was deleted meanwhile`, code: DomainErrorCode.NOT_FOUND };
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
       const raw = typeof body === 'object' && body !== null && 'message' in body ? (body as { message: unknown }).message : exception.message;

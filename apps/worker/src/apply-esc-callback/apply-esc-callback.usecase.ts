@@ -120,11 +120,12 @@ export class ApplyEscCallbackUseCase {
    * undefined when it does.
    */
   private async correlate(tx: Tx, request: RequestWithResource, parsed: ParsedCallback, kind: EscStepKind): Promise<string | undefined> {
+    const tid = parsed.transactionId;
+    // the transaction id ESC gave for this very request wins over however the body names the resource
+    if (tid && request.transactionId === tid) return undefined;
     const namedId = parsed.fields[kind.idOutput];
     if (namedId && namedId !== request.escResource.internalId) return `${kind.idOutput} ${namedId} is not ${request.escResource.internalId}`;
-    const tid = parsed.transactionId;
     if (!tid) return namedId ? undefined : `neither a transaction id nor an ${kind.idOutput}`;
-    if (request.transactionId === tid) return undefined;
     if (request.transactionId) return `transaction id ${tid} is not the one ESC gave for this request (${request.transactionId})`;
     const other = await tx.escRequest.findUnique({ where: { transactionId: tid } });
     if (other) return `transaction id ${tid} belongs to another request`;
@@ -152,7 +153,7 @@ export class ApplyEscCallbackUseCase {
     const expected = handling.successStages;
     const matches = expected.length === 0 || expected.includes(parsed.stage ?? '');
     // an operation's final event may describe its VM (VM_STOP_COMPLETE names it in vm_source)
-    if (handling.verb === 'operate' && parsed.vm && parsed.stage?.startsWith('VM_')) await recordVm(tx, request.escResourceId, parsed.vm, parsed.stage);
+    if (handling.operation && parsed.vm && parsed.stage && handling.operation.finalDescribesVm(parsed.stage)) await recordVm(tx, request.escResourceId, parsed.vm, parsed.stage);
     const summary = `ESC ${parsed.stage} with ESC-Status-Code ${parsed.statusCode ?? 'none'}: ${parsed.statusMessage ?? ''}`.trim();
     const succeeded = matches && isSuccessCode(parsed.statusCode);
     await completeEscRequest(tx, request, {

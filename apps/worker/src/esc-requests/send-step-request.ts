@@ -35,6 +35,15 @@ function refusedResourceStatus(verb: ReturnType<typeof requestVerb>, httpStatus:
   return EscResourceStatus.Error;
 }
 
+/**
+ * What a request that may not have reached ESC leaves of its resource: a create or delete may have
+ * been done (Error: terminate or a retry deals with it); an update or an operation leaves it as it
+ * was (undefined: unchanged), since ESC's copy is what it was or what the request asked.
+ */
+function unsentResourceStatus(verb: ReturnType<typeof requestVerb>): EscResourceStatus | undefined {
+  return verb === 'update' || verb === 'operate' ? undefined : EscResourceStatus.Error;
+}
+
 /** A send to ESC is claimed for its connection's timeout and this long (a sender that died frees it then). */
 const SEND_LEASE_GRACE_MS = 30_000;
 
@@ -87,7 +96,7 @@ export class SendStepRequest {
     } catch (e) {
       if (!(e instanceof DomainException)) throw e;
       // the connection is gone: the step cannot be sent
-      await this.recordFailure(cmd, request, { responseBody: e.message }, `step '${request.stepId}': ${e.message}`);
+      await this.recordFailure(cmd, request, { responseBody: e.message }, `step '${request.stepId}': ${e.message}`, unsentResourceStatus(requestVerb(request.operation)));
       return;
     }
     // one sender at a time: a second run (a sweep, a stalled job) waits for this one's answer rather
@@ -102,7 +111,7 @@ export class SendStepRequest {
         this.logger.warn({ ...log, err: (e as Error).message }, 'ESC not reachable; the job will retry');
         throw e;
       }
-      await this.recordFailure(cmd, request, { responseBody: e.message }, `step '${request.stepId}': ${e.message}; gave up after retries`);
+      await this.recordFailure(cmd, request, { responseBody: e.message }, `step '${request.stepId}': ${e.message}; gave up after retries`, unsentResourceStatus(requestVerb(request.operation)));
       this.logger.error(log, 'ESC not reachable; step failed');
       return;
     }
@@ -192,12 +201,12 @@ export class SendStepRequest {
     request: EscRequest,
     data: { httpStatus?: number; responseBody: string; sentAt?: Date },
     line: string,
-    resourceStatus: EscResourceStatus | undefined = EscResourceStatus.Error,
+    resourceStatus: EscResourceStatus | undefined,
   ): Promise<void> {
     const advance = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
       const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { ...data, status: EscRequestStatus.Failed, completedAt: new Date() } });
       if (count === 0) return false;
-      if (resourceStatus && requestVerb(request.operation) !== 'operate') await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus } });
+      if (resourceStatus) await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus } });
       const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
       return failAction(tx, action, line);
     });

@@ -1,5 +1,5 @@
 import { ActionParameters } from '@cam-esc/flow';
-import { ActionDetails, ActionMode, ActionStatus, ActionType, EscRequestStatus, InstanceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
+import { ActionDetails, ActionStatus, ActionType, EscRequestStatus, InstanceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { ActionInstance, recordInstanceEvent, Tx } from '@cam-esc/persistence';
 import { appendActionLog, maskSecuredValues } from '../action-log';
 
@@ -24,13 +24,14 @@ export async function finishAction(tx: Tx, action: ActionInstance, succeeded: bo
   const details = current.details as ActionDetails;
   const status = instanceStatusAfter(current, succeeded);
   // a version change that went through moves the instance to the version (and plan) it ran
-  const moved = succeeded && details.mode === ActionMode.VersionChange && details.serviceVersionId ? versionOf(current) : {};
+  // (a retry or resume of one too: it keeps the versionChangeDetails)
+  const moved = succeeded && details.versionChangeDetails && details.serviceVersionId ? versionOf(current) : {};
   await tx.serviceInstance.update({
     where: { id: action.serviceInstanceId },
     data: { status, ...(status === InstanceStatus.Active ? { activeAt: now } : {}), ...moved },
   });
   const ended = succeeded ? ActionStatus.Succeeded : ActionStatus.Failed;
-  await recordInstanceEvent(tx, { serviceInstanceId: action.serviceInstanceId, actionInstanceId: action.id, type: 'action', data: { event: 'finished', action: current.name, type: current.type, action_status: ended, Status: status } });
+  await recordInstanceEvent(tx, { serviceInstanceId: action.serviceInstanceId, actionInstanceId: action.id, type: 'action', data: { event: 'finished', action: current.name, action_type: current.type, action_status: ended, Status: status } });
   return true;
 }
 

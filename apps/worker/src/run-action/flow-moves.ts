@@ -36,6 +36,10 @@ export class FlowMoves {
     const details = action.details as ActionDetails;
     const mode = details.mode ?? ActionMode.Deploy;
     const run: Run = { tx, tenantId, action, mode, scope: details.scope ?? (mode === ActionMode.Flow ? action.id : PROVISION_SCOPE), progress: { ...(action.progress as Record<string, string>) }, rows: [] };
+    if (mode === ActionMode.Resume && details.rerunOf) {
+      const resumed = await tx.actionInstance.findUnique({ where: { id: details.rerunOf }, select: { id: true, progress: true } });
+      if (resumed) run.resumed = { id: resumed.id, progress: resumed.progress as Record<string, string> };
+    }
     run.rows = await this.read(run);
     const phase: StepPhase = action.failure === null ? 'main' : 'error';
     for (const step of plan.filter((s) => s.phase === phase)) {
@@ -87,10 +91,17 @@ export class FlowMoves {
     }
     const latest = await tx.escRequest.findFirst({ where: { escResourceId: live.id }, orderBy: { createdAt: 'desc' }, select: { actionInstanceId: true, status: true } });
     const madeByThisRun = latest?.actionInstanceId === action.id;
+    if (live.sequenceNo !== step.sequenceNo) {
+      // the flow was reordered (a version change): terminate undoes the steps in their new order
+      await tx.escResource.update({ where: { id: live.id }, data: { sequenceNo: step.sequenceNo } });
+      live.sequenceNo = step.sequenceNo;
+    }
     if (live.status === EscResourceStatus.Active) {
       if ((madeByThisRun && latest?.status === EscRequestStatus.Succeeded) || run.progress[step.id]) return 'next';
-      if (mode === ActionMode.Resume) {
-        await this.mark(run, step.id, StepProgress.Reused, `step '${step.id}': done by an earlier run (${live.kind} ${live.name}); skipped`);
+      // a resume skips what the run it resumes had done; the steps after its failure are brought up to date
+      const doneByResumed = run.resumed && ((latest?.actionInstanceId === run.resumed.id && latest.status === EscRequestStatus.Succeeded) || run.resumed.progress[step.id]);
+      if (doneByResumed) {
+        await this.mark(run, step.id, StepProgress.Reused, `step '${step.id}': done by the run it resumes (${live.kind} ${live.name}); skipped`);
         return 'next';
       }
       return this.updateStep(run, step, live);
@@ -185,6 +196,8 @@ interface Run {
   /** ActionInstance.progress, kept in step with what is written. */
   progress: Record<string, string>;
   rows: ResourceWithVms[];
+  /** A resume: the failed run it resumes, and how far that run got. */
+  resumed?: { id: string; progress: Record<string, string> };
 }
 
 /** The step's live resource: its latest row in the run's scope. */

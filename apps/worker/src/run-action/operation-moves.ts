@@ -21,7 +21,7 @@ export class OperationMoves {
     const operation = asked && escOperationNamed(asked.operation);
     if (!asked || !operation) throw DomainException.invalid(`the action names no ESC operation the worker knows (${asked?.operation ?? 'none'})`);
     const deployments = await tx.escResource.findMany({
-      where: { serviceInstanceId: action.serviceInstanceId, scope: PROVISION_SCOPE, kind: 'deployment', status: EscResourceStatus.Active },
+      where: { serviceInstanceId: action.serviceInstanceId, scope: PROVISION_SCOPE, kind: operation.onKind, status: EscResourceStatus.Active },
       include: { vms: { select: { vmName: true } } },
       orderBy: [{ sequenceNo: operation.order === 'reverse' ? 'desc' : 'asc' }],
     });

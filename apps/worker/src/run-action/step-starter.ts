@@ -78,7 +78,7 @@ export class StepStarter {
   async startOperation(tx: Tx, action: ActionInstance, deployment: EscResource, operation: EscOperation, args: OperationArguments): Promise<string> {
     await markActionRunning(tx, action);
     // the tenant as ESC names it (its callbacks' internal_tenant_id): the datamodel's `admin` is SystemAdminTenantId to ESC
-    const escTenant = (deployment.outputs as Record<string, string>).internal_tenant_id || deployment.escTenant;
+    const escTenant = (deployment.outputs as Record<string, string>).esc_internal_tenant_id || deployment.escTenant;
     const request = operation.request({ internalId: deployment.internalId, escTenant }, args);
     const requestId = await this.persistRequest(tx, action, deployment.id, deployment.stepId, operation.requestName, request);
     const on = args.vmName ? `VM ${args.vmName} of deployment ${deployment.name}` : `deployment ${deployment.name}`;

@@ -13,7 +13,7 @@ export const deploymentKind: EscStepKind = {
   kind: 'deployment',
   templateRoot: 'esc_datamodel',
   idOutput: 'internal_deployment_id',
-  outputNames: ['internal_deployment_id', 'external_deployment_id', 'deployment_name', 'internal_tenant_id', 'vm_names', 'vm_count', 'ip_addresses', 'ip_address'],
+  outputNames: ['internal_deployment_id', 'external_deployment_id', 'deployment_name', 'internal_tenant_id', 'esc_internal_tenant_id', 'vm_names', 'vm_count', 'ip_addresses', 'ip_address'],
 
   renderCreate(template, values, identity) {
     const { nodes, missing } = template.substitute(values);
@@ -51,8 +51,10 @@ export const deploymentKind: EscStepKind = {
 
   outputsOf(callback) {
     const out: Record<string, string> = {};
-    // ESC's own internal tenant id (SystemAdminTenantId for the datamodel's `admin`): what its per-tenant paths take
-    for (const key of ['external_deployment_id', 'external_tenant_id', 'internal_tenant_id']) if (callback.fields[key]) out[key] = callback.fields[key];
+    for (const key of ['external_deployment_id', 'external_tenant_id']) if (callback.fields[key]) out[key] = callback.fields[key];
+    // ESC's own id of the tenant (SystemAdminTenantId for the datamodel's `admin`): what its per-tenant paths take;
+    // internal_tenant_id stays the template's, so a later rendering of the steps that read it is unchanged
+    if (callback.fields.internal_tenant_id) out.esc_internal_tenant_id = callback.fields.internal_tenant_id;
     return out;
   },
 

@@ -21,6 +21,8 @@ export interface EscOperation {
   /** Stored as esc_request.operation: SERVICE_STOP, VM_REBOOT, VM_RECOVERY, ... */
   readonly requestName: string;
   readonly scope: OperationScope;
+  /** The step kind of the resources it is run on. */
+  readonly onKind: string;
   readonly description: string;
   /** What the invocation must give (a VM operation names its VM). */
   readonly inputParameters: readonly CamParameter[];
@@ -32,6 +34,8 @@ export interface EscOperation {
   readonly successStages: readonly string[];
   /** ESC's service state once it is done, when GET can tell (reconciling a lost final callback). */
   readonly settledServiceState?: string;
+  /** Whether a final callback of this stage describes the VM it acted on (VM_STOP_COMPLETE names it in vm_source). */
+  finalDescribesVm(stage: string): boolean;
 }
 
 export const NETCONF_NS = 'urn:ietf:params:xml:ns:netconf:base:1.0';

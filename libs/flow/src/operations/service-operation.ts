@@ -21,6 +21,7 @@ function serviceOperation(verb: ServiceVerb): EscOperation {
     name: `esc_${verb}`,
     requestName: `SERVICE_${verb.toUpperCase()}`,
     scope: 'service',
+    onKind: 'deployment',
     description: words.description,
     inputParameters: [],
     order: verb === 'stop' ? 'reverse' : 'forward',
@@ -36,6 +37,8 @@ function serviceOperation(verb: ServiceVerb): EscOperation {
     },
     successStages: words.success,
     settledServiceState: words.settled,
+    // SERVICE_STOPPED lists the VMs, but speaks of the service
+    finalDescribesVm: () => false,
   };
 }
 

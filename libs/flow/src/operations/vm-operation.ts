@@ -25,6 +25,7 @@ function vmOperation(verb: VmVerb): EscOperation {
     name: `esc_vm_${verb}`,
     requestName: `VM_${verb.toUpperCase()}`,
     scope: 'vm',
+    onKind: 'deployment',
     description: `${verb.replace('_', ' ').replace(/^./, (c) => c.toUpperCase())} one VM of the instance's ESC deployments`,
     inputParameters: [VM_NAME_PARAMETER],
     order: 'forward',
@@ -34,6 +35,7 @@ function vmOperation(verb: VmVerb): EscOperation {
       body: operationXml('vm_operation', [['operation', verb]]),
     }),
     roleOf: vmOperationRole,
+    finalDescribesVm: (stage) => stage.startsWith('VM_'),
     successStages: verb === 'stop' ? ['VM_STOP_COMPLETE'] : [],
   };
 }
@@ -55,6 +57,7 @@ const vmRecovery: EscOperation = {
   name: 'esc_vm_recovery',
   requestName: 'VM_RECOVERY',
   scope: 'vm',
+  onKind: 'deployment',
   description: 'Recover one VM of the instance\'s ESC deployments (ESC checks the VM first, then redeploys or reboots it)',
   inputParameters: [VM_NAME_PARAMETER],
   order: 'forward',
@@ -64,6 +67,7 @@ const vmRecovery: EscOperation = {
     body: operationXml('recovery_vm_operation', [['operation', 'recovery_do'], ['checkVmBeforeRecovery', 'true']]),
   }),
   roleOf: vmOperationRole,
+  finalDescribesVm: (stage) => stage.startsWith('VM_'),
   successStages: [],
 };
 
@@ -72,6 +76,7 @@ const vmSnapshot: EscOperation = {
   name: 'esc_vm_snapshot',
   requestName: 'VM_SNAPSHOT',
   scope: 'vm',
+  onKind: 'deployment',
   description: 'Take a snapshot of one VM of the instance\'s ESC deployments',
   inputParameters: [VM_NAME_PARAMETER, SNAPSHOT_NAME],
   order: 'forward',
@@ -81,6 +86,7 @@ const vmSnapshot: EscOperation = {
     body: operationXml('snapshot_vm_operation', [['operation', 'snapshot'], ['name', args.snapshotName!]]),
   }),
   roleOf: vmOperationRole,
+  finalDescribesVm: (stage) => stage.startsWith('VM_'),
   successStages: [],
 };
 

@@ -42,6 +42,11 @@ export async function recordInstanceEvent(tx: Tx, event: NewInstanceEvent): Prom
     SELECT pg_notify(${INSTANCE_EVENTS_CHANNEL}, json_build_object('id', e.id::text, 'instance', e.service_instance_id::text, 'tenant', e.tenant_id)::text) FROM e`;
 }
 
+/** Announces that an instance was deleted (cleanup): its events went with it, its streams end. */
+export async function announceInstanceDeleted(tx: Tx, serviceInstanceId: string, tenantId: string): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${INSTANCE_EVENTS_CHANNEL}, json_build_object('instance', ${serviceInstanceId}::text, 'tenant', ${tenantId}::text, 'deleted', true)::text)`;
+}
+
 /**
  * Appends a line to an action's log and records it as an event, in one statement: the log is
  * what CAM shows as `logs`, the event what live progress streams.

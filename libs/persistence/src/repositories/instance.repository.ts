@@ -133,7 +133,7 @@ export class InstanceRepository {
       )
       , ev AS (
         INSERT INTO instance_event (tenant_id, service_instance_id, action_instance_id, type, data, created_at)
-        SELECT si.tenant_id, si.id, ${action.id}::uuid, 'action', ${JSON.stringify({ event: 'started', action: action.name, type: action.type, action_status: action.status, Status: instance.status })}::jsonb, ${now}::timestamp(3)
+        SELECT si.tenant_id, si.id, ${action.id}::uuid, 'action', ${JSON.stringify({ event: 'started', action: action.name, action_type: action.type, action_status: action.status, Status: instance.status })}::jsonb, ${now}::timestamp(3)
         FROM si
         RETURNING id, tenant_id, service_instance_id
       )
@@ -219,16 +219,8 @@ export class InstanceRepository {
       check(instance, current);
       await tx.actionInstance.create({ data: { ...action, serviceInstanceId: instanceId } });
       const updated = await tx.serviceInstance.update({ where: { id: instanceId }, data: { status, currentActionInstanceId: action.id } });
-      await recordInstanceEvent(tx, { serviceInstanceId: instanceId, actionInstanceId: action.id, type: 'action', data: { event: 'started', action: action.name, type: action.type, action_status: action.status, Status: status } });
+      await recordInstanceEvent(tx, { serviceInstanceId: instanceId, actionInstanceId: action.id, type: 'action', data: { event: 'started', action: action.name, action_type: action.type, action_status: action.status, Status: status } });
       return updated;
-    });
-  }
-
-  /** The instance's current action (name, status, times), under its lock: what cleanup weighs. */
-  currentAction(instanceId: string) {
-    return this.prisma.serviceInstance.findUnique({
-      where: { id: instanceId },
-      select: { status: true, name: true, currentActionInstanceId: true, actions: { where: { status: { in: ['Submitted', 'In_Progress'] } }, select: { id: true, name: true, status: true, startedAt: true, createdAt: true } } },
     });
   }
 
@@ -238,6 +230,8 @@ export class InstanceRepository {
       if (instance.currentActionInstanceId !== actionId) return;
       await tx.serviceInstance.update({ where: { id: instanceId }, data: { status: previous.status, currentActionInstanceId: previous.currentActionInstanceId } });
       await tx.actionInstance.delete({ where: { id: actionId } });
+      // a stream that saw it start sees it end
+      await recordInstanceEvent(tx, { serviceInstanceId: instanceId, actionInstanceId: null, type: 'action', data: { event: 'finished', undone: actionId, action_status: 'Abandoned', Status: previous.status } });
     });
   }
 

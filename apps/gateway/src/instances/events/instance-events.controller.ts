@@ -62,6 +62,12 @@ export class InstanceEventsController {
         this.open().send(event);
       },
       end() {
+        // a resumed stream with nothing after its event and no action running: 204 tells EventSource to stop reconnecting
+        if (!opened && after !== undefined) {
+          opened = true;
+          res.status(204).end();
+          return;
+        }
         this.open().end();
       },
     };

@@ -10,19 +10,23 @@ export interface EventSubscription {
   scope: EventScope;
   /** Called in the order the events committed, for one instance. */
   deliver(event: StoredInstanceEvent): void;
-  /** The last event the stream sent (of one instance: what a catch-up after a reconnect reads after). */
+  /** The last event the stream sent. */
   lastId: bigint;
+  /**
+   * The hub lost its LISTEN connection: events may have gone by unheard. The stream ends, and the
+   * client's EventSource reconnects with Last-Event-ID, which replays them.
+   */
+  lost(): void;
 }
 
 const RECONNECT_MS = 1000;
-const CATCH_UP_LIMIT = 1000;
 
 /**
  * The gateway's one LISTEN on PostgreSQL's instance_events channel: whichever worker or gateway
  * replica wrote an event, every replica hears of it once it commits and hands it to its streams
  * that want it. The event is read once per replica (the notification carries only its id), in
- * the order the notifications came. Should the connection drop, it reconnects and every stream of
- * one instance catches up on what it missed.
+ * the order the notifications came. Should the connection drop, every open stream ends (its client
+ * resumes with Last-Event-ID and is replayed what went by) and the hub reconnects.
  */
 @Injectable()
 export class InstanceEventsHub implements OnModuleInit, OnModuleDestroy {
@@ -49,6 +53,8 @@ export class InstanceEventsHub implements OnModuleInit, OnModuleDestroy {
 
   subscribe(subscription: EventSubscription): () => void {
     this.subscriptions.add(subscription);
+    // not listening (reconnecting): what commits now would go unheard; the stream sends what is stored and ends
+    if (!this.client) setImmediate(() => this.subscriptions.has(subscription) && subscription.lost());
     return () => this.subscriptions.delete(subscription);
   }
 
@@ -74,13 +80,14 @@ export class InstanceEventsHub implements OnModuleInit, OnModuleDestroy {
       this.dropAndReconnect(client);
       return;
     }
-    const reconnected = this.client === undefined && this.subscriptions.size > 0;
     this.client = client;
-    if (reconnected) this.enqueue(() => this.catchUp());
   }
 
   private dropAndReconnect(client: Client): void {
-    if (this.client === client) this.client = undefined;
+    if (this.client === client) {
+      this.client = undefined;
+      for (const s of [...this.subscriptions]) s.lost();
+    }
     client.removeAllListeners('end');
     client.end().catch(() => undefined);
     if (!this.closing) setTimeout(() => void this.connect(), RECONNECT_MS).unref();
@@ -91,25 +98,22 @@ export class InstanceEventsHub implements OnModuleInit, OnModuleDestroy {
   }
 
   private async onNotification(payload: string): Promise<void> {
-    let note: { id?: string; instance?: string; tenant?: string };
+    let note: { id?: string; instance?: string; tenant?: string; deleted?: boolean };
     try {
       note = JSON.parse(payload);
     } catch {
       return;
     }
     const wanted = [...this.subscriptions].filter((s) => ('instanceId' in s.scope ? s.scope.instanceId === note.instance : s.scope.tenantId === note.tenant));
+    if (note.deleted) {
+      // cleaned up, its events with it: its streams end (a reconnect is a 404)
+      for (const s of wanted) if ('instanceId' in s.scope) s.lost();
+      return;
+    }
     if (wanted.length === 0 || !note.id || !/^\d+$/.test(note.id)) return;
     const event = await this.events.findById(BigInt(note.id));
     if (!event) return; // pruned, or its instance cleaned up meanwhile
     for (const s of wanted) this.hand(s, event);
-  }
-
-  /** After a reconnect: what each instance's stream missed meanwhile, in order. */
-  private async catchUp(): Promise<void> {
-    for (const s of this.subscriptions) {
-      if (!('instanceId' in s.scope)) continue;
-      for (const event of await this.events.afterId(s.scope.instanceId, s.lastId, CATCH_UP_LIMIT)) this.hand(s, event);
-    }
   }
 
   private hand(s: EventSubscription, event: StoredInstanceEvent): void {

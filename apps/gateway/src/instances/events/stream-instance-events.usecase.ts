@@ -27,7 +27,7 @@ export function toStreamed(e: StoredInstanceEvent): StreamedEvent {
   return {
     id: e.id.toString(),
     event: e.type,
-    data: { id: e.id.toString(), type: e.type, serviceInstanceId: e.serviceInstanceId, actionInstanceId: e.actionInstanceId, time: e.createdAt.toISOString(), ...(e.data as Record<string, unknown>) },
+    data: { ...(e.data as Record<string, unknown>), id: e.id.toString(), type: e.type, serviceInstanceId: e.serviceInstanceId, actionInstanceId: e.actionInstanceId, time: e.createdAt.toISOString() },
   };
 }
 
@@ -60,58 +60,59 @@ export class StreamInstanceEventsUseCase {
     let ended = false;
     let running = false;
     const held: StoredInstanceEvent[] = [];
-    const subscription: EventSubscription = { scope: { instanceId }, lastId: lastEventId ?? 0n, deliver: (e) => (replaying ? held.push(e) : live(e)) };
-    // subscribed before anything is read: an event that commits meanwhile is held, not lost
-    const unsubscribe = this.hub.subscribe(subscription);
     const close = () => {
       ended = true;
       unsubscribe();
+    };
+    const endNow = () => {
+      if (ended) return;
+      close();
+      sink.end();
     };
     const take = (e: StoredInstanceEvent) => {
       if (ended || e.id <= subscription.lastId) return;
       subscription.lastId = e.id;
       sink.send(toStreamed(e));
-      const event = (e.data as { event?: string }).event;
-      if (e.type === 'action') running = event === 'started';
-    };
-    const endIfIdle = () => {
-      if (running || ended) return;
-      close();
-      sink.end();
+      if (e.type === 'action') running = (e.data as { event?: string }).event === 'started';
     };
     const live = (e: StoredInstanceEvent) => {
       take(e);
-      endIfIdle();
+      if (!running) endNow();
     };
-
-    if (lastEventId === undefined) {
-      // the latest event first, then the state: the snapshot is at least as new as its id
+    const subscription: EventSubscription = { scope: { instanceId }, lastId: lastEventId ?? 0n, deliver: (e) => (replaying ? held.push(e) : live(e)), lost: () => endNow() };
+    // subscribed before anything is read: an event that commits meanwhile is held, not lost
+    const unsubscribe = this.hub.subscribe(subscription);
+    try {
+      // the latest event first, then the state: the state is at least as new as the event
       const [latest] = await this.events.latestOf(instanceId);
       const instance = await this.instances.findDetails(tenantId, instanceId);
       if (!instance) throw DomainException.notFound('service instance', instanceId);
       const current = instance.actions.find((a) => a.id === instance.currentActionInstanceId);
       running = Boolean(current && RUNNING.includes(current.status));
-      subscription.lastId = latest?.id ?? 0n;
-      sink.send({
-        id: subscription.lastId.toString(),
-        event: 'snapshot',
-        data: { serviceInstanceId: instanceId, name: instance.name, Status: instance.status, action: current?.name ?? null, actionInstanceId: current?.id ?? null, action_status: current?.status ?? null },
-      });
-    } else {
-      const instance = await this.instances.findDetails(tenantId, instanceId);
-      const current = instance?.actions.find((a) => a.id === instance.currentActionInstanceId);
-      running = Boolean(current && RUNNING.includes(current.status));
-      for (;;) {
-        const page = await this.events.afterId(instanceId, subscription.lastId, REPLAY_PAGE);
-        for (const e of page) take(e);
-        if (page.length < REPLAY_PAGE) break;
+      if (lastEventId === undefined) {
+        subscription.lastId = latest?.id ?? 0n;
+        sink.send({
+          id: subscription.lastId.toString(),
+          event: 'snapshot',
+          data: { serviceInstanceId: instanceId, name: instance.name, Status: instance.status, action: current?.name ?? null, actionInstanceId: current?.id ?? null, action_status: current?.status ?? null },
+        });
+      } else {
+        if (lastEventId > (latest?.id ?? 0n)) throw DomainException.invalid(`Last-Event-ID: ${lastEventId} is not the id of an event of this instance (its latest is ${latest?.id ?? 0n})`, { field: 'Last-Event-ID' });
+        for (;;) {
+          const page = await this.events.afterId(instanceId, subscription.lastId, REPLAY_PAGE);
+          for (const e of page) take(e);
+          if (page.length < REPLAY_PAGE) break;
+        }
+        // the replay ends where the instance stood when it was read
+        running = Boolean(current && RUNNING.includes(current.status));
       }
-      // the replay ends with where the instance stands now
-      if (current && !RUNNING.includes(current.status)) running = false;
+      replaying = false;
+      for (const e of held.splice(0)) take(e);
+    } catch (e) {
+      close();
+      throw e;
     }
-    replaying = false;
-    for (const e of held.splice(0)) take(e);
-    endIfIdle();
+    if (!running) endNow();
     return close;
   }
 
@@ -127,7 +128,16 @@ export class StreamInstanceEventsUseCase {
     const send = (e: StoredInstanceEvent) => {
       if (seen.add(e.id)) sink.send(toStreamed(e));
     };
-    const unsubscribe = this.hub.subscribe({ scope: { tenantId }, lastId: 0n, deliver: (e) => (replaying ? held.push(e) : send(e)) });
+    const unsubscribe = this.hub.subscribe({
+      scope: { tenantId },
+      lastId: 0n,
+      deliver: (e) => (replaying ? held.push(e) : send(e)),
+      // events may have gone by unheard: the client resumes with Last-Event-ID
+      lost: () => {
+        unsubscribe();
+        sink.end();
+      },
+    });
     if (lastEventId !== undefined) {
       const last = await this.events.findById(lastEventId);
       if (last && last.tenantId === tenantId) {

@@ -6,7 +6,7 @@ import { ActionDetails, ActionMode, ActionStatus, ActionType, InstanceStatus } f
 import { ActionInstance, InstanceDetails, InstanceRepository, Prisma, ServiceRepository, VersionWithService } from '@cam-esc/persistence';
 import { FlowRunPreparation } from './flow-run-preparation';
 import { InstanceActionStarter } from './instance-action-starter';
-import { bodyObject, givenValues, instanceParameters, mergeValues, provisionActionOf } from './instance-values';
+import { bodyObject, flowActionName, givenValues, instanceParameters, mergeValues, provisionActionOf } from './instance-values';
 
 type RerunMode = ActionMode.Retry | ActionMode.Resume;
 
@@ -35,9 +35,16 @@ export class FailedActionRerun {
 
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
-    const failed = instance.actions.find((a) => a.id === instance.currentActionInstanceId);
-    if (!failed || failed.status !== ActionStatus.Failed) {
-      throw DomainException.conflict(`service instance '${instance.name}' has no failed action to ${call}: its last action ${failed ? `'${failed.name}' is ${failed.status}` : 'is unknown'}`);
+    const current = instance.actions.find((a) => a.id === instance.currentActionInstanceId);
+    // the last action if it failed; else, on an instance in Error, the run that put it there (a reboot since leaves the Status as it was)
+    const failed =
+      current?.status === ActionStatus.Failed
+        ? current
+        : instance.status === InstanceStatus.Error
+          ? [...instance.actions].reverse().find((a) => a.status === ActionStatus.Failed && !(a.details as ActionDetails).keepsStatus)
+          : undefined;
+    if (!failed) {
+      throw DomainException.conflict(`service instance '${instance.name}' has no failed action to ${call}: its last action ${current ? `'${current.name}' is ${current.status}` : 'is unknown'}`);
     }
     const was = failed.details as ActionDetails;
     const rerun = { rerunOf: failed.id };
@@ -84,7 +91,7 @@ export class FailedActionRerun {
 /** The version's action a failed run ran: a provision (or update) runs the version's provision action. */
 function actionRunBy(failed: ActionInstance, version: VersionWithService): CamAction {
   const doc = version.document as unknown as CamServiceDocument;
-  if (failed.type === ActionType.Provision || failed.type === ActionType.Update) return provisionActionOf(doc, failed.name);
+  if (failed.type === ActionType.Provision || failed.type === ActionType.Update) return provisionActionOf(doc, flowActionName(failed));
   const action = doc.actions.find((a) => a.name === failed.name && a.type === failed.type);
   if (!action) throw DomainException.conflict(`service version '${version.version}' no longer has the ${failed.type} action '${failed.name}'`);
   return action;

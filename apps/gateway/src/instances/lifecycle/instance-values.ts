@@ -1,7 +1,7 @@
 import { CamAction, CamServiceDocument, MASK, SvcInstanceContext } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { ActionParameters } from '@cam-esc/flow';
-import { ActionType } from '@cam-esc/instances';
+import { ActionDetails, ActionType } from '@cam-esc/instances';
 import { ActionInstance, InstanceDetails } from '@cam-esc/persistence';
 import { InstanceRequestEcho } from '../instance.view';
 
@@ -11,6 +11,11 @@ const FLOW_TYPES: string[] = [ActionType.Provision, ActionType.Update];
 /** The latest run of the instance's own flow (its provision, or a later update, retry or version change). */
 export function currentFlowAction(instance: Pick<InstanceDetails, 'actions'>): ActionInstance | undefined {
   return [...instance.actions].reverse().find((a) => FLOW_TYPES.includes(a.type));
+}
+
+/** The name of the provision action a run of the instance's flow ran (an update is named `update`, a deploy by its action). */
+export function flowActionName(action: ActionInstance | undefined): string | undefined {
+  return ((action?.details ?? {}) as ActionDetails).flowAction ?? action?.name;
 }
 
 /** The action that provisions the version (the one the instance was deployed with, by name, when it has it). */
@@ -67,7 +72,11 @@ export function mergeValues(action: CamAction, earlier: Record<string, unknown>,
   }
   const merged: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(earlier)) if (names.has(name)) merged[name] = value;
-  for (const [name, value] of Object.entries(given)) if (value !== MASK || !(name in merged)) merged[name] = value;
+  for (const [name, value] of Object.entries(given)) {
+    // a masked value sent back keeps the secret it stands for; with none given before, the plan's or the default applies
+    if (value === MASK) continue;
+    merged[name] = value;
+  }
   return merged;
 }
 

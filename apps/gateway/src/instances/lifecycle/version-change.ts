@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CamServiceDocument, MASK } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { InstanceDetails, InstanceRepository, ServiceRepository, ServiceVersionRepository, VersionWithService } from '@cam-esc/persistence';
-import { currentFlowAction, givenValues, provisionActionOf } from './instance-values';
+import { currentFlowAction, flowActionName, givenValues, provisionActionOf } from './instance-values';
 import { VersionChangePath, versionChangePaths } from './version-change-paths';
 
 /** A version change an instance asked for, with both ends read. */
@@ -49,7 +49,7 @@ export class VersionChangeLookup {
  * only the current version has.
  */
 export function versionChangeInputs(chosen: ChosenVersionChange) {
-  const from = provisionActionOf(chosen.instance.serviceVersion.document as unknown as CamServiceDocument, currentFlowAction(chosen.instance)?.name).input_parameters ?? [];
+  const from = provisionActionOf(chosen.instance.serviceVersion.document as unknown as CamServiceDocument, flowActionName(currentFlowAction(chosen.instance))).input_parameters ?? [];
   const to = provisionActionOf(chosen.target.document as unknown as CamServiceDocument).input_parameters ?? [];
   const fromNames = new Set(from.map((p) => p.name));
   const toNames = new Set(to.map((p) => p.name));

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { InstanceStatus } from '@cam-esc/instances';
-import { InstanceRepository } from '@cam-esc/persistence';
+import { announceInstanceDeleted, InstanceRepository } from '@cam-esc/persistence';
+import { quoted } from './started-answer';
 
 /** How long a running action holds its instance's lock against a cleanup (the seed's 1 hour). */
 export const ACTION_LOCK_MS = 60 * 60 * 1000;
@@ -23,7 +24,7 @@ export class CleanupInstanceUseCase {
     const force = (body as { force?: unknown } | null)?.force ?? false;
     if (typeof force !== 'boolean') throw DomainException.invalid('force: must be true or false', { field: 'force' });
     const named = (body as { serviceInstanceId?: unknown } | null)?.serviceInstanceId;
-    if (named !== undefined && named !== id) throw DomainException.invalid(`serviceInstanceId: '${String(named).slice(0, 80)}' is not the instance of the path (${id})`, { field: 'serviceInstanceId' });
+    if (named !== undefined && named !== id) throw DomainException.invalid(`serviceInstanceId: '${quoted(named)}' is not the instance of the path (${id})`, { field: 'serviceInstanceId' });
     const found = await this.instances.findDetails(tenantId, id);
     if (!found) throw DomainException.notFound('service instance', id);
     const removed = await this.instances.withInstanceLock(id, async (tx, instance) => {
@@ -41,6 +42,7 @@ export class CleanupInstanceUseCase {
         throw DomainException.conflict(`service instance '${instance.name}' is Active: cleanup with force: false deletes only instances that are not active (terminate it first, or pass force: true)`);
       }
       await tx.serviceInstance.delete({ where: { id } });
+      await announceInstanceDeleted(tx, id, tenantId);
       return { name: instance.name, Status: instance.status, running: running?.name };
     });
     this.logger.warn({ serviceInstanceId: id, force, status: removed.Status, runningAction: removed.running }, `instance '${removed.name}' cleaned up`);

@@ -76,7 +76,7 @@ export class DeployInstanceUseCase {
         parameters: parameters as unknown as Prisma.InputJsonValue,
         securedNames: secured,
         log: '',
-        details: { mode: ActionMode.Deploy },
+        details: { mode: ActionMode.Deploy, flowAction: action.name },
       },
       version,
     );

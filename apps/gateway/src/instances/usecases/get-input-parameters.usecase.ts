@@ -5,7 +5,7 @@ import { DomainException } from '@cam-esc/errors';
 import { InstanceRepository } from '@cam-esc/persistence';
 import { maskedInputParameters } from '../instance-history.view';
 import { toInstanceView } from '../instance.view';
-import { currentFlowAction, givenValues, provisionActionOf } from '../lifecycle/instance-values';
+import { currentFlowAction, flowActionName, givenValues, provisionActionOf } from '../lifecycle/instance-values';
 
 /**
  * GET ServiceInstances/{id}/getInputParameters: the instance's record with InputParameters, the
@@ -26,7 +26,7 @@ export class GetInputParametersUseCase {
     if (!instance) throw DomainException.notFound('service instance', id);
     const flowAction = currentFlowAction(instance);
     const doc = instance.serviceVersion.document as unknown as CamServiceDocument;
-    const definitions = provisionActionOf(doc, flowAction?.name).input_parameters ?? [];
+    const definitions = provisionActionOf(doc, flowActionName(flowAction)).input_parameters ?? [];
     const given = givenValues(flowAction, instance);
     const resolved = flowAction ? maskedInputParameters(flowAction) : {};
     const secured = new Set(flowAction?.securedNames ?? []);

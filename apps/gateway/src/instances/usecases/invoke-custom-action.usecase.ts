@@ -9,7 +9,7 @@ import { FlowRunPreparation } from '../lifecycle/flow-run-preparation';
 import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
 import { bodyObject, instanceParameters, mergeValues } from '../lifecycle/instance-values';
 import { hasEscDeployment } from './get-custom-actions.usecase';
-import { startedAnswer } from './started-answer';
+import { quoted, startedAnswer } from './started-answer';
 
 const FIELD = 'customDetails.instance_parameters';
 
@@ -31,7 +31,7 @@ export class InvokeCustomActionUseCase {
     const name = details.currentCustomAction;
     if (typeof name !== 'string' || !name) throw DomainException.invalid('customDetails.currentCustomAction: is required: the name of one of getCustomActions\' actions', { field: 'customDetails.currentCustomAction' });
     if (details.serviceInstanceId !== undefined && details.serviceInstanceId !== id) {
-      throw DomainException.invalid(`customDetails.serviceInstanceId: '${String(details.serviceInstanceId).slice(0, 80)}' is not the instance of the path (${id})`, { field: 'customDetails.serviceInstanceId' });
+      throw DomainException.invalid(`customDetails.serviceInstanceId: '${quoted(details.serviceInstanceId)}' is not the instance of the path (${id})`, { field: 'customDetails.serviceInstanceId' });
     }
     if (details.name !== undefined && (typeof details.name !== 'string' || details.name.length > 255)) throw DomainException.invalid('customDetails.name: must be a string of at most 255 characters (a name for this run)', { field: 'customDetails.name' });
     const given = instanceParameters(details.instance_parameters, FIELD);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { maskSecrets, securedValues } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { parseEscCallback } from '@cam-esc/esc';
 import { EscCallbackRepository, InstanceRepository } from '@cam-esc/persistence';
@@ -19,7 +20,11 @@ export class ListEscEventsUseCase {
   ) {}
 
   async execute(tenantId: string, id: string) {
-    if (!(await this.instances.exists(tenantId, id))) throw DomainException.notFound('service instance', id);
+    const instance = await this.instances.findDetails(tenantId, id);
+    if (!instance) throw DomainException.notFound('service instance', id);
+    // ESC's words may echo what a step sent: every action's secrets are masked
+    const secrets = [...new Set(instance.actions.flatMap((a) => securedValues(a.parameters, a.securedNames)))];
+    const mask = (text: string | null) => (text === null ? null : maskSecrets(text, secrets));
     const rows = await this.callbacks.eventsOfInstance(id, HISTORY);
     return rows.map((e) => ({
       id: e.id,
@@ -27,10 +32,10 @@ export class ListEscEventsUseCase {
       applied_time: e.appliedAt?.toISOString() ?? null,
       stage: e.stage,
       status_code: e.statusCode,
-      status_message: e.statusMessage,
+      status_message: mask(e.statusMessage),
       internal_id: e.internalId,
       outcome: e.outcome,
-      detail: e.detail,
+      detail: mask(e.detail),
       vm_name: vmNameOf(e.body),
     }));
   }

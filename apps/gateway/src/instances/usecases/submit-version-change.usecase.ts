@@ -63,7 +63,7 @@ export class SubmitVersionChangeUseCase {
       parametersField: 'instance_parameters',
       type: ActionType.Update,
       name: 'update',
-      details: { mode: ActionMode.VersionChange, versionChangeDetails },
+      details: { mode: ActionMode.VersionChange, versionChangeDetails, flowAction: action.name },
     });
     // what the history shows of the values: as given, secured ones masked
     const shown = maskedValues(newAction, values);

@@ -5,7 +5,7 @@ import { CamServiceDocument } from '@cam-esc/catalog';
 import { InstanceRepository } from '@cam-esc/persistence';
 import { FlowRunPreparation } from '../lifecycle/flow-run-preparation';
 import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
-import { bodyObject, currentFlowAction, givenValues, instanceParameters, mergeValues, provisionActionOf } from '../lifecycle/instance-values';
+import { bodyObject, currentFlowAction, flowActionName, givenValues, instanceParameters, mergeValues, provisionActionOf } from '../lifecycle/instance-values';
 import { startedAnswer } from './started-answer';
 
 const FIELD = 'update_details.instance_parameters';
@@ -30,7 +30,7 @@ export class UpdateInstanceUseCase {
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
     const flowAction = currentFlowAction(instance);
-    const action = provisionActionOf(instance.serviceVersion.document as unknown as CamServiceDocument, flowAction?.name);
+    const action = provisionActionOf(instance.serviceVersion.document as unknown as CamServiceDocument, flowActionName(flowAction));
     const values = mergeValues(action, givenValues(flowAction, instance), given, FIELD);
     const newAction = await this.preparation.prepare({
       tenantId,
@@ -42,7 +42,7 @@ export class UpdateInstanceUseCase {
       parametersField: FIELD,
       type: ActionType.Update,
       name: 'update',
-      details: { mode: ActionMode.Update },
+      details: { mode: ActionMode.Update, flowAction: action.name },
     });
     const started = await this.starter.start({ tenantId, instanceId: id, action: newAction, status: InstanceStatus.InProgress, allowedFrom: [InstanceStatus.Active], call: 'update' });
     return startedAnswer(started, newAction.name);

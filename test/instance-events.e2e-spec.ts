@@ -91,6 +91,17 @@ describe('live progress (SSE) across two gateway processes', () => {
     expect(following.events[following.events.length - 1].data).toMatchObject({ event: 'finished', action: 'terminate', Status: 'Terminated' });
   });
 
+  it('answers 204 to a resumed stream with nothing after its event and no action running (EventSource stops reconnecting)', async () => {
+    const id = (await http.get(API).set('Authorization', A)).body[0].id;
+    const all = await openSse(`${replica.url}${API}/${id}/events`, { Authorization: A });
+    await all.ended;
+    const latest = all.events[0].id!;
+    const res = await request(replica.url).get(`${API}/${id}/events`).set('Authorization', A).set('Last-Event-ID', latest);
+    expect(res.status).toBe(204);
+    const ahead = await request(replica.url).get(`${API}/${id}/events`).set('Authorization', A).set('Last-Event-ID', String(BigInt(latest) + 1000n));
+    expect({ status: ahead.status, message: ahead.body.error?.message }).toEqual({ status: 400, message: expect.stringMatching(/^Last-Event-ID: \d+ is not the id of an event of this instance/) });
+  });
+
   it('refuses a Last-Event-ID that is not one of its ids (400), and another tenant’s or an unknown instance (404)', async () => {
     const id = (await http.get(API).set('Authorization', A)).body[0].id;
     const bad = await request(replica.url).get(`${API}/${id}/events`).set('Authorization', A).set('Last-Event-ID', 'abc');

@@ -153,6 +153,25 @@ describe('update, retry and resume of an instance', () => {
       expect(done.esc.deployments.map((d: { status: string }) => d.status)).toEqual(['Undeployed', 'Active']);
     });
 
+    it('after ESC refused an update: the deployment stays as it was, and the retry PUTs it again (never deletes it)', async () => {
+      const id = await deploy(asaManifest, 'asa-retry-upd', { image: 'ASA' });
+      const active = await untilStatus(id, 'Active', 'Error');
+      const internalId = active.esc.deployments[0].internal_deployment_id;
+      await fault({ operation: 'update', match: { internalId }, respond: { status: 503, body: 'VIM busy' }, times: 1 });
+      await call(id, 'update', { update_details: { instance_parameters: { mgmt_ip: '18.0.0.91' } } }).expect(200);
+      const failed = await untilStatus(id, 'Error', 'Active');
+      expect(failed.Status).toBe('Error');
+      expect(failed.esc.deployments[0].status).toBe('Active');
+      const before = (await simRequests()).length;
+      await call(id, 'retry', {}).expect(200);
+      const done = await untilStatus(id, 'Active', 'Error');
+      expect(done.Status).toBe('Active');
+      const sent = (await simRequests()).slice(before).filter((r) => r.method !== 'GET');
+      expect(sent.map((r) => `${r.method} ${r.path}`)).toEqual([`PUT /ESCManager/v0/deployments/${internalId}`]);
+      expect(sent[0].body).toContain('18.0.0.91');
+      expect(done.actionInstanceDetails.map((a: { instance_action: string; mode: string; Status: string }) => `${a.instance_action}:${a.mode}:${a.Status}`)).toEqual(['Provision:deploy:Active', 'update:update:Error', 'update:retry:Active']);
+    });
+
     it('refuses is_partial, a retry of an instance with nothing failed, and bad values', async () => {
       const id = await deploy(asaManifest, 'asa-retry-03', { image: 'ASA' });
       await untilStatus(id, 'Active', 'Error');

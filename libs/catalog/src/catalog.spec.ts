@@ -1,3 +1,4 @@
+import { versionDeclarationProblems } from './version-declarations';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stepsOf } from './flow-steps';
@@ -176,5 +177,20 @@ describe('resolveTemplateParams', () => {
     expect(() => resolveTemplateParams('s1', { x: '${input_parameters.nope}' }, ctx)).toThrow("template_params.x of step 's1': refers to ${input_parameters.nope}");
     expect(() => resolveTemplateParams('s1', { x: '${svc_instance.email}' }, ctx)).toThrow('${svc_instance.email} is unknown');
     expect(() => resolveTemplateParams('s1', { x: ['a'] }, ctx)).toThrow('must be a string, number or boolean for an ESC template (got an array)');
+  });
+});
+
+describe('versionDeclarationProblems', () => {
+  const doc = (extra: Record<string, unknown>, meta: Record<string, unknown> = {}) => ({ version: '2.0.0.0', catalog_metadata: { name: 'x', ...meta }, actions: [], ...extra });
+
+  it('takes upgrade_from and downgrade_to as lists of {version} next to version', () => {
+    expect(versionDeclarationProblems(doc({ upgrade_from: [{ version: '1.0.0.0' }], downgrade_to: ['1.0.0.0'] }))).toEqual([]);
+  });
+
+  it('says where they go, and what is wrong with a malformed one', () => {
+    expect(versionDeclarationProblems(doc({}, { upgrade_from: [{ version: '1.0.0.0' }] }))).toEqual([expect.stringMatching(/^catalog_metadata\.upgrade_from is not read: .* at service\.upgrade_from/)]);
+    expect(versionDeclarationProblems(doc({ upgrade_from: '1.0.0.0' }))).toEqual([expect.stringMatching(/^upgrade_from must be a list of \{"version": "<label>"\}/)]);
+    expect(versionDeclarationProblems(doc({ upgrade_from: [{ versoin: '1.0.0.0' }] }))).toEqual([expect.stringMatching(/^upgrade_from\[0\] must be \{"version": "<label>"\}; got \{"versoin":"1.0.0.0"\}/)]);
+    expect(versionDeclarationProblems(doc({ downgrade_to: [{ version: '2.0.0.0' }] }))).toEqual(['downgrade_to[0] names this version itself (2.0.0.0)']);
   });
 });

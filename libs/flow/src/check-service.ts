@@ -1,4 +1,4 @@
-import { CamAction, CamParameter, CamPlan, CamServiceDocument, ESC_TEMPLATE_TYPE, FlowStep, REFERENCE_NAMESPACES, stepsOf, unknownSequenceEntries } from '@cam-esc/catalog';
+import { CamAction, CamParameter, CamPlan, CamServiceDocument, ESC_TEMPLATE_TYPE, FlowStep, REFERENCE_NAMESPACES, stepsOf, unknownSequenceEntries, versionDeclarationProblems } from '@cam-esc/catalog';
 import { kindOfTemplateRoot } from './kinds/registry';
 import { resthookKind, resthookProblems, ResthookDefinition } from './kinds/resthook.kind';
 
@@ -49,6 +49,8 @@ export function blockingMessage(problems: CatalogProblem[]): string | undefined 
  */
 export async function checkServiceDocument(doc: CamServiceDocument, findTemplate: FindTemplate, only: CheckOptions = {}): Promise<CatalogProblem[]> {
   const problems: CatalogProblem[] = [];
+  // a run checks its action; a stored document is checked whole, its version changes included
+  if (!only.actionName) for (const message of versionDeclarationProblems(doc)) problems.push({ where: 'Version changes', advisory: true, message });
   const plans = (doc.plans ?? []).filter((p) => !only.planName || p.name === only.planName);
   for (const plan of plans) problems.push(...parameterProblems(`Plan '${plan.name}'`, plan.plan_parameters));
   for (const action of doc.actions.filter((a) => !only.actionName || a.name === only.actionName)) {

@@ -15,13 +15,16 @@ export class DomainExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const { status, message, code } = this.describe(exception);
     if (status >= 500) this.logger.error({ err: exception }, 'request failed');
-    res.status(status).json({ error: { statusCode: status, name: HttpStatus[status] ?? 'Error', code, message } });
+    res.status(status);
+    // HTTP has no reason phrase for CAM's 419
+    if (status === 419) res.statusMessage = 'Resource Locked';
+    res.json({ error: { statusCode: status, name: HttpStatus[status] ?? 'Error', code, message } });
   }
 
   private describe(exception: unknown): { status: number; message: string; code: string } {
     if (exception instanceof DomainException) return { status: statusOf(exception.code), message: exception.message, code: exception.code };
-    // the instance was deleted (a cleanup) between the call's checks and its lock
-    if (exception instanceof InstanceGoneError) return { status: 404, message: `service instance '${exception.instanceId}' was deleted meanwhile`, code: DomainErrorCode.NOT_FOUND };
+    // no such instance (or it was cleaned up between the call's checks and its lock)
+    if (exception instanceof InstanceGoneError) return { status: 404, message: `service instance '${exception.instanceId}' was not found`, code: DomainErrorCode.NOT_FOUND };
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
       const raw = typeof body === 'object' && body !== null && 'message' in body ? (body as { message: unknown }).message : exception.message;
@@ -48,8 +51,9 @@ export class DomainExceptionFilter implements ExceptionFilter {
       }
     }
     // body-parser and express errors (bad charset or encoding, too large, ...) carry their own 4xx
-    const httpError = exception as { status?: unknown; statusCode?: unknown; expose?: boolean; message?: string };
+    const httpError = exception as { status?: unknown; statusCode?: unknown; expose?: boolean; message?: string; type?: string };
     const status = Number(httpError?.status ?? httpError?.statusCode);
+    if (httpError?.type === 'entity.parse.failed') return { status: 400, message: `body: is not valid JSON (${httpError.message})`, code: DomainErrorCode.INVALID_INPUT };
     if (status >= 400 && status < 500) {
       return { status, message: httpError.expose !== false && httpError.message ? httpError.message : (HttpStatus[status] ?? 'bad request'), code: DomainErrorCode.INVALID_INPUT };
     }

@@ -53,10 +53,11 @@ export class InstanceActionsController {
   @Post(':id/terminate')
   @ApiOperation({ summary: "Terminate an instance: delete its ESC deployments in reverse step order; answers {name, Status: 'Terminating', id}" })
   @HttpCode(200)
-  @ApiOk({ type: 'object', properties: { name: { type: 'string' }, Status: { type: 'string' }, id: { type: 'string' } } })
-  @ApiErrors(404, 409, 415, 503)
-  async terminate(@TenantId() tenantId: string, @Param('id', instanceId) id: string) {
-    const instance = await this.terminateInstance.execute(tenantId, id);
+  @ApiOk({ type: 'object', properties: { name: { type: 'string' }, Status: { type: 'string' }, id: { type: 'string' } } }, { name: 'upgarde_downgrade_service_instance56857d10-0220-11eb-859b-adea70bdca6d', Status: 'Terminating', id: '5f72d9ac2401e29758629ce9' })
+  @ApiBody({ required: false, schema: { type: 'object', additionalProperties: false, properties: {}, example: {} } })
+  @ApiErrors(400, 404, 409, 415, 503)
+  async terminate(@TenantId() tenantId: string, @Param('id', instanceId) id: string, @Body() body: unknown) {
+    const instance = await this.terminateInstance.execute(tenantId, id, body);
     return { name: instance.name, Status: instance.status, id: instance.id };
   }
 
@@ -113,7 +114,14 @@ export class InstanceActionsController {
   @Post(':id/invokeCustomAction')
   @HttpCode(200)
   @ApiOperation({ summary: "Run one of getCustomActions' actions on an Active instance: a custom flow of the version, or a built-in ESC operation (esc_stop, esc_vm_reboot with instance_parameters.vm_name, ...)" })
-  @ApiBody({ schema: INVOKE_CUSTOM_ACTION_BODY })
+  @ApiBody({
+    schema: INVOKE_CUSTOM_ACTION_BODY,
+    examples: {
+      'CAM seed (a custom flow)': { value: INVOKE_CUSTOM_ACTION_BODY.example },
+      'reboot one VM (built-in)': { value: { customDetails: { currentCustomAction: 'esc_vm_reboot', instance_parameters: { vm_name: 'MyDemoDepName_ASA-1_0_b323effd-7f70-4055-b11e-0ef66f0a758d' } } } },
+      'stop every VM (built-in)': { value: { customDetails: { currentCustomAction: 'esc_stop', name: 'maintenance window' } } },
+    },
+  })
   @ApiOk(STARTED_ACTION_SCHEMA, undefined, 200, STARTED)
   @ApiErrors(400, 404, 409, 415, 503)
   invoke(@TenantId() tenantId: string, @Param('id', instanceId) id: string, @Body() body: unknown) {

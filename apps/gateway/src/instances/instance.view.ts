@@ -5,6 +5,7 @@ import { ActionDetails, ActionStatus, ActionType } from '@cam-esc/instances';
 import { toVersionView } from '../catalog/service.view';
 import { toActionHistoryEntry } from './instance-history.view';
 import { currentFlowAction } from './lifecycle/instance-values';
+import { instancePowerState, powerStateOf } from './lifecycle/power-state';
 
 
 /** What the instance echoes of its deploy request (stored with secured values already masked). */
@@ -115,22 +116,10 @@ export function toInstanceView(d: InstanceDetails) {
     ...(lastFlow ? { last_plan_action_instance_id: lastFlow.id, last_plan_action_instance_status: toActionHistoryEntry(lastFlow).Status } : {}),
     processed_time: (current?.startedAt ?? current?.createdAt ?? d.createdAt).toISOString(),
     /** Whether the instance's VMs run: Running, Stopped, Partially stopped, Degraded (a VM down), or null without VMs. */
-    power_state: powerStateOf(deployments.flatMap((dep) => dep.vms.map((vm) => vm.state))),
+    power_state: instancePowerState(d),
     actionInstanceDetails: d.actions.map(toActionHistoryEntry),
     esc: { deployments, resources },
   };
-}
-
-const STOPPED_STAGES = new Set(['VM_STOPPED', 'VM_STOP_COMPLETE', 'VM_SHUTOFF']);
-const DOWN_STAGES = new Set(['VM_DOWN', 'VM_ERROR', 'VM_RECOVERY_INIT', 'VM_RECOVERY_UNDEPLOYED']);
-
-function powerStateOf(stages: string[]): string | null {
-  const live = stages.filter((s) => s !== 'VM_UNDEPLOYED');
-  if (live.length === 0) return null;
-  if (live.some((s) => DOWN_STAGES.has(s))) return 'Degraded';
-  const stopped = live.filter((s) => STOPPED_STAGES.has(s)).length;
-  if (stopped === 0) return 'Running';
-  return stopped === live.length ? 'Stopped' : 'Partially stopped';
 }
 
 /** The instance's binds (createBind) not yet unbound (terminateBind), by name. */

@@ -53,6 +53,14 @@ export class InstancesController {
     summary:
       "List the tenant's service instances as summaries (name, Status, ids, plan, times, last action; GET …/{id} has the whole record): filter[limit] (default 100, at most 500), filter[skip], filter[order]=creationTime|updated_time|name ASC|DESC (newest first by default), filter[where][name|Status|owner|serviceId]. A full page answers X-Next-Cursor: pass it as filter[cursor] for the next page",
   })
+  @ApiQuery({ name: 'filter[limit]', required: false, schema: { type: 'integer', minimum: 1, default: 100 }, description: 'at most 500 (a larger one is capped, X-Filter-Limit-Capped says so)' })
+  @ApiQuery({ name: 'filter[skip]', required: false, schema: { type: 'integer', minimum: 0 } })
+  @ApiQuery({ name: 'filter[order]', required: false, schema: { type: 'string', example: 'creationTime DESC' }, description: 'creationTime | updated_time | name, ASC | DESC' })
+  @ApiQuery({ name: 'filter[cursor]', required: false, schema: { type: 'string' }, description: 'the X-Next-Cursor of the previous page' })
+  @ApiQuery({ name: 'filter[where][name]', required: false, schema: { type: 'string' } })
+  @ApiQuery({ name: 'filter[where][Status]', required: false, schema: { type: 'string', enum: ['Submitted', 'In_Progress', 'Active', 'Error', 'Terminating', 'Terminated'] } })
+  @ApiQuery({ name: 'filter[where][owner]', required: false, schema: { type: 'string' } })
+  @ApiQuery({ name: 'filter[where][serviceId]', required: false, schema: { type: 'string' } })
   @ApiOk({ type: 'array', items: SUMMARY_SCHEMA }, undefined, 200, 'OK', LIST_HEADERS)
   @ApiErrors(400)
   async list(@TenantId() tenantId: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {

@@ -27,10 +27,12 @@ type Verdict = { kind: 'accepted'; note?: string } | { kind: 'gone' } | { kind: 
 /**
  * What a refused request leaves of its resource: a refused create made nothing; after a 5xx ESC may
  * have made it all the same (terminate deletes it); a refused update, delete or operation leaves it
- * as it was on ESC (undefined: unchanged).
+ * as it was on ESC (undefined: unchanged), unless ESC says it has no such resource.
  */
 function refusedResourceStatus(verb: ReturnType<typeof requestVerb>, httpStatus: number): EscResourceStatus | undefined {
   if (verb === 'create') return httpStatus < 500 ? EscResourceStatus.Rejected : EscResourceStatus.Error;
+  // ESC no longer has what the update was for (it lost it, or it was deleted behind the gateway's back): a retry makes it again
+  if (verb === 'update' && httpStatus === 404) return EscResourceStatus.Undeployed;
   if (verb === 'operate' || verb === 'update') return undefined;
   return EscResourceStatus.Error;
 }

@@ -1,6 +1,7 @@
 import { ActionParameters } from '@cam-esc/flow';
-import { ActionDetails, ActionStatus, ActionType, EscRequestStatus, InstanceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
-import { ActionInstance, recordInstanceEvent, Tx } from '@cam-esc/persistence';
+import { ActionDetails, ActionMode, ActionStatus, ActionType, EscRequestStatus, InstanceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
+import { MASK, maskSecretsDeep, securedValues } from '@cam-esc/catalog';
+import { ActionInstance, Prisma, recordInstanceEvent, Tx } from '@cam-esc/persistence';
 import { appendActionLog, maskSecuredValues } from '../action-log';
 
 const RUNNING: string[] = [ActionStatus.Submitted, ActionStatus.InProgress];
@@ -28,7 +29,7 @@ export async function finishAction(tx: Tx, action: ActionInstance, succeeded: bo
   const moved = succeeded && details.versionChangeDetails && details.serviceVersionId ? versionOf(current) : {};
   await tx.serviceInstance.update({
     where: { id: action.serviceInstanceId },
-    data: { status, ...(status === InstanceStatus.Active ? { activeAt: now } : {}), ...moved },
+    data: { status, ...(status === InstanceStatus.Active ? { activeAt: now } : {}), ...moved, ...(succeeded ? await echoOfValues(tx, current) : {}) },
   });
   const ended = succeeded ? ActionStatus.Succeeded : ActionStatus.Failed;
   await recordInstanceEvent(tx, { serviceInstanceId: action.serviceInstanceId, actionInstanceId: action.id, type: 'action', data: { event: 'finished', action: current.name, action_type: current.type, action_status: ended, Status: status } });
@@ -46,6 +47,31 @@ function instanceStatusAfter(action: ActionInstance, succeeded: boolean): Instan
   if (!succeeded) return InstanceStatus.Error;
   return action.type === ActionType.Terminate ? InstanceStatus.Terminated : InstanceStatus.Active;
 }
+
+/**
+ * After an update, retry, resume or version change went through, the instance's echo of its
+ * request (resourceProperties.specifications) shows the values it now runs with, secured ones masked.
+ */
+async function echoOfValues(tx: Tx, action: ActionInstance): Promise<{ request?: Prisma.InputJsonValue }> {
+  const mode = (action.details as ActionDetails).mode;
+  const given = (action.parameters as { given?: Record<string, unknown> }).given;
+  // the instance's own flow (a retry of a custom action ran with that action's values)
+  const ownFlow = action.type === ActionType.Provision || action.type === ActionType.Update;
+  if (!given || !mode || !ownFlow || !RERUNS_OF_FLOW.includes(mode)) return {};
+  const instance = await tx.serviceInstance.findUniqueOrThrow({ where: { id: action.serviceInstanceId }, select: { request: true } });
+  const request = instance.request as { resourceProperties?: { templateParameters?: unknown[]; specifications?: unknown[] } };
+  const specifications = Object.entries(given).map(([name, value]) => {
+    const secured = action.securedNames.includes(name);
+    return { name, value: secured ? MASK : maskSecuredValuesDeep(value, action), secured };
+  });
+  return { request: { ...request, resourceProperties: { ...request.resourceProperties, templateParameters: request.resourceProperties?.templateParameters ?? [], specifications } } as Prisma.InputJsonValue };
+}
+
+function maskSecuredValuesDeep(value: unknown, action: ActionInstance): unknown {
+  return maskSecretsDeep(value, securedValues(action.parameters, action.securedNames));
+}
+
+const RERUNS_OF_FLOW: string[] = [ActionMode.Update, ActionMode.Retry, ActionMode.Resume, ActionMode.VersionChange];
 
 function versionOf(action: ActionInstance): { serviceVersionId?: string; plan?: string } {
   const details = action.details as ActionDetails;
@@ -77,10 +103,13 @@ export async function failAction(tx: Tx, action: ActionInstance, line: string): 
   return true;
 }
 
-/** Marks an action as running (first step sent). */
+/** Marks an action as running (its first move: a run that finds nothing to change has run all the same). */
 export async function markActionRunning(tx: Tx, action: ActionInstance): Promise<void> {
   if (action.status !== ActionStatus.Submitted) return;
-  await tx.actionInstance.update({ where: { id: action.id }, data: { status: ActionStatus.InProgress, startedAt: new Date() } });
+  const startedAt = new Date();
+  await tx.actionInstance.update({ where: { id: action.id }, data: { status: ActionStatus.InProgress, startedAt } });
+  // the caller's copy follows, so that a second call in the same move does nothing
+  Object.assign(action, { status: ActionStatus.InProgress, startedAt });
   // the gateway set the Status of any other action when it accepted it; a deploy's moves on from Submitted now
   if (action.type === ActionType.Provision) {
     await tx.serviceInstance.update({ where: { id: action.serviceInstanceId }, data: { status: InstanceStatus.InProgress } });

@@ -5,7 +5,7 @@ import { ActionDetails, ActionMode, ActionStatus, ActionType } from '@cam-esc/in
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { InstanceRepository, PrismaService } from '@cam-esc/persistence';
 import { SendStepRequest } from '../esc-requests/send-step-request';
-import { failAction, finishAction } from './action-outcome';
+import { failAction, finishAction, markActionRunning } from './action-outcome';
 import { FlowMoves } from './flow-moves';
 import { NextMove } from './next-move';
 import { OperationMoves } from './operation-moves';
@@ -44,6 +44,7 @@ export class RunActionUseCase {
       if (!action || action.serviceInstanceId !== instance.id || instance.currentActionInstanceId !== action.id) return { kind: 'idle' };
       if (action.status === ActionStatus.Succeeded || action.status === ActionStatus.Failed) return { kind: 'idle' };
       try {
+        await markActionRunning(tx, action);
         if (action.type === ActionType.Terminate) return await this.terminate.next(tx, action);
         if ((action.details as ActionDetails).mode === ActionMode.EscOperation) return await this.operations.next(tx, action);
         return await this.flow.next(tx, instance.tenantId, action);

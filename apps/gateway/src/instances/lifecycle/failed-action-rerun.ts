@@ -6,7 +6,7 @@ import { ActionDetails, ActionMode, ActionStatus, ActionType, InstanceStatus } f
 import { ActionInstance, InstanceDetails, InstanceRepository, Prisma, ServiceRepository, VersionWithService } from '@cam-esc/persistence';
 import { FlowRunPreparation } from './flow-run-preparation';
 import { InstanceActionStarter } from './instance-action-starter';
-import { bodyObject, flowActionName, givenValues, instanceParameters, mergeValues, provisionActionOf } from './instance-values';
+import { bodyObject, flowActionName, givenValues, instanceParameters, knownFields, mergeValues, provisionActionOf } from './instance-values';
 
 type RerunMode = ActionMode.Retry | ActionMode.Resume;
 
@@ -27,7 +27,8 @@ export class FailedActionRerun {
   async start(tenantId: string, id: string, body: unknown, mode: RerunMode) {
     const key = mode === ActionMode.Retry ? 'retry_details' : 'resume_details';
     const call = mode === ActionMode.Retry ? 'retry' : 'resume';
-    const details = bodyObject(body, key, false);
+    knownFields(body, [key], 'body');
+    const details = knownFields(bodyObject(body, key, false), ['is_partial', 'instance_parameters'], key);
     if (details.is_partial !== undefined && typeof details.is_partial !== 'boolean') throw DomainException.invalid(`${key}.is_partial: must be true or false`, { field: `${key}.is_partial` });
     if (details.is_partial === true) throw DomainException.invalid(`${key}.is_partial: true is not supported (as in CAM: a ${call} runs the whole failed action)`, { field: `${key}.is_partial` });
     const field = `${key}.instance_parameters`;

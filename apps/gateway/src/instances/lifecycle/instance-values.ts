@@ -87,3 +87,25 @@ export function bodyObject(body: unknown, name: string, required = true): Record
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw DomainException.invalid(`${name}: is required and must be an object`, { field: name });
   return value as Record<string, unknown>;
 }
+
+/**
+ * The body (or a member of it) takes only these fields: one it does not know is a 400 naming it,
+ * rather than a value silently dropped (a misspelt field would otherwise do nothing).
+ */
+export function knownFields(value: unknown, allowed: readonly string[], where: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw DomainException.invalid(`${where}: must be a JSON object`, { field: where });
+  const unknown = Object.keys(value).find((k) => !allowed.includes(k));
+  if (unknown !== undefined) {
+    const field = where === 'body' ? unknown : `${where}.${unknown}`;
+    throw DomainException.invalid(`${field}: is not a field of this call (it takes ${allowed.join(', ') || 'none'})`, { field });
+  }
+  return value as Record<string, unknown>;
+}
+
+/** A required non-empty string member: "is required" when absent, "must be a string" when it is something else. */
+export function requiredString(value: unknown, field: string, what: string): string {
+  if (value === undefined || value === null || value === '') throw DomainException.invalid(`${field}: is required: ${what}`, { field });
+  if (typeof value !== 'string') throw DomainException.invalid(`${field}: must be a string: ${what}`, { field });
+  return value;
+}

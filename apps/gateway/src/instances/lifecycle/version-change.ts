@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CamServiceDocument, MASK } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { InstanceDetails, InstanceRepository, ServiceRepository, ServiceVersionRepository, VersionWithService } from '@cam-esc/persistence';
-import { currentFlowAction, flowActionName, givenValues, provisionActionOf } from './instance-values';
+import { currentFlowAction, flowActionName, givenValues, knownFields, provisionActionOf, requiredString } from './instance-values';
 import { VersionChangePath, versionChangePaths } from './version-change-paths';
 
 /** A version change an instance asked for, with both ends read. */
@@ -23,11 +23,10 @@ export class VersionChangeLookup {
     private readonly services: ServiceRepository,
   ) {}
 
-  async choose(tenantId: string, id: string, body: unknown): Promise<ChosenVersionChange> {
-    const versionChangeId = (body as { versionChangeId?: unknown } | null)?.versionChangeId;
-    if (typeof versionChangeId !== 'string' || !versionChangeId) {
-      throw DomainException.invalid('versionChangeId: is required: the id of one of the instance\'s UpgradePaths or DowngradePaths (GET ServiceInstances/{id}?filter[include]=UpgradePaths&filter[include]=DowngradePaths)', { field: 'versionChangeId' });
-    }
+  /** `fields`: what the call's body may hold besides versionChangeId. */
+  async choose(tenantId: string, id: string, body: unknown, fields: readonly string[] = []): Promise<ChosenVersionChange> {
+    const given = knownFields(body, ['versionChangeId', ...fields], 'body');
+    const versionChangeId = requiredString(given.versionChangeId, 'versionChangeId', "the id of one of the instance's UpgradePaths or DowngradePaths (GET ServiceInstances/{id}?filter[include]=UpgradePaths&filter[include]=DowngradePaths)");
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
     const { upgrades, downgrades } = versionChangePaths(instance.serviceVersion, await this.versions.allOfService(instance.serviceId));

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { InstanceStatus } from '@cam-esc/instances';
 import { announceInstanceDeleted, InstanceRepository } from '@cam-esc/persistence';
+import { knownFields } from '../lifecycle/instance-values';
 import { quoted } from './started-answer';
 
 /** How long a running action holds its instance's lock against a cleanup (the seed's 1 hour). */
@@ -21,9 +22,10 @@ export class CleanupInstanceUseCase {
   constructor(private readonly instances: InstanceRepository) {}
 
   async execute(tenantId: string, id: string, body: unknown, now = new Date()) {
-    const force = (body as { force?: unknown } | null)?.force ?? false;
+    const fields = knownFields(body, ['force', 'serviceInstanceId'], 'body');
+    const force = fields.force ?? false;
     if (typeof force !== 'boolean') throw DomainException.invalid('force: must be true or false', { field: 'force' });
-    const named = (body as { serviceInstanceId?: unknown } | null)?.serviceInstanceId;
+    const named = fields.serviceInstanceId;
     if (named !== undefined && named !== id) throw DomainException.invalid(`serviceInstanceId: '${quoted(named)}' is not the instance of the path (${id})`, { field: 'serviceInstanceId' });
     const found = await this.instances.findDetails(tenantId, id);
     if (!found) throw DomainException.notFound('service instance', id);

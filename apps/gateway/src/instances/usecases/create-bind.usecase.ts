@@ -5,7 +5,7 @@ import { ActionMode, ActionType, InstanceStatus } from '@cam-esc/instances';
 import { InstanceRepository } from '@cam-esc/persistence';
 import { FlowRunPreparation } from '../lifecycle/flow-run-preparation';
 import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
-import { bodyObject, currentFlowAction, givenValues, instanceParameters, mergeValues } from '../lifecycle/instance-values';
+import { bodyObject, currentFlowAction, givenValues, instanceParameters, knownFields, mergeValues } from '../lifecycle/instance-values';
 import { startedAnswer } from './started-answer';
 
 const FIELD = 'bindDetails.instance_parameters';
@@ -25,7 +25,8 @@ export class CreateBindUseCase {
   ) {}
 
   async execute(tenantId: string, id: string, body: unknown) {
-    const details = bodyObject(body, 'bindDetails', false);
+    knownFields(body, ['bindDetails'], 'body');
+    const details = knownFields(bodyObject(body, 'bindDetails', false), ['name', 'instance_parameters'], 'bindDetails');
     const given = instanceParameters(details.instance_parameters, FIELD);
     if (details.name !== undefined && (typeof details.name !== 'string' || !details.name.trim() || details.name.length > 255)) {
       throw DomainException.invalid('bindDetails.name: must be a non-empty string of at most 255 characters', { field: 'bindDetails.name' });

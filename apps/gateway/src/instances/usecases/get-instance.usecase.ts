@@ -39,9 +39,13 @@ export class GetInstanceUseCase {
  * is a 400 naming it.
  */
 export function includeFilter(query: Record<string, unknown>): string[] {
-  const nested = (query.filter as Record<string, unknown> | undefined)?.include;
-  const raw = query['filter[include]'] ?? (typeof query.filter === 'object' ? nested : undefined);
-  if (raw === undefined) return [];
+  const raw = query['filter[include]'] ?? includeOf(query.filter);
+  if (raw === undefined) {
+    // filter[include][x]=... names no relation
+    const odd = Object.keys(query).find((k) => k.startsWith('filter[include]['));
+    if (odd) throw DomainException.invalid(`${odd.slice(0, 60)}: filter[include] takes UpgradePaths and/or DowngradePaths, as filter[include]=UpgradePaths&filter[include]=DowngradePaths`, { field: 'filter[include]' });
+    return [];
+  }
   const values = Array.isArray(raw) ? raw : [raw];
   for (const v of values) {
     if (v !== 'UpgradePaths' && v !== 'DowngradePaths') {
@@ -49,4 +53,18 @@ export function includeFilter(query: Record<string, unknown>): string[] {
     }
   }
   return values as string[];
+}
+
+/** filter[include] of a nested or LoopBack JSON filter (filter={"include":["UpgradePaths"]}). */
+function includeOf(filter: unknown): unknown {
+  if (typeof filter === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(filter);
+    } catch {
+      throw DomainException.invalid('filter: must be JSON (e.g. {"include":["UpgradePaths"]}) or given as filter[include]=...', { field: 'filter' });
+    }
+    return (parsed as { include?: unknown } | null)?.include;
+  }
+  return (filter as Record<string, unknown> | undefined)?.include;
 }

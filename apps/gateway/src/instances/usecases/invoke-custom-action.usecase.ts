@@ -7,7 +7,7 @@ import { ActionMode, ActionType, InstanceStatus } from '@cam-esc/instances';
 import { InstanceDetails, InstanceRepository, Prisma } from '@cam-esc/persistence';
 import { FlowRunPreparation } from '../lifecycle/flow-run-preparation';
 import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
-import { bodyObject, instanceParameters, mergeValues } from '../lifecycle/instance-values';
+import { bodyObject, instanceParameters, knownFields, mergeValues, requiredString } from '../lifecycle/instance-values';
 import { hasEscDeployment } from './get-custom-actions.usecase';
 import { quoted, startedAnswer } from './started-answer';
 
@@ -27,9 +27,9 @@ export class InvokeCustomActionUseCase {
   ) {}
 
   async execute(tenantId: string, id: string, body: unknown) {
-    const details = bodyObject(body, 'customDetails');
-    const name = details.currentCustomAction;
-    if (typeof name !== 'string' || !name) throw DomainException.invalid('customDetails.currentCustomAction: is required: the name of one of getCustomActions\' actions', { field: 'customDetails.currentCustomAction' });
+    knownFields(body, ['customDetails'], 'body');
+    const details = knownFields(bodyObject(body, 'customDetails'), ['serviceInstanceId', 'name', 'instance_parameters', 'currentCustomAction'], 'customDetails');
+    const name = requiredString(details.currentCustomAction, 'customDetails.currentCustomAction', "the name of one of getCustomActions' actions (a name for the run goes in customDetails.name)");
     if (details.serviceInstanceId !== undefined && details.serviceInstanceId !== id) {
       throw DomainException.invalid(`customDetails.serviceInstanceId: '${quoted(details.serviceInstanceId)}' is not the instance of the path (${id})`, { field: 'customDetails.serviceInstanceId' });
     }
@@ -37,6 +37,7 @@ export class InvokeCustomActionUseCase {
     const given = instanceParameters(details.instance_parameters, FIELD);
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
+    if (instance.status === InstanceStatus.Terminated) throw DomainException.conflict(`service instance '${instance.name}' is terminated`);
     const doc = instance.serviceVersion.document as unknown as CamServiceDocument;
     const custom = doc.actions.find((a) => a.type === ActionType.Custom && a.name === name);
     const runName = typeof details.name === 'string' && details.name ? details.name : undefined;
@@ -87,14 +88,14 @@ function operationArguments(operation: EscOperation, given: Record<string, unkno
   if (operation.scope === 'service') return {};
   const vmName = given.vm_name;
   const vms = instance.escResources.flatMap((r) => (r.kind === 'deployment' ? r.vms.filter((vm) => vm.stage !== 'VM_UNDEPLOYED').map((vm) => vm.vmName) : []));
-  if (typeof vmName !== 'string' || !vmName) throw DomainException.invalid(`${FIELD}.vm_name: is required: the VM to ${operation.name} (the instance's VMs: ${vms.join(', ') || 'none'})`, { field: `${FIELD}.vm_name` });
-  if (!vms.includes(vmName)) throw DomainException.invalid(`${FIELD}.vm_name: '${vmName.slice(0, 100)}' is not a VM of the instance (its VMs: ${vms.join(', ') || 'none'})`, { field: `${FIELD}.vm_name` });
-  if (!takes.has('snapshot_name')) return { vmName };
+  requiredString(vmName, `${FIELD}.vm_name`, `the VM to ${operation.name} (the instance's VMs: ${vms.join(', ') || 'none'})`);
+  if (!vms.includes(vmName as string)) throw DomainException.invalid(`${FIELD}.vm_name: '${(vmName as string).slice(0, 100)}' is not a VM of the instance (its VMs: ${vms.join(', ') || 'none'})`, { field: `${FIELD}.vm_name` });
+  if (!takes.has('snapshot_name')) return { vmName: vmName as string };
   const snapshotName = given.snapshot_name;
   if (typeof snapshotName !== 'string' || !snapshotName.trim() || snapshotName.length > 255) {
     throw DomainException.invalid(`${FIELD}.snapshot_name: is required: a name of 1 to 255 characters for the snapshot`, { field: `${FIELD}.snapshot_name` });
   }
   const problem = xmlValueProblem(snapshotName);
   if (problem) throw DomainException.invalid(`${FIELD}.snapshot_name: ${problem}`, { field: `${FIELD}.snapshot_name` });
-  return { vmName, snapshotName };
+  return { vmName: vmName as string, snapshotName };
 }

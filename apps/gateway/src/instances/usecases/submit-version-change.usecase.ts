@@ -7,6 +7,7 @@ import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
 import { instanceParameters, mergeValues, provisionActionOf } from '../lifecycle/instance-values';
 import { maskedValues } from '../lifecycle/masked-values';
 import { VersionChangeLookup } from '../lifecycle/version-change';
+import { assertNotStopped } from '../lifecycle/power-state';
 import { startedAnswer } from './started-answer';
 
 /**
@@ -33,8 +34,9 @@ export class SubmitVersionChangeUseCase {
     }
     const planField = (body as Record<string, unknown> | null)?.plan;
     if (planField !== undefined && planField !== null && typeof planField !== 'string') throw DomainException.invalid('plan: must be the name of a plan of the target version, or "" for the current plan', { field: 'plan' });
-    const chosen = await this.lookup.choose(tenantId, id, body);
+    const chosen = await this.lookup.choose(tenantId, id, body, ['instance_parameters', 'pre_action_parameters', 'post_action_parameters', 'plan']);
     const { instance, path, target } = chosen;
+    assertNotStopped(instance, 'submitVersionChange');
     const action = provisionActionOf(target.document as unknown as CamServiceDocument);
     const values = mergeValues(action, chosen.current, given, 'instance_parameters');
     const planName = typeof planField === 'string' && planField ? planField : instance.plan;

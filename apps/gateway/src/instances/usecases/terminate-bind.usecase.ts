@@ -6,7 +6,7 @@ import { ActionMode, ActionStatus, ActionType, InstanceStatus } from '@cam-esc/i
 import { InstanceRepository } from '@cam-esc/persistence';
 import { FlowRunPreparation } from '../lifecycle/flow-run-preparation';
 import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
-import { mergeValues } from '../lifecycle/instance-values';
+import { knownFields, mergeValues, requiredString } from '../lifecycle/instance-values';
 import { isBindable } from './create-bind.usecase';
 import { startedAnswer } from './started-answer';
 
@@ -20,8 +20,7 @@ export class TerminateBindUseCase {
   ) {}
 
   async execute(tenantId: string, id: string, body: unknown) {
-    const name = (body as { name?: unknown } | null)?.name;
-    if (typeof name !== 'string' || !name) throw DomainException.invalid('name: is required: the name of the bind instance to unbind (bind_array of GET ServiceInstances/{id})', { field: 'name' });
+    const name = requiredString(knownFields(body, ['name'], 'body').name, 'name', 'the name of the bind instance to unbind (bind_array of GET ServiceInstances/{id})');
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
     const doc = instance.serviceVersion.document as unknown as CamServiceDocument;

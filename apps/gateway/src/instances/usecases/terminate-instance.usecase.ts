@@ -2,13 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { ActionMode, ActionType, InstanceStatus } from '@cam-esc/instances';
 import { ServiceInstance } from '@cam-esc/persistence';
 import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
+import { knownFields } from '../lifecycle/instance-values';
 
 /** Starts the terminate action: the worker deletes the instance's ESC resources in reverse order. */
 @Injectable()
 export class TerminateInstanceUseCase {
   constructor(private readonly starter: InstanceActionStarter) {}
 
-  async execute(tenantId: string, instanceId: string): Promise<ServiceInstance> {
+  /** `body`: CAM's service__instance_terminate.json is `{}`; a field it does not take is a 400. */
+  async execute(tenantId: string, instanceId: string, body?: unknown): Promise<ServiceInstance> {
+    knownFields(body, [], 'body');
     const { instance } = await this.starter.start({
       tenantId,
       instanceId,

@@ -5,7 +5,8 @@ import { CamServiceDocument } from '@cam-esc/catalog';
 import { InstanceRepository } from '@cam-esc/persistence';
 import { FlowRunPreparation } from '../lifecycle/flow-run-preparation';
 import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
-import { bodyObject, currentFlowAction, flowActionName, givenValues, instanceParameters, mergeValues, provisionActionOf } from '../lifecycle/instance-values';
+import { bodyObject, currentFlowAction, flowActionName, givenValues, instanceParameters, knownFields, mergeValues, provisionActionOf } from '../lifecycle/instance-values';
+import { assertNotStopped } from '../lifecycle/power-state';
 import { startedAnswer } from './started-answer';
 
 const FIELD = 'update_details.instance_parameters';
@@ -24,11 +25,13 @@ export class UpdateInstanceUseCase {
   ) {}
 
   async execute(tenantId: string, id: string, body: unknown) {
-    const details = bodyObject(body, 'update_details');
+    knownFields(body, ['update_details'], 'body');
+    const details = knownFields(bodyObject(body, 'update_details'), ['instance_parameters'], 'update_details');
     const given = instanceParameters(details.instance_parameters, FIELD);
     if (details.instance_parameters === undefined) throw DomainException.invalid(`${FIELD}: is required: the parameters to change, by name`, { field: FIELD });
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
+    assertNotStopped(instance, 'update');
     const flowAction = currentFlowAction(instance);
     const action = provisionActionOf(instance.serviceVersion.document as unknown as CamServiceDocument, flowActionName(flowAction));
     const values = mergeValues(action, givenValues(flowAction, instance), given, FIELD);

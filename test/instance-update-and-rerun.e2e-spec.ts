@@ -105,6 +105,34 @@ describe('update, retry and resume of an instance', () => {
       expect((await call(id, 'update', { update_details: { instance_parameters: {} } }, B)).status).toBe(404);
     });
 
+    it('refuses an update while the VMs are stopped (ESC does not update a stopped deployment), and takes it once they are started', async () => {
+      const stopped = await deploy(asaManifest, 'asa-upd-stopped', { image: 'ASA' });
+      await untilStatus(stopped, 'Active', 'Error');
+      await call(stopped, 'invokeCustomAction', { customDetails: { currentCustomAction: 'esc_stop' } }).expect(200);
+      await waitFor(() => instance(stopped), (i) => i.power_state === 'Stopped' && i.action_status.status === 'Succeeded', 'the VMs to be stopped');
+      const refused = await call(stopped, 'update', { update_details: { instance_parameters: { mgmt_ip: '18.0.0.80' } } });
+      expect({ status: refused.status, message: refused.body.error.message }).toEqual({ status: 409, message: expect.stringContaining('is stopped (power_state Stopped): ESC does not update a stopped deployment') });
+      await call(stopped, 'invokeCustomAction', { customDetails: { currentCustomAction: 'esc_start' } }).expect(200);
+      await waitFor(() => instance(stopped), (i) => i.power_state === 'Running' && i.action_status.status === 'Succeeded', 'the VMs to run');
+      await call(stopped, 'update', { update_details: { instance_parameters: { mgmt_ip: '18.0.0.80' } } }).expect(200);
+      const done = await untilStatus(stopped, 'Active', 'Error');
+      expect(done.Status).toBe('Active');
+      // what the instance echoes of its values follows the update
+      expect(done.resourceProperties.specifications).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'mgmt_ip', value: '18.0.0.80' })]));
+    });
+
+    it('names a field the call does not take, rather than dropping it', async () => {
+      const typo = await call(id, 'update', { update_detail: { instance_parameters: { mgmt_ip: '1' } } });
+      expect({ status: typo.status, message: typo.body.error.message }).toEqual({ status: 400, message: "update_detail: is not a field of this call (it takes update_details)" });
+      const nested = await call(id, 'update', { update_details: { instance_parameter: {} } });
+      expect(nested.body.error.message).toBe('update_details.instance_parameter: is not a field of this call (it takes instance_parameters)');
+      const notObject = await http.post(`${API}/${id}/update`).set('Authorization', A).set('Content-Type', 'application/json').send('[1,2]');
+      expect(notObject.status).toBe(400);
+      const badJson = await http.post(`${API}/${id}/update`).set('Authorization', A).set('Content-Type', 'application/json').send('{"update_details":');
+      expect({ status: badJson.status, message: badJson.body.error.message }).toEqual({ status: 400, message: expect.stringMatching(/^body: is not valid JSON/) });
+      expect((await call(id, 'terminate', { force: true })).body.error.message).toBe('force: is not a field of this call (it takes none)');
+    });
+
     it('takes no update of an instance in Error or terminated (409)', async () => {
       await call(id, 'terminate', {}).expect(200);
       await untilStatus(id, 'Terminated');

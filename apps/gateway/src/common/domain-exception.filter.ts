@@ -1,4 +1,4 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { InstanceGoneError, Prisma } from '@cam-esc/persistence';
 import { Response } from 'express';
@@ -22,6 +22,10 @@ export class DomainExceptionFilter implements ExceptionFilter {
   }
 
   private describe(exception: unknown): { status: number; message: string; code: string } {
+    // a body that is not JSON: Nest's body parser hands JSON.parse's words over in a BadRequestException
+    if (exception instanceof BadRequestException && /JSON|Unexpected (token|end|non-whitespace)|Expected/.test(exception.message)) {
+      return { status: 400, message: `body: is not valid JSON (${exception.message})`, code: DomainErrorCode.INVALID_INPUT };
+    }
     if (exception instanceof DomainException) return { status: statusOf(exception.code), message: exception.message, code: exception.code };
     // no such instance (or it was cleaned up between the call's checks and its lock)
     if (exception instanceof InstanceGoneError) return { status: 404, message: `service instance '${exception.instanceId}' was not found`, code: DomainErrorCode.NOT_FOUND };
@@ -53,7 +57,6 @@ export class DomainExceptionFilter implements ExceptionFilter {
     // body-parser and express errors (bad charset or encoding, too large, ...) carry their own 4xx
     const httpError = exception as { status?: unknown; statusCode?: unknown; expose?: boolean; message?: string; type?: string };
     const status = Number(httpError?.status ?? httpError?.statusCode);
-    if (httpError?.type === 'entity.parse.failed') return { status: 400, message: `body: is not valid JSON (${httpError.message})`, code: DomainErrorCode.INVALID_INPUT };
     if (status >= 400 && status < 500) {
       return { status, message: httpError.expose !== false && httpError.message ? httpError.message : (HttpStatus[status] ?? 'bad request'), code: DomainErrorCode.INVALID_INPUT };
     }

@@ -178,12 +178,14 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     expect((await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({})).status).toBe(409);
   });
 
-  it('ends in Error with ESC status and body when ESC refuses the deployment', async () => {
-    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, respond: { status: 503, body: 'Failed to query VIM' }, times: 1 }).expect(201);
+  it('ends in Error with ESC status and body when ESC keeps answering 503 (after ESC_RETRY_LIMIT attempts)', async () => {
+    // 12 attempts (the default limit), each answered 503
+    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, respond: { status: 503, body: 'Failed to query VIM' }, times: 12 }).expect(201);
     const id = (await deploy('refused', { image: 'ASA' })).body.id;
     const failed = await untilStatus(id, 'Error', 'Active');
     expect(failed.Status).toBe('Error');
-    expect(failed.logs).toMatch(/ESC answered HTTP 503 to POST \/v0\/deployments\/\S+: Failed to query VIM/);
+    expect(failed.logs).toMatch(/ESC answered HTTP 503 to POST \/v0\/deployments\/\S+: Failed to query VIM; gave up after 12 attempts/);
+    expect(failed.logs).toContain('sending again in');
     // after a 5xx ESC may have made it all the same: terminating it asks ESC to delete it, and a 404 is fine
     await http.post(`/cam/composer/api/v1/ServiceInstances/${id}/terminate`).set('Authorization', A).send({}).expect(200);
     const terminated = await untilStatus(id, 'Terminated', 'Error');

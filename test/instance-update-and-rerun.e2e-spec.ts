@@ -185,7 +185,7 @@ describe('update, retry and resume of an instance', () => {
       const id = await deploy(asaManifest, 'asa-retry-upd', { image: 'ASA' });
       const active = await untilStatus(id, 'Active', 'Error');
       const internalId = active.esc.deployments[0].internal_deployment_id;
-      await fault({ operation: 'update', match: { internalId }, respond: { status: 503, body: 'VIM busy' }, times: 1 });
+      await fault({ operation: 'update', match: { internalId }, respond: { status: 422, body: 'interface quota exceeded' }, times: 1 });
       await call(id, 'update', { update_details: { instance_parameters: { mgmt_ip: '18.0.0.91' } } }).expect(200);
       const failed = await untilStatus(id, 'Error', 'Active');
       expect(failed.Status).toBe('Error');
@@ -216,7 +216,7 @@ describe('update, retry and resume of an instance', () => {
 
   describe('resume', () => {
     it('continues from the failed step: what the steps before made is neither sent again nor duplicated', async () => {
-      await fault({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, respond: { status: 503, body: 'VIM busy' }, times: 1 });
+      await fault({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, respond: { status: 400, body: 'VIM busy' }, times: 1 });
       const before = (await simRequests()).length;
       const id = await deploy(vnfManifest, 'vnf-resume-01', {});
       const failed = await untilStatus(id, 'Error', 'Active');
@@ -227,8 +227,8 @@ describe('update, retry and resume of an instance', () => {
       const done = await untilStatus(id, 'Active', 'Error');
       expect(done.Status).toBe('Active');
       const sent = (await simRequests()).slice(resumeFrom).filter((r) => r.method !== 'GET');
-      // the 503 may have made it on ESC: it is deleted (a 404 is fine), then made again; the other steps are not touched
-      expect(sent.map((r) => `${r.method} ${r.path.replace(/ceg-[0-9a-f-]{36}/g, 'ID')}`)).toEqual(['DELETE /ESCManager/v0/deployments/ID', 'POST /ESCManager/v0/deployments/ID']);
+      // a refused create made nothing on ESC: it is made again; the other steps are not touched
+      expect(sent.map((r) => `${r.method} ${r.path.replace(/ceg-[0-9a-f-]{36}/g, 'ID')}`)).toEqual(['POST /ESCManager/v0/deployments/ID']);
       const posts = (await simRequests()).slice(before).filter((r) => r.method === 'POST' && r.path.includes('/tenants/'));
       expect(posts).toHaveLength(1);
       for (const step of ['tenant1', 'net1', 'subnet1', 'image1', 'flavor1']) expect(done.logs).toContain(`step '${step}': done by the run it resumes`);

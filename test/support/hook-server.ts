@@ -46,4 +46,6 @@ export interface SimRequest {
   path: string;
   headers: Record<string, string>;
   body: string | null;
+  /** When esc-sim received it (ISO). */
+  receivedAt: string;
 }

@@ -40,6 +40,8 @@ export interface StackOptions {
   escCallbackTimeoutSeconds?: number;
   /** The database's session time zone (PostgreSQL's TimeZone) when it should not be the server's. */
   databaseTimeZone?: string;
+  /** More environment for the apps (overrides the defaults below). */
+  env?: Record<string, string>;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -64,7 +66,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     ESC_PASSWORD: ESC_CREDENTIALS.password,
     SECRETS_KEY: TEST_SECRETS_KEY,
     LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'silent',
+    // a request ESC could not take is sent again within a second or two, not minutes
+    ESC_RETRY_BASE_MS: '50',
+    ESC_RETRY_MAX_MS: '400',
     ...(options.escCallbackTimeoutSeconds ? { ESC_CALLBACK_TIMEOUT_SECONDS: String(options.escCallbackTimeoutSeconds) } : {}),
+    ...options.env,
   };
   const gateway: INestApplication = await createGateway(AppConfig.fromEnv(env));
   await gateway.listen(0, '127.0.0.1');

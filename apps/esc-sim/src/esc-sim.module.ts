@@ -10,6 +10,7 @@ import { isSimAdminPath } from './common/paths';
 import { SimConfig } from './config/sim-config';
 import { SimConfigModule } from './config/sim-config.module';
 import { DeploymentsModule } from './deployments/deployments.module';
+import { DownMiddleware } from './faults/down.middleware';
 import { FaultsModule } from './faults/faults.module';
 import { RequestLogMiddleware } from './requests-log/request-log.middleware';
 import { RequestsLogModule } from './requests-log/requests-log.module';
@@ -46,7 +47,7 @@ export class EscSimModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // Logging first, so requests refused by the auth check are in the request log too.
-    consumer.apply(RequestLogMiddleware, BasicAuthMiddleware).forRoutes(ALL_ROUTES);
+    // Logging first, so requests refused by a down period or the auth check are in the request log too.
+    consumer.apply(RequestLogMiddleware, DownMiddleware, BasicAuthMiddleware).forRoutes(ALL_ROUTES);
   }
 }

@@ -42,6 +42,8 @@ export class AppConfig {
   /** ESC callbacks the worker applies at once. */
   readonly callbackConcurrency: number;
   readonly escCallbackTimeoutMs: number;
+  /** Sending a request ESC could not take: attempts, and the backoff (exponential, full jitter; ESC's Retry-After when longer). */
+  readonly escRetry: { limit: number; baseMs: number; maxMs: number };
   /** SECRETS_KEY, decoded; when unset libs/secrets refuses to start in production, and uses a development key file otherwise. */
   readonly secretsKey?: Buffer;
   /** Where the development master key is kept when SECRETS_KEY is unset: DATA_DIR (or .data) / secrets.key. */
@@ -73,6 +75,7 @@ export class AppConfig {
     this.flowConcurrency = env.WORKER_FLOW_CONCURRENCY ?? concurrency;
     this.callbackConcurrency = env.WORKER_CALLBACK_CONCURRENCY ?? concurrency;
     this.escCallbackTimeoutMs = (env.ESC_CALLBACK_TIMEOUT_SECONDS ?? 900) * 1000;
+    this.escRetry = { limit: env.ESC_RETRY_LIMIT ?? 12, baseMs: env.ESC_RETRY_BASE_MS ?? 1000, maxMs: env.ESC_RETRY_MAX_MS ?? 60_000 };
     this.secretsKey = env.SECRETS_KEY === undefined ? undefined : parseSecretsKey(env.SECRETS_KEY);
     this.secretsKeyFile = resolve(join(env.DATA_DIR ?? '.data', 'secrets.key'));
   }

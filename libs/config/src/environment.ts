@@ -84,6 +84,17 @@ export class Environment {
   @IntBetween('ESC_CALLBACK_TIMEOUT_SECONDS', 1, 86400, 'an integer number of seconds', { optional: true })
   ESC_CALLBACK_TIMEOUT_SECONDS?: number;
 
+  /** How many times a request ESC could not take (unreachable, 5xx, 429) is sent before its step fails. */
+  @IntBetween('ESC_RETRY_LIMIT', 1, 100, 'an integer', { optional: true })
+  ESC_RETRY_LIMIT?: number;
+
+  /** The first wait before a request is sent again (doubling each time, with full jitter, up to ESC_RETRY_MAX_MS). */
+  @IntBetween('ESC_RETRY_BASE_MS', 1, 600000, 'an integer number of milliseconds', { optional: true })
+  ESC_RETRY_BASE_MS?: number;
+
+  @IntBetween('ESC_RETRY_MAX_MS', 1, 3600000, 'an integer number of milliseconds', { optional: true })
+  ESC_RETRY_MAX_MS?: number;
+
   /** Master key wrapping the data keys of secrets at rest (libs/secrets); format checked in crossFieldErrors. */
   @IsOptional()
   @IsString()

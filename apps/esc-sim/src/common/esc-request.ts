@@ -38,11 +38,25 @@ export function callbackUrls(headers: EscRequestHeaders): CallbackUrls {
   return { ...(url !== undefined && { callbackUrl: url }), ...(eventsUrl !== undefined && { eventsCallbackUrl: eventsUrl }) };
 }
 
+/** From a fault rule: how the answer to an accepted request goes wrong. */
+export interface AnswerFault {
+  /** Answer this many milliseconds late. */
+  delayMs?: number;
+  /** Destroy the connection instead of answering (the request is applied all the same). */
+  lose?: true;
+}
+
 /** The 200 answer to POST/PUT/DELETE; AcceptedRequestInterceptor sends it. */
 export interface AcceptedRequest {
   transactionId: string;
   /** XML answer body. */
   body: string;
+  answer?: AnswerFault;
+}
+
+/** The answer to an accepted operation request, keeping its answer fault if it has one. */
+export function acceptedRequest(request: { transactionId: string; answer?: AnswerFault }, body: string): AcceptedRequest {
+  return { transactionId: request.transactionId, body, ...(request.answer && { answer: request.answer }) };
 }
 
 /** Handler parameter: the request's EscRequestHeaders. */

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { HeldAnswers } from '../faults/held-answers';
 import { isSimAdminPath, requestPath } from './paths';
 import { SimulatedFailureException } from './simulated-failure.exception';
 
@@ -10,7 +11,10 @@ import { SimulatedFailureException } from './simulated-failure.exception';
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
-  constructor(@InjectPinoLogger(HttpExceptionFilter.name) private readonly logger: PinoLogger) {}
+  constructor(
+    @InjectPinoLogger(HttpExceptionFilter.name) private readonly logger: PinoLogger,
+    private readonly held: HeldAnswers,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -20,7 +24,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
     if (exception instanceof SimulatedFailureException) {
       const isXml = exception.body.trimStart().startsWith('<');
-      send(res, exception.getStatus(), isXml ? 'application/xml' : 'text/plain; charset=utf-8', exception.body);
+      const answer = (): void =>
+        send(res, exception.getStatus(), isXml ? 'application/xml' : 'text/plain; charset=utf-8', exception.body, exception.headers);
+      if (exception.delayMs > 0) void this.held.hold(res, exception.delayMs).then(answer);
+      else answer();
       return;
     }
 
@@ -37,8 +44,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
   }
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+/** `headers` come last, so a fault rule's Content-Type wins. */
+function send(res: ServerResponse, status: number, contentType: string, body: string, headers: Readonly<Record<string, string>> = {}): void {
   res.statusCode = status;
   res.setHeader('Content-Type', contentType);
+  Object.entries(headers).forEach(([name, value]) => res.setHeader(name, value));
   res.end(body);
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { abortableDelay, isAbortError } from '../common/abortable-delay';
+import { AnswerFault } from '../common/esc-request';
 import { SIM_CONFIG, SimConfig } from '../config/sim-config';
 
 export interface OperationContext {
@@ -19,6 +20,8 @@ export interface OperationRequest {
   failure?: { statusCode: number; message: string };
   /** From a fault rule: the operation runs, but none of its callbacks are sent. */
   silent?: boolean;
+  /** From a fault rule: the synchronous answer is late or lost (see AcceptedRequestInterceptor). */
+  answer?: AnswerFault;
 }
 
 /**

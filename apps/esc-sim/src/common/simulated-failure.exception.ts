@@ -5,6 +5,10 @@ export class SimulatedFailureException extends HttpException {
   constructor(
     status: number,
     readonly body: string,
+    /** Extra answer headers (respond.headers). */
+    readonly headers: Readonly<Record<string, string>> = {},
+    /** Milliseconds to hold the answer back (delayMs). */
+    readonly delayMs = 0,
   ) {
     super(body, status);
   }

@@ -1,6 +1,6 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { AcceptedRequest, EscRequestHeaders, assertValidInternalId, assertXmlBody, callbackUrls } from '../common/esc-request';
+import { AcceptedRequest, EscRequestHeaders, acceptedRequest, assertValidInternalId, assertXmlBody, callbackUrls } from '../common/esc-request';
 import { AcceptedOperation, acceptedXml } from '../common/esc-xml';
 import { OperationRequest, OperationRunner } from '../common/operation-runner';
 import { FaultTarget } from '../faults/fault-rule';
@@ -155,7 +155,7 @@ export class DeploymentsService {
 
   private accepted(operation: AcceptedOperation, deployment: SimDeployment, request: OperationRequest): AcceptedRequest {
     const subject = { internal_deployment_id: deployment.internalId, deployment_name: deployment.name };
-    return { transactionId: request.transactionId, body: acceptedXml(operation, subject, request.transactionId) };
+    return acceptedRequest(request, acceptedXml(operation, subject, request.transactionId));
   }
 }
 

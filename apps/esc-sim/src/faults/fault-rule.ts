@@ -37,11 +37,15 @@ export interface FaultRuleInput {
   operation: FaultOperation;
   match: FaultMatch;
   /** Fail the synchronous answer instead of accepting the request. */
-  respond?: { status: number; body?: string };
+  respond?: { status: number; body?: string; headers?: Record<string, string> };
   /** Accept the request, but end it with a failed (final) callback. */
   callback?: { statusCode: number; message: string };
   /** Accept the request, but send none of its callbacks. */
   silent?: true;
+  /** Accept (and apply) the request, but destroy the connection instead of answering. */
+  loseAnswer?: true;
+  /** Send the answer (accepted, `respond` or lost) this many milliseconds late. */
+  delayMs?: number;
   /** How many requests the rule applies to; unlimited when absent. */
   times?: number;
 }
@@ -72,6 +76,10 @@ export function ruleMatches(rule: FaultRule, operation: FaultOperation, target: 
 }
 
 export class FaultRuleError extends Error {}
+
+/** Bounds of delayMs and of respond.headers. */
+export const MAX_DELAY_MS = 60_000;
+const MAX_HEADERS = 10;
 
 /** Validates the JSON body of POST /_sim/faults. */
 export function parseFaultRuleInput(body: unknown): FaultRuleInput {
@@ -113,6 +121,7 @@ export function parseFaultRuleInput(body: unknown): FaultRuleInput {
     rule.respond = {
       status: statusCode(respond.status, 'respond.status', 400),
       ...optionalField('body', optionalString(respond.body, 'respond.body', true)),
+      ...optionalField('headers', respond.headers === undefined ? undefined : headers(respond.headers, 'respond.headers')),
     };
   }
   if (input.callback !== undefined) {
@@ -125,8 +134,21 @@ export function parseFaultRuleInput(body: unknown): FaultRuleInput {
     if (typeof input.silent !== 'boolean') throw new FaultRuleError('silent must be true or false');
     if (input.silent) rule.silent = true;
   }
-  if (!rule.respond && !rule.callback && !rule.silent) {
-    throw new FaultRuleError('a fault needs respond and/or callback (or silent: true)');
+  if (input.loseAnswer !== undefined) {
+    if (typeof input.loseAnswer !== 'boolean') throw new FaultRuleError('loseAnswer must be true or false');
+    if (input.loseAnswer && rule.respond) {
+      throw new FaultRuleError('loseAnswer cannot be combined with respond (a respond rule applies nothing; POST /_sim/down refuses requests unanswered)');
+    }
+    if (input.loseAnswer) rule.loseAnswer = true;
+  }
+  if (input.delayMs !== undefined) {
+    if (!Number.isInteger(input.delayMs) || (input.delayMs as number) < 0 || (input.delayMs as number) > MAX_DELAY_MS) {
+      throw new FaultRuleError(`delayMs must be an integer between 0 and ${MAX_DELAY_MS}`);
+    }
+    rule.delayMs = input.delayMs as number;
+  }
+  if (!rule.respond && !rule.callback && !rule.silent && !rule.loseAnswer && rule.delayMs === undefined) {
+    throw new FaultRuleError('a fault needs respond and/or callback (or silent: true, loseAnswer: true, delayMs)');
   }
   if (input.times !== undefined) {
     if (!Number.isInteger(input.times) || (input.times as number) < 1) {
@@ -135,6 +157,31 @@ export function parseFaultRuleInput(body: unknown): FaultRuleInput {
     rule.times = input.times as number;
   }
   return rule;
+}
+
+/** RFC 9110 field names: one or more "tchar". */
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** What Node accepts in a header value: tab, visible ASCII and obs-text, no CR/LF. */
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** They would break the answer's framing. */
+const FRAMING_HEADERS = ['content-length', 'transfer-encoding'];
+
+/** respond.headers: at most MAX_HEADERS names of token characters, each with a string value. */
+function headers(value: unknown, name: string): Record<string, string> {
+  const entries = Object.entries(object(value, name));
+  if (entries.length > MAX_HEADERS) throw new FaultRuleError(`${name} may have at most ${MAX_HEADERS} headers`);
+  const seen = new Set<string>();
+  for (const [header, headerValue] of entries) {
+    if (!HEADER_NAME.test(header)) throw new FaultRuleError(`${name}: '${header}' is not a valid header name (token characters only)`);
+    const lower = header.toLowerCase();
+    if (FRAMING_HEADERS.includes(lower)) throw new FaultRuleError(`${name}: ${header} cannot be set (the simulator frames the answer)`);
+    if (seen.has(lower)) throw new FaultRuleError(`${name}: ${header} is given twice`);
+    seen.add(lower);
+    if (typeof headerValue !== 'string' || !HEADER_VALUE.test(headerValue)) {
+      throw new FaultRuleError(`${name}.${header} must be a string of one line`);
+    }
+  }
+  return Object.fromEntries(entries) as Record<string, string>;
 }
 
 function object(value: unknown, name: string): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import { BadRequestException, Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post } from '@nestjs/common';
+import { DownPeriod } from './down-period';
 import { FaultRule, FaultRuleError, parseFaultRuleInput } from './fault-rule';
 import { FaultsService } from './faults.service';
 
@@ -16,8 +17,9 @@ export class FaultsController {
     }
   }
 
+  /** The rules, then the down period if there is one. */
   @Get()
-  list(): FaultRule[] {
+  list(): Array<FaultRule | DownPeriod> {
     return this.faults.list();
   }
 

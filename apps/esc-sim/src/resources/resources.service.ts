@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { AcceptedRequest, EscRequestHeaders, assertValidInternalId, assertXmlBody, callbackUrls } from '../common/esc-request';
+import { AcceptedRequest, EscRequestHeaders, acceptedRequest, assertValidInternalId, assertXmlBody, callbackUrls } from '../common/esc-request';
 import { OperationContext, OperationRequest, OperationRunner } from '../common/operation-runner';
 import { CrudOperation, FaultTarget } from '../faults/fault-rule';
 import { FaultsService } from '../faults/faults.service';
@@ -134,7 +134,7 @@ export class ResourcesService {
   ): AcceptedRequest {
     const request = this.faults.operationRequest(operation, target, callbackUrl);
     this.runner.enqueue(runnerKey(resource), `${operation} ${resource.kind} ${resource.internalId}`, (context) => run(request, context));
-    return { transactionId: request.transactionId, body: resourceAcceptedXml(operation, resource, request.transactionId) };
+    return acceptedRequest(request, resourceAcceptedXml(operation, resource, request.transactionId));
   }
 
   /** Known (being created, created or being deleted) under this path; 404 otherwise. */

@@ -126,9 +126,11 @@ export class ApplyEscCallbackUseCase {
     const namedId = parsed.fields[kind.idOutput];
     if (namedId && namedId !== request.escResource.internalId) return `${kind.idOutput} ${namedId} is not ${request.escResource.internalId}`;
     if (!tid) return namedId ? undefined : `neither a transaction id nor an ${kind.idOutput}`;
-    if (request.transactionId) return `transaction id ${tid} is not the one ESC gave for this request (${request.transactionId})`;
     const other = await tx.escRequest.findUnique({ where: { transactionId: tid } });
-    if (other) return `transaction id ${tid} belongs to another request`;
+    if (other && other.id !== request.id) return `transaction id ${tid} belongs to another request`;
+    // an id the gateway never saw (ESC took an attempt whose answer was lost, and answered a later one with
+    // another): the request's own URL and the resource the body names say whose callback it is
+    if (request.transactionId) return namedId ? undefined : `transaction id ${tid} is not the one ESC gave for this request (${request.transactionId})`;
     // the callback beat ESC's answer to the worker: adopt the id now
     await tx.escRequest.update({ where: { id: request.id }, data: { transactionId: tid } });
     request.transactionId = tid;

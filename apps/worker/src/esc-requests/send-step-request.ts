@@ -12,6 +12,7 @@ import { appendActionLog } from '../action-log';
 import { ResthookClient } from '../resthooks/resthook-client';
 import { failAction } from '../run-action/action-outcome';
 import { completeEscRequest } from './complete-esc-request';
+import { backoffMs, isTransient, probeBeforeResend } from './resend-policy';
 
 export interface SendCommand {
   requestId: string;
@@ -22,7 +23,7 @@ export interface SendCommand {
 }
 
 /** How ESC's answer to a request is taken. */
-type Verdict = { kind: 'accepted'; note?: string } | { kind: 'gone' } | { kind: 'refused' };
+type Verdict = { kind: 'accepted'; note?: string } | { kind: 'gone'; note?: string } | { kind: 'refused' };
 
 /**
  * What a refused request leaves of its resource: a refused create made nothing; after a 5xx ESC may
@@ -105,20 +106,29 @@ export class SendStepRequest {
     // than racing it (a DELETE sent twice could read as gone, or as refused, while ESC deletes)
     if (!(await this.claim(request.id, target.timeoutMs + SEND_LEASE_GRACE_MS))) return;
     try {
-      answer = await this.esc.call({ method: request.method as 'POST' | 'PUT' | 'DELETE', path: request.path, body: request.body ?? undefined, callbackUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}`, eventsUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}/events` }, target);
-      verdict = await this.judge(request, answer, kind, target);
+      const probed = request.maybeReceived ? await probeBeforeResend(this.esc, request, kind, target) : ({ kind: 'send' } as const);
+      if (probed.kind !== 'send') {
+        // ESC's answer to the attempt that reached it was lost: what is recorded is what the check found
+        answer = { status: 0, body: probed.note };
+        verdict = probed;
+      } else {
+        answer = await this.esc.call({ method: request.method as 'POST' | 'PUT' | 'DELETE', path: request.path, body: request.body ?? undefined, callbackUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}`, eventsUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}/events` }, target);
+        if (isTransient(answer.status)) {
+          // ESC is failing over or overloaded: the same request again, later (a 5xx may have been applied all the same)
+          const said = `ESC answered HTTP ${answer.status} to ${request.method} ${request.path}: ${answer.body.trim().slice(0, 300) || '(empty body)'}`;
+          return await this.sendLater(cmd, request, said, answer.status >= 500, answer.retryAfterMs, { httpStatus: answer.status, responseBody: answer.body.slice(0, 10_000) });
+        }
+        verdict = await this.judge(request, answer, kind, target);
+      }
     } catch (e) {
-      if (!(e instanceof EscUnreachableError) || !cmd.lastAttempt) {
-        await this.release(request.id); // the retry sends it again
-        this.logger.warn({ ...log, err: (e as Error).message }, 'ESC not reachable; the job will retry');
+      if (!(e instanceof EscUnreachableError)) {
+        await this.release(request.id);
         throw e;
       }
-      await this.recordFailure(cmd, request, { responseBody: e.message }, `step '${request.stepId}': ${e.message}; gave up after retries`, unsentResourceStatus(requestVerb(request.operation)));
-      this.logger.error(log, 'ESC not reachable; step failed');
-      return;
+      return this.sendLater(cmd, request, e.message, e.maybeReceived);
     }
     const escLog = { ...log, escTransactionId: answer.transactionId, httpStatus: answer.status };
-    const answered = { httpStatus: answer.status, responseBody: answer.body.slice(0, 10_000), sentAt: new Date() };
+    const answered = { httpStatus: answer.status || null, responseBody: answer.body.slice(0, 10_000), sentAt: new Date() };
     switch (verdict.kind) {
       case 'accepted':
         await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
@@ -126,7 +136,8 @@ export class SendStepRequest {
           await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { ...answered, status: EscRequestStatus.Accepted } });
           if (answer.transactionId) await tx.escRequest.updateMany({ where: { id: request.id, transactionId: null }, data: { transactionId: answer.transactionId } });
           await tx.escResource.updateMany({ where: { id: request.escResourceId, status: EscResourceStatus.Creating }, data: { status: EscResourceStatus.Deploying } });
-          await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ESC accepted ${request.method} (HTTP ${answer.status}, esc-transaction-id ${answer.transactionId ?? 'none'})${verdict.note ? `; ${verdict.note}` : ''}`);
+          const how = answer.status ? `HTTP ${answer.status}, esc-transaction-id ${answer.transactionId ?? 'none'}` : 'its answer was lost';
+          await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ESC accepted ${request.method} (${how})${verdict.note ? `; ${verdict.note}` : ''}`);
         });
         this.logger.log(escLog, `ESC accepted ${request.method} ${request.path}`);
         await this.scheduleOverdueCheck(request.id, cmd.serviceInstanceId, this.config.escCallbackTimeoutMs);
@@ -136,7 +147,7 @@ export class SendStepRequest {
           const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { ...answered, status: EscRequestStatus.Succeeded, completedAt: new Date() } });
           if (count === 0) return false;
           await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: EscResourceStatus.Undeployed } });
-          await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ESC does not know ${kind.kind} ${request.escResource.internalId} (404); treated as already deleted`);
+          await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ESC does not know ${kind.kind} ${request.escResource.internalId} (404); treated as already deleted${verdict.note ? ` (${verdict.note})` : ''}`);
           return true;
         });
         if (advance) await this.runOn(cmd, request.id);
@@ -155,10 +166,39 @@ export class SendStepRequest {
     }
   }
 
+  /**
+   * ESC could not take the request now: it is sent again after a backoff (ESC's Retry-After when
+   * longer), up to ESC_RETRY_LIMIT attempts; then the step fails with ESC's last words.
+   */
+  private async sendLater(cmd: SendCommand, request: EscRequestWithResource, why: string, maybeReceived: boolean, retryAfterMs?: number, answered?: { httpStatus: number; responseBody: string }): Promise<void> {
+    const attempts = request.sendAttempts + 1;
+    const { limit } = this.config.escRetry;
+    const log = { serviceInstanceId: cmd.serviceInstanceId, escRequestId: request.id, internalId: request.escResource.internalId, attempt: attempts };
+    if (attempts >= limit) {
+      this.logger.error(log, `ESC could not take ${request.method} ${request.path} in ${attempts} attempts; step failed`);
+      const verb = requestVerb(request.operation);
+      const status = answered && verb === 'create' && answered.httpStatus >= 500 ? EscResourceStatus.Error : unsentResourceStatus(verb);
+      return this.recordFailure(cmd, request, { responseBody: why, ...(answered ?? {}) }, `step '${request.stepId}': ${why}; gave up after ${attempts} attempts`, status);
+    }
+    const delayMs = backoffMs(attempts, this.config.escRetry, retryAfterMs);
+    const still = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
+      const { count } = await tx.escRequest.updateMany({
+        where: { id: request.id, status: EscRequestStatus.Pending },
+        data: { sendAttempts: attempts, maybeReceived: request.maybeReceived || maybeReceived, sentAt: null, ...(answered ?? {}) },
+      });
+      if (count === 1) await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ${why}; sending again in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempts + 1} of ${limit})`);
+      return count === 1;
+    });
+    this.logger.warn({ ...log, delayMs, maybeReceived }, `ESC could not take ${request.method} ${request.path}; sending again later`);
+    if (still) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: cmd.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger: `resend.${request.id}.${attempts}` }, { delayMs });
+  }
+
   private async judge(request: EscRequestWithResource, answer: EscAnswer, kind: EscStepKind, target: Parameters<EscClient['call']>[1]): Promise<Verdict> {
     if (answer.status >= 200 && answer.status < 300) return { kind: 'accepted' };
     const verb = requestVerb(request.operation);
     if (verb === 'delete' && answer.status === 404) return { kind: 'gone' };
+    // sent again after an attempt whose answer was lost: ESC is busy with that first one
+    if (answer.status === 409 && request.maybeReceived && verb !== 'create') return { kind: 'accepted', note: 'ESC is busy with an earlier attempt of this request (409), whose callbacks end it' };
     if (verb === 'create' && answer.status === 409) {
       // internal ids are ours and never reused: if ESC has this one, an earlier send reached it
       // (an unreachable ESC here throws, and the job retries)
@@ -201,7 +241,7 @@ export class SendStepRequest {
   private async recordFailure(
     cmd: SendCommand,
     request: EscRequest,
-    data: { httpStatus?: number; responseBody: string; sentAt?: Date },
+    data: { httpStatus?: number | null; responseBody: string; sentAt?: Date },
     line: string,
     resourceStatus: EscResourceStatus | undefined,
   ): Promise<void> {

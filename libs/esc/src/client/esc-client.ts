@@ -20,10 +20,32 @@ export interface EscAnswer {
   status: number;
   body: string;
   transactionId?: string;
+  /** ESC's Retry-After, in milliseconds from now (503, 429). */
+  retryAfterMs?: number;
 }
 
 /** Raised when ESC could not be reached at all (connection refused, timeout): worth a retry. */
-export class EscUnreachableError extends Error {}
+export class EscUnreachableError extends Error {
+  /**
+   * Whether the request may have reached ESC all the same (the connection was made and dropped, or
+   * timed out waiting for the answer): then ESC may have applied it, and is asked before it is sent again.
+   */
+  constructor(message: string, readonly maybeReceived = false) {
+    super(message);
+  }
+}
+
+/** undici's and Node's codes for a request that never left: nothing reached ESC. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Retry-After as seconds or an HTTP date, in milliseconds from now. */
+export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text) return undefined;
+  if (/^\d{1,9}$/.test(text)) return Number(text) * 1000;
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
 
 /** ESC's northbound REST API over HTTP, with XML bodies and optional Basic auth, on any connection. */
 @Injectable()
@@ -52,10 +74,11 @@ export class EscClient implements OnModuleDestroy {
     try {
       const res = await request(`${target.url}${call.path}`, { method: call.method, headers, body: call.body, dispatcher: this.agents.for(target) });
       const body = await res.body.text();
-      return { status: res.statusCode, body, transactionId: transactionIdOf(res.headers) };
+      return { status: res.statusCode, body, transactionId: transactionIdOf(res.headers), retryAfterMs: retryAfterMs(res.headers['retry-after']) };
     } catch (e) {
+      const code = (e as { code?: string; cause?: { code?: string } }).code ?? (e as { cause?: { code?: string } }).cause?.code;
       // the URL stays out of the message: it ends up in instance logs that tenants read
-      throw new EscUnreachableError(`ESC did not answer ${call.method} ${call.path}: ${withoutUrl((e as Error).message, target.url)}`);
+      throw new EscUnreachableError(`ESC did not answer ${call.method} ${call.path}: ${withoutUrl((e as Error).message, target.url)}`, !NOT_SENT.has(code ?? ''));
     }
   }
 

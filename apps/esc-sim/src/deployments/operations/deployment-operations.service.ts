@@ -1,5 +1,5 @@
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { AcceptedRequest, CallbackUrls, EscRequestHeaders, assertXmlBody, callbackUrls } from '../../common/esc-request';
+import { AcceptedRequest, CallbackUrls, EscRequestHeaders, acceptedRequest, assertXmlBody, callbackUrls } from '../../common/esc-request';
 import { AcceptedOperation, acceptedXml } from '../../common/esc-xml';
 import { OperationContext, OperationRequest, OperationRunner } from '../../common/operation-runner';
 import { FaultOperation, FaultTarget } from '../../faults/fault-rule';
@@ -129,7 +129,7 @@ export class DeploymentOperationsService {
     Object.assign(deployment, headerUrls);
     const request = this.faults.operationRequest(faultOperation, target, callbackUrl);
     this.runner.enqueue(deployment.internalId, `${operation} ${subject.vm_name ?? deployment.internalId}`, (context) => run(request, context));
-    return { transactionId: request.transactionId, body: acceptedXml(operation, subject, request.transactionId) };
+    return acceptedRequest(request, acceptedXml(operation, subject, request.transactionId));
   }
 
   private visibleTenant(tenantId: string): void {

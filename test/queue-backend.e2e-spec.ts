@@ -4,6 +4,7 @@ import request from 'supertest';
 import { testRunSettings } from './support/settings';
 import { asaTemplateContent, deployBody, escService } from './support/payloads';
 import { Stack, startStack, TENANT_A, waitFor } from './support/stack';
+import { redisEvictionPolicy } from '../libs/jobs/src/queue-backend';
 
 const A = `Bearer ${TENANT_A.token}`;
 
@@ -145,5 +146,12 @@ describe(`the job queue on the ${testRunSettings().queueBackend} backend`, () =>
     const schedulers = await flow.getJobSchedulers();
     expect(schedulers.map((s) => s.key)).toContain('sweep-in-flight');
     expect(schedulers.find((s) => s.key === 'sweep-in-flight')?.every).toBe(5 * 60_000);
+  });
+});
+
+describe('the Redis the queues run on', () => {
+  it("reads its maxmemory-policy (warned about at boot unless noeviction), and says nothing of a Redis that does not answer", async () => {
+    expect(await redisEvictionPolicy(testRunSettings().redisUrl)).toMatch(/^(noeviction|allkeys-lru|volatile-lru|allkeys-lfu|volatile-lfu|allkeys-random|volatile-random|volatile-ttl)$/);
+    expect(await redisEvictionPolicy('redis://127.0.0.1:1', 300)).toBeUndefined();
   });
 });

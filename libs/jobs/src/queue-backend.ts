@@ -82,6 +82,13 @@ export class QueueBackend implements QueueBackendChoice {
     if (config.queueBackend || config.redisUrlIsExplicit) QueueBackend.logger.log(`queue backend: ${choice.kind} (${choice.reason})`);
     // a guess: a process started next to this one may guess otherwise, and they would not share jobs
     else QueueBackend.logger.warn(`queue backend: ${choice.kind} (${choice.reason}); set QUEUE_BACKEND so that every gateway and worker uses the same one`);
+    if (choice.kind === 'redis') {
+      const policy = await redisEvictionPolicy(config.redisUrl);
+      // BullMQ's jobs are data: a Redis that evicts keys under memory pressure loses them
+      if (policy && policy !== 'noeviction') {
+        QueueBackend.logger.warn(`Redis maxmemory-policy is '${policy}': under memory pressure Redis may evict the queues' jobs (and work would wait for the sweep). Set maxmemory-policy noeviction on this Redis`);
+      }
+    }
     return new QueueBackend(choice.kind, choice.reason, config);
   }
 
@@ -102,6 +109,21 @@ export class QueueBackend implements QueueBackendChoice {
   /** BullMQ migrates its schema itself, under an advisory lock, so concurrent starts are safe. */
   postgresConnection() {
     return { connectionString: this.config.databaseUrl, schema: QUEUE_SCHEMA, migrate: true, max: POSTGRES_POOL_SIZE };
+  }
+}
+
+/** Redis's maxmemory-policy, or undefined when it cannot be read (CONFIG is disabled on managed Redis). */
+export async function redisEvictionPolicy(redisUrl: string, timeoutMs = 1000): Promise<string | undefined> {
+  const redis = new Redis({ ...redisConnectionOptions(redisUrl), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    const answer = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    return answer[1];
+  } catch {
+    return undefined;
+  } finally {
+    redis.disconnect();
   }
 }
 

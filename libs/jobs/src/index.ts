@@ -3,3 +3,4 @@ export * from './job-queue.service';
 export * from './jobs.module';
 export * from './queue-backend';
 export * from './queue-health';
+export * from './queue-store-heartbeat';

@@ -5,6 +5,7 @@ import { QueueName } from './job-catalogue';
 import { JobQueue } from './job-queue.service';
 import { QueueBackend } from './queue-backend';
 import { QueueHealth } from './queue-health';
+import { QueueStoreHeartbeat } from './queue-store-heartbeat';
 
 /** Decides the queue backend once per process (it may probe Redis). */
 @Module({
@@ -24,7 +25,7 @@ class QueueBackendModule {}
     }),
     BullModule.registerQueue({ name: QueueName.Flow }, { name: QueueName.EscCallbacks }, { name: QueueName.Catalog }),
   ],
-  providers: [JobQueue, QueueHealth],
-  exports: [JobQueue, BullModule, QueueBackendModule, QueueHealth],
+  providers: [JobQueue, QueueHealth, QueueStoreHeartbeat],
+  exports: [JobQueue, BullModule, QueueBackendModule, QueueHealth, QueueStoreHeartbeat],
 })
 export class JobsModule {}

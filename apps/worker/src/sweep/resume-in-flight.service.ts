@@ -1,11 +1,14 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { ActionStatus, CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
-import { JobName, JobQueue } from '@cam-esc/jobs';
+import { JobName, JobQueue, QueueStoreHeartbeat } from '@cam-esc/jobs';
 import { InstanceEventRepository, PrismaService, ServiceVersionRepository } from '@cam-esc/persistence';
 
 /** How long live progress events are kept for a stream to resume from (GET …/events with Last-Event-ID). */
 export const EVENT_RETENTION_MS = 7 * 24 * 3600_000;
+
+/** How often a worker checks that the queue store still has its data. */
+export const STORE_WATCH_MS = 5_000;
 
 /** How often the workers look for work that lost its job. */
 export const SWEEP_INTERVAL_MS = 5 * 60_000;
@@ -18,8 +21,9 @@ export const SWEEP_INTERVAL_MS = 5 * 60_000;
  * quiet for a while. All these jobs are idempotent.
  */
 @Injectable()
-export class ResumeInFlightService implements OnApplicationBootstrap {
+export class ResumeInFlightService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ResumeInFlightService.name);
+  private watch?: NodeJS.Timeout;
 
   constructor(
     private readonly prisma: PrismaService,
@@ -27,11 +31,15 @@ export class ResumeInFlightService implements OnApplicationBootstrap {
     private readonly events: InstanceEventRepository,
     private readonly jobs: JobQueue,
     private readonly config: AppConfig,
+    private readonly heartbeat: QueueStoreHeartbeat,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.sweep(`boot-${Date.now().toString(36)}`, new Date());
+    await this.heartbeat.check();
+    await this.sweep(`boot-${Date.now().toString(36)}`, new Date(), new Date(), this.config.escCallbackTimeoutMs);
     await this.jobs.schedule(JobName.SweepInFlight, {}, SWEEP_INTERVAL_MS);
+    this.watch = setInterval(() => void this.watchStore().catch((e) => this.logger.warn({ err: (e as Error).message }, 'watching the queue store failed')), STORE_WATCH_MS);
+    this.watch.unref();
   }
 
   /** The scheduled sweep: what has been quiet for two minutes, and checks overdue twice over; live progress events past their week. */
@@ -61,28 +69,65 @@ export class ResumeInFlightService implements OnApplicationBootstrap {
     }
   }
 
-  private async sweep(round: string, quietSince: Date, acceptedBefore: Date = quietSince): Promise<void> {
-    const callbacks = await this.prisma.escCallback.findMany({ where: { outcome: CallbackOutcome.Received, receivedAt: { lte: quietSince } }, select: { id: true } });
-    for (const c of callbacks) await this.jobs.enqueue(JobName.ApplyEscCallback, { callbackId: c.id }, { retryFailed: true });
-    const actions = await this.prisma.actionInstance.findMany({
-      where: { status: { in: [ActionStatus.Submitted, ActionStatus.InProgress] }, updatedAt: { lte: quietSince } },
-      select: { id: true, serviceInstanceId: true },
-    });
-    for (const a of actions) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: a.id, serviceInstanceId: a.serviceInstanceId, trigger: round });
-    const accepted = await this.prisma.escRequest.findMany({
-      where: { status: EscRequestStatus.Accepted, sentAt: { lte: acceptedBefore } },
-      select: { id: true, escResource: { select: { serviceInstanceId: true } } },
-    });
-    for (const r of accepted) {
-      await this.jobs.enqueue(
-        JobName.ReconcileEscRequest,
-        { escRequestId: r.id, serviceInstanceId: r.escResource.serviceInstanceId, round, check: 1 },
-        { delayMs: round.startsWith('boot') ? this.config.escCallbackTimeoutMs : 0 },
-      );
-    }
+  private async sweep(round: string, quietSince: Date, acceptedBefore: Date = quietSince, checkDelayMs = 0): Promise<void> {
+    // in pages: a sweep holds at any number of instances
+    const callbacks = await inPages(
+      (after) => this.prisma.escCallback.findMany({ where: { outcome: CallbackOutcome.Received, receivedAt: { lte: quietSince }, ...(after ? { id: { gt: after } } : {}) }, select: { id: true }, orderBy: { id: 'asc' }, take: PAGE }),
+      (c) => this.jobs.enqueue(JobName.ApplyEscCallback, { callbackId: c.id }, { retryFailed: true }),
+    );
+    const actions = await inPages(
+      (after) =>
+        this.prisma.actionInstance.findMany({
+          where: { status: { in: [ActionStatus.Submitted, ActionStatus.InProgress] }, updatedAt: { lte: quietSince }, ...(after ? { id: { gt: after } } : {}) },
+          select: { id: true, serviceInstanceId: true },
+          orderBy: { id: 'asc' },
+          take: PAGE,
+        }),
+      (a) => this.jobs.enqueue(JobName.RunAction, { actionInstanceId: a.id, serviceInstanceId: a.serviceInstanceId, trigger: round }),
+    );
+    const accepted = await inPages(
+      (after) =>
+        this.prisma.escRequest.findMany({
+          where: { status: EscRequestStatus.Accepted, sentAt: { lte: acceptedBefore }, ...(after ? { id: { gt: after } } : {}) },
+          select: { id: true, escResource: { select: { serviceInstanceId: true } } },
+          orderBy: { id: 'asc' },
+          take: PAGE,
+        }),
+      (r) => this.jobs.enqueue(JobName.ReconcileEscRequest, { escRequestId: r.id, serviceInstanceId: r.escResource.serviceInstanceId, round, check: 1 }, { delayMs: checkDelayMs }),
+    );
     const retirements = await this.reenqueueRetirements();
-    if (callbacks.length || actions.length || accepted.length || retirements) {
-      this.logger.log(`${round}: re-enqueued ${actions.length} running action(s), ${callbacks.length} unapplied callback(s), ${accepted.length} overdue check(s), ${retirements} retire date(s)`);
+    if (callbacks || actions || accepted || retirements) {
+      this.logger.log(`${round}: re-enqueued ${actions} running action(s), ${callbacks} unapplied callback(s), ${accepted} overdue check(s), ${retirements} retire date(s)`);
     }
+  }
+
+  /**
+   * Every few seconds: has the queue store lost its data (Redis restarted empty)? Then every job in
+   * it is made again from PostgreSQL at once (as at a start), not at the next sweep.
+   */
+  private async watchStore(): Promise<void> {
+    if ((await this.heartbeat.check()) !== 'lost') return;
+    this.logger.warn('the queue store lost its data (Redis restarted empty or was flushed): making every in-flight job again');
+    await this.sweep(`store-lost-${Date.now().toString(36)}`, new Date(), new Date(), this.config.escCallbackTimeoutMs);
+    await this.jobs.schedule(JobName.SweepInFlight, {}, SWEEP_INTERVAL_MS);
+  }
+
+  onModuleDestroy(): void {
+    if (this.watch) clearInterval(this.watch);
+  }
+}
+
+const PAGE = 500;
+
+/** Reads rows page by page (by id) and handles each; returns how many there were. */
+async function inPages<T extends { id: string }>(page: (after: string | undefined) => Promise<T[]>, handle: (row: T) => Promise<unknown>): Promise<number> {
+  let after: string | undefined;
+  let n = 0;
+  for (;;) {
+    const rows = await page(after);
+    for (const row of rows) await handle(row);
+    n += rows.length;
+    if (rows.length < PAGE) return n;
+    after = rows[rows.length - 1].id;
   }
 }

@@ -289,6 +289,10 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     expect(rows.length).toBeGreaterThan(0);
     for (const r of rows) expect(res.text).toContain(`cam_esc_service_instances{status="${r.status}"} ${r.n}`);
     expect(res.text).toContain('cam_esc_callbacks_unapplied 0');
+    expect(res.text).toMatch(/cam_esc_callbacks\{channel="request",stage="SERVICE_ALIVE",outcome="Applied"\} [1-9]\d*/);
+    // an earlier test had ESC answer 503 twelve times: the resends are counted by connection
+    expect(res.text).toMatch(/cam_esc_esc_resends\{connection="default"\} [1-9]\d*/);
+    expect(res.text).toContain('# HELP cam_esc_esc_requests_waiting_to_resend');
     expect(res.text).toMatch(/cam_esc_queue_jobs\{queue="flow",state="waiting"\} \d+/);
     expect(res.text).toContain('cam_esc_gateway_process_resident_memory_bytes');
   });

@@ -49,6 +49,50 @@ export class MetricsService {
         this.set(await prisma.escCallback.count({ where: { outcome: CallbackOutcome.Received } }));
       },
     });
+    type Resends = Array<{ connection: string; waiting: number; resends: number }>;
+    const resends = () =>
+      prisma.$queryRaw<Resends>`
+        SELECT r.connection_name AS connection,
+               count(*) FILTER (WHERE q.status = 'Pending' AND q.send_attempts > 0)::int AS waiting,
+               coalesce(sum(q.send_attempts), 0)::int AS resends
+        FROM esc_request q JOIN esc_resource r ON r.id = q.esc_resource_id
+        WHERE q.send_attempts > 0
+        GROUP BY r.connection_name`;
+    new Gauge({
+      name: 'cam_esc_esc_resends',
+      help: 'Times a request ESC could not take (unreachable, 5xx, 429, 408) was sent again, by ESC connection',
+      labelNames: ['connection'],
+      registers,
+      collect: async function (this: Gauge) {
+        this.reset();
+        for (const r of await resends()) this.set({ connection: r.connection }, r.resends);
+      },
+    });
+    new Gauge({
+      name: 'cam_esc_esc_requests_waiting_to_resend',
+      help: 'Requests ESC could not take, waiting for their next attempt, by ESC connection',
+      labelNames: ['connection'],
+      registers,
+      collect: async function (this: Gauge) {
+        this.reset();
+        for (const r of await resends()) this.set({ connection: r.connection }, r.waiting);
+      },
+    });
+    type CallbackCount = Array<{ channel: string; stage: string; outcome: string; n: number }>;
+    new Gauge({
+      name: 'cam_esc_callbacks',
+      help: 'ESC callbacks stored, by URL (request or events), stage and what the worker made of them (Applied, Duplicate, Ignored, Unmatched, Received: not yet applied)',
+      labelNames: ['channel', 'stage', 'outcome'],
+      registers,
+      collect: async function (this: Gauge) {
+        this.reset();
+        // a stage that is not ESC's kind of name (anyone holding a token may post anything) is counted as other
+        const rows = await prisma.$queryRaw<CallbackCount>`
+          SELECT channel, CASE WHEN stage ~ '^[A-Z_]{1,48}$' THEN stage ELSE 'other' END AS stage, outcome, count(*)::int AS n
+          FROM esc_callback GROUP BY 1, 2, 3`;
+        for (const r of rows) this.set({ channel: r.channel, stage: r.stage, outcome: r.outcome }, r.n);
+      },
+    });
     const queues = [flow, callbacks, catalog];
     new Gauge({
       name: 'cam_esc_queue_jobs',

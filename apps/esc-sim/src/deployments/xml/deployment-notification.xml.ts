@@ -56,22 +56,25 @@ export function deploymentDetails(vm: SimVm): Record<string, unknown> {
     host_uuid: vm.hostUuid,
     host_name: vm.hostName,
     vm_uuid: vm.uuid,
-    interfaces: {
-      interface: vm.interfaces.map((nic) => ({
-        network_uuid: nic.network,
-        ip_address: nic.ipAddress,
-        mac_address: nic.macAddress,
-        nic_id: nic.nicId,
-        port_forwarding: '',
-        port_uuid: '',
-        security_groups: '',
-        subnet_uuid: '',
-        type: 'virtual',
-      })),
-    },
+    interfaces: { interface: vm.interfaces.map(interfaceFields) },
     vm_group_name: vm.groupName,
     vm_name: vm.name,
     vm_state_machine_state: vm.state,
+  };
+}
+
+/** One NIC as ESC's callbacks describe it (in <interface>, or directly in an esc_event's <interfaces>). */
+export function interfaceFields(nic: SimVm['interfaces'][number]): Record<string, string | undefined> {
+  return {
+    network_uuid: nic.network,
+    ip_address: nic.ipAddress,
+    mac_address: nic.macAddress,
+    nic_id: nic.nicId,
+    port_forwarding: '',
+    port_uuid: '',
+    security_groups: '',
+    subnet_uuid: '',
+    type: 'virtual',
   };
 }
 

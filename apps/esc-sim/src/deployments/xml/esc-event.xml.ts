@@ -1,6 +1,6 @@
 import { SimDeployment, SimVm } from '../deployment.model';
 import { xmlDocument } from '../../common/esc-xml';
-import { deploymentIds } from './deployment-notification.xml';
+import { deploymentIds, interfaceFields } from './deployment-notification.xml';
 
 export type EscEventType =
   | 'VM_STOP_COMPLETE'
@@ -26,17 +26,7 @@ export function escEventXml(deployment: SimDeployment, vm: SimVm, eventType: Esc
     event_type: eventType,
     ...deploymentIds(deployment),
     vm_source: {
-      interfaces: vm.interfaces.map((nic) => ({
-        network_uuid: nic.network,
-        ip_address: nic.ipAddress,
-        mac_address: nic.macAddress,
-        nic_id: nic.nicId,
-        port_forwarding: '',
-        port_uuid: '',
-        security_groups: '',
-        subnet_uuid: '',
-        type: 'virtual',
-      })),
+      interfaces: vm.interfaces.map(interfaceFields),
       host_uuid: vm.hostUuid,
       host_name: vm.hostName,
       vm_uuid: vm.uuid,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { CamServiceDocument } from '@cam-esc/catalog';
+import { CamAction, CamServiceDocument } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { ActionMode, ActionType, InstanceStatus } from '@cam-esc/instances';
-import { InstanceRepository } from '@cam-esc/persistence';
+import { InstanceDetails, InstanceRepository } from '@cam-esc/persistence';
 import { FlowRunPreparation } from '../lifecycle/flow-run-preparation';
 import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
 import { bodyObject, currentFlowAction, givenValues, instanceParameters, knownFields, mergeValues } from '../lifecycle/instance-values';
@@ -33,10 +33,7 @@ export class CreateBindUseCase {
     }
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
-    const doc = instance.serviceVersion.document as unknown as CamServiceDocument;
-    if (!isBindable(doc.catalog_metadata.bindable)) throw DomainException.invalid(`service '${instance.serviceVersion.service.name}' is not bindable (catalog_metadata.bindable is not true)`, { field: 'catalog_metadata.bindable' });
-    const bind = doc.actions.find((a) => a.type === ActionType.Bind);
-    if (!bind) throw DomainException.invalid(`service version '${instance.serviceVersion.version}' has no action of type bind`, { field: 'actions' });
+    const bind = bindingActionOf(instance, ActionType.Bind);
     const taken = new Set(instance.actions.map((a) => (a.details as { bindName?: string }).bindName).filter(Boolean));
     const bindName = typeof details.name === 'string' ? details.name.trim() : nextName(instance.name, taken);
     if (typeof details.name === 'string' && taken.has(bindName)) throw DomainException.conflict(`bindDetails.name: the instance already has a bind named '${bindName}'`);
@@ -58,8 +55,14 @@ export class CreateBindUseCase {
   }
 }
 
-export function isBindable(value: unknown): boolean {
-  return value === true || value === 'true';
+/** The version's bind or unbind action; a 400 when the catalog says the service is not bindable or it has none. */
+export function bindingActionOf(instance: InstanceDetails, type: ActionType.Bind | ActionType.Unbind): CamAction {
+  const doc = instance.serviceVersion.document as unknown as CamServiceDocument;
+  const bindable = doc.catalog_metadata.bindable === true || doc.catalog_metadata.bindable === 'true';
+  if (!bindable) throw DomainException.invalid(`service '${instance.serviceVersion.service.name}' is not bindable (catalog_metadata.bindable is not true)`, { field: 'catalog_metadata.bindable' });
+  const action = doc.actions.find((a) => a.type === type);
+  if (!action) throw DomainException.invalid(`service version '${instance.serviceVersion.version}' has no action of type ${type}`, { field: 'actions' });
+  return action;
 }
 
 function nextName(base: string, taken: Set<string | undefined>): string {

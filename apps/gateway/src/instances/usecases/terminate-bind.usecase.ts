@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { CamServiceDocument } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { ActionParameters } from '@cam-esc/flow';
 import { ActionMode, ActionStatus, ActionType, InstanceStatus } from '@cam-esc/instances';
@@ -7,7 +6,7 @@ import { InstanceRepository } from '@cam-esc/persistence';
 import { FlowRunPreparation } from '../lifecycle/flow-run-preparation';
 import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
 import { knownFields, mergeValues, requiredString } from '../lifecycle/instance-values';
-import { isBindable } from './create-bind.usecase';
+import { bindingActionOf } from './create-bind.usecase';
 import { startedAnswer } from './started-answer';
 
 /** POST ServiceInstances/{id}/terminateBind ({ name }): runs the version's `unbind` action for that bind instance, with the bind's values. */
@@ -23,10 +22,7 @@ export class TerminateBindUseCase {
     const name = requiredString(knownFields(body, ['name'], 'body').name, 'name', 'the name of the bind instance to unbind (bind_array of GET ServiceInstances/{id})');
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
-    const doc = instance.serviceVersion.document as unknown as CamServiceDocument;
-    if (!isBindable(doc.catalog_metadata.bindable)) throw DomainException.invalid(`service '${instance.serviceVersion.service.name}' is not bindable (catalog_metadata.bindable is not true)`, { field: 'catalog_metadata.bindable' });
-    const unbind = doc.actions.find((a) => a.type === ActionType.Unbind);
-    if (!unbind) throw DomainException.invalid(`service version '${instance.serviceVersion.version}' has no action of type unbind`, { field: 'actions' });
+    const unbind = bindingActionOf(instance, ActionType.Unbind);
     const ofName = instance.actions.filter((a) => (a.details as { bindName?: string }).bindName === name);
     const bind = [...ofName].reverse().find((a) => a.type === ActionType.Bind && a.status === ActionStatus.Succeeded);
     const unbound = bind && ofName.some((a) => a.type === ActionType.Unbind && a.status === ActionStatus.Succeeded && a.createdAt > bind.createdAt);

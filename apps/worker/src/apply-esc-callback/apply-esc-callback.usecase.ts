@@ -3,7 +3,7 @@ import { EscCallback as ParsedCallback, HeaderBag, isSuccessCode, parseEscCallba
 import { EscStepKind, handlingOf, RequestHandling, stepKind } from '@cam-esc/flow';
 import { ActionStatus, CallbackChannel, CallbackOutcome, EscRequestStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { EscCallback, EscCallbackRepository, EscRequest, EscRequestRepository, EscResource, InstanceRepository, recordInstanceEvent, Tx } from '@cam-esc/persistence';
+import { EscCallback, EscCallbackRepository, EscRequest, EscRequestRepository, EscResource, InstanceRepository, recordCallbackApplied, Tx } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
 import { completeEscRequest } from '../esc-requests/complete-esc-request';
 import { recordVm } from '../esc-requests/record-vm';
@@ -55,12 +55,11 @@ export class ApplyEscCallbackUseCase {
         for (const cb of due) {
           const result = await this.applyOne(tx, cb, request);
           final ||= result.final === true;
-          await tx.escCallback.update({ where: { id: cb.id }, data: { outcome: result.outcome, detail: result.detail ?? cb.detail, appliedAt: new Date() } });
-          await recordInstanceEvent(tx, {
+          const detail = result.detail ?? cb.detail;
+          await recordCallbackApplied(tx, { id: cb.id, outcome: result.outcome, detail }, {
             serviceInstanceId,
             actionInstanceId: request.actionInstanceId,
-            type: 'callback',
-            data: { channel: cb.channel, stage: cb.stage, outcome: result.outcome, detail: result.detail ?? cb.detail, esc_transaction_id: cb.transactionId, status_code: cb.statusCode, step_id: request.stepId, callback_id: cb.id },
+            data: { channel: cb.channel, stage: cb.stage, outcome: result.outcome, detail, esc_transaction_id: cb.transactionId, status_code: cb.statusCode, step_id: request.stepId, callback_id: cb.id },
           });
           this.logger.log(
             { serviceInstanceId, escTransactionId: cb.transactionId, callbackId: cb.id, stage: cb.stage, outcome: result.outcome },

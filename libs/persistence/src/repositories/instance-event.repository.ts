@@ -42,6 +42,29 @@ export async function recordInstanceEvent(tx: Tx, event: NewInstanceEvent): Prom
     SELECT pg_notify(${INSTANCE_EVENTS_CHANNEL}, json_build_object('id', e.id::text, 'instance', e.service_instance_id::text, 'tenant', e.tenant_id)::text) FROM e`;
 }
 
+/**
+ * Records what applying a callback made of it, and the event that streams it, in one statement
+ * (the worker applies every callback ESC sends: a round trip saved on each).
+ */
+export async function recordCallbackApplied(
+  tx: Tx,
+  callback: { id: string; outcome: string; detail: string | null },
+  event: { serviceInstanceId: string; actionInstanceId: string; data: Record<string, unknown> },
+): Promise<void> {
+  const now = new Date();
+  await tx.$executeRaw`
+    WITH c AS (
+      UPDATE esc_callback SET outcome = ${callback.outcome}, detail = ${callback.detail}, applied_at = ${now}::timestamp(3) WHERE id = ${callback.id}::uuid
+      RETURNING id
+    ), e AS (
+      INSERT INTO instance_event (tenant_id, service_instance_id, action_instance_id, type, data, created_at)
+      SELECT si.tenant_id, si.id, ${event.actionInstanceId}::uuid, 'callback', ${JSON.stringify(event.data)}::jsonb, ${now}::timestamp(3)
+      FROM service_instance si, c WHERE si.id = ${event.serviceInstanceId}::uuid
+      RETURNING id, tenant_id, service_instance_id
+    )
+    SELECT pg_notify(${INSTANCE_EVENTS_CHANNEL}, json_build_object('id', e.id::text, 'instance', e.service_instance_id::text, 'tenant', e.tenant_id)::text) FROM e`;
+}
+
 /** Announces that an instance was deleted (cleanup): its events went with it, its streams end. */
 export async function announceInstanceDeleted(tx: Tx, serviceInstanceId: string, tenantId: string): Promise<void> {
   await tx.$executeRaw`SELECT pg_notify(${INSTANCE_EVENTS_CHANNEL}, json_build_object('instance', ${serviceInstanceId}::text, 'tenant', ${tenantId}::text, 'deleted', true)::text)`;

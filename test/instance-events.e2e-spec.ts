@@ -3,24 +3,14 @@
  * while the change is made through the first one and the worker: each state change, log line and
  * ESC callback once, in order; Last-Event-ID resumes without gaps; and a tenant-wide stream.
  */
-import { createServer } from 'node:net';
 import request from 'supertest';
-import { GatewayProcess, startGatewayProcess } from './support/gateway-process';
+import { freePort, GatewayProcess, startGatewayProcess } from './support/gateway-process';
 import { asaTemplateContent, deployBody, escService } from './support/payloads';
 import { openSse } from './support/sse-client';
 import { Stack, startStack, TENANT_A, TENANT_B, waitFor } from './support/stack';
 
 const A = `Bearer ${TENANT_A.token}`;
 const API = '/cam/composer/api/v1/ServiceInstances';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('live progress (SSE) across two gateway processes', () => {
   let stack: Stack;

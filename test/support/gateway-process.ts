@@ -1,12 +1,25 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import request from 'supertest';
 import { waitFor } from './stack';
+
+/** A TCP port nothing listens on (at the time of asking). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 export interface GatewayProcess {
   url: string;
   output(): string;
   stop(): Promise<void>;
+  /** Ends it at once (SIGKILL), as a crash or an OOM kill would. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -26,7 +39,8 @@ export async function startGatewayProcess(env: Record<string, string>, port: num
   const url = `http://127.0.0.1:${port}`;
   await waitFor(
     async () => (child.exitCode !== null ? 'exited' : (await request(url).get('/health').then((r) => r.status).catch(() => 0))),
-    (s) => s === 200 || s === 'exited',
+    // 503: up, with a dependency down (a test may start it so)
+    (s) => s === 200 || s === 503 || s === 'exited',
     `the second gateway to answer on ${url}`,
     60_000,
   );
@@ -36,6 +50,10 @@ export async function startGatewayProcess(env: Record<string, string>, port: num
     output: () => output,
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
   };

@@ -19,6 +19,7 @@ import { RunActionUseCase } from './run-action/run-action.usecase';
 import { StepStarter } from './run-action/step-starter';
 import { SendStepRequest } from './esc-requests/send-step-request';
 import { ResthookClient } from './resthooks/resthook-client';
+import { RelayOutboxService } from './sweep/relay-outbox.service';
 import { ResumeInFlightService } from './sweep/resume-in-flight.service';
 
 /** The BullMQ side: runs flows against ESC and applies ESC's callbacks. */
@@ -28,7 +29,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule, ConnectionsModule],
-      providers: [RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService],
+      providers: [RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService, RelayOutboxService],
     };
   }
 }

@@ -4,3 +4,5 @@ export * from './jobs.module';
 export * from './queue-backend';
 export * from './queue-health';
 export * from './queue-store-heartbeat';
+export * from './outbox-relay';
+export * from './store-error-log';

@@ -1,7 +1,21 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
+import { storeErrors } from './store-error-log';
 import { jobIdOf, JobName, JobPayloads, QUEUE_OF_JOB, QueueName } from './job-catalogue';
+
+/** A job as the outbox keeps it (JobOutboxRepository's OutboxEntry). */
+export interface QueuedEntry {
+  name: string;
+  jobId: string;
+  payload: Record<string, unknown>;
+  runAt?: Date;
+}
+
+/** The outbox row of a job of the catalogue, with its deterministic id. */
+export function outboxEntry<K extends JobName>(name: K, payload: JobPayloads[K], runAt?: Date): QueuedEntry {
+  return { name, jobId: jobIdOf(name, payload), payload: payload as unknown as Record<string, unknown>, runAt };
+}
 
 const DEFAULT_JOB_OPTIONS = {
   attempts: 5,
@@ -17,6 +31,7 @@ export class JobQueue {
 
   constructor(@InjectQueue(QueueName.Flow) flow: Queue, @InjectQueue(QueueName.EscCallbacks) callbacks: Queue, @InjectQueue(QueueName.Catalog) catalog: Queue) {
     this.queues = { [QueueName.Flow]: flow, [QueueName.EscCallbacks]: callbacks, [QueueName.Catalog]: catalog };
+    for (const queue of Object.values(this.queues)) queue.on('error', (e) => storeErrors.report(`queue ${queue.name}`, e));
   }
 
   /**
@@ -31,6 +46,24 @@ export class JobQueue {
       if (existing && (await existing.isFailed())) await existing.remove();
     }
     await queue.add(name, payload, { ...DEFAULT_JOB_OPTIONS, jobId, delay: options.delayMs });
+  }
+
+  /** Adds outbox entries (one round trip per queue); entries whose job exists already are no-ops. */
+  async enqueueEntries(entries: QueuedEntry[]): Promise<void> {
+    const byQueue = new Map<QueueName, QueuedEntry[]>();
+    for (const e of entries) {
+      const queue = QUEUE_OF_JOB[e.name as JobName];
+      if (!queue) throw new Error(`outbox entry names an unknown job '${e.name}'`);
+      byQueue.set(queue, [...(byQueue.get(queue) ?? []), e]);
+    }
+    const now = Date.now();
+    await Promise.all(
+      [...byQueue].map(([queue, list]) =>
+        this.queues[queue].addBulk(
+          list.map((e) => ({ name: e.name, data: e.payload, opts: { ...DEFAULT_JOB_OPTIONS, jobId: e.jobId, delay: e.runAt ? Math.max(0, e.runAt.getTime() - now) : undefined } })),
+        ),
+      ),
+    );
   }
 
   /**

@@ -6,6 +6,7 @@ import { JobQueue } from './job-queue.service';
 import { QueueBackend } from './queue-backend';
 import { QueueHealth } from './queue-health';
 import { QueueStoreHeartbeat } from './queue-store-heartbeat';
+import { OutboxRelay } from './outbox-relay';
 
 /** Decides the queue backend once per process (it may probe Redis). */
 @Module({
@@ -25,7 +26,7 @@ class QueueBackendModule {}
     }),
     BullModule.registerQueue({ name: QueueName.Flow }, { name: QueueName.EscCallbacks }, { name: QueueName.Catalog }),
   ],
-  providers: [JobQueue, QueueHealth, QueueStoreHeartbeat],
-  exports: [JobQueue, BullModule, QueueBackendModule, QueueHealth, QueueStoreHeartbeat],
+  providers: [JobQueue, QueueHealth, QueueStoreHeartbeat, OutboxRelay],
+  exports: [JobQueue, BullModule, QueueBackendModule, QueueHealth, QueueStoreHeartbeat, OutboxRelay],
 })
 export class JobsModule {}

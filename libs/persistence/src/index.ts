@@ -12,3 +12,4 @@ export * from './repositories/template.repository';
 export * from './repositories/esc-connection.repository';
 export * from './repositories/shared-parameter.repository';
 export * from './repositories/instance-event.repository';
+export * from './repositories/job-outbox.repository';

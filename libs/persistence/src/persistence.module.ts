@@ -1,4 +1,5 @@
 import { InstanceEventRepository } from './repositories/instance-event.repository';
+import { JobOutboxRepository } from './repositories/job-outbox.repository';
 import { Global, Module } from '@nestjs/common';
 import { PrismaService } from './prisma.service';
 import { EscCallbackRepository } from './repositories/esc-callback.repository';
@@ -11,7 +12,7 @@ import { TemplateRepository } from './repositories/template.repository';
 import { EscConnectionRepository } from './repositories/esc-connection.repository';
 import { SharedParameterRepository } from './repositories/shared-parameter.repository';
 
-const providers = [PrismaService, InstanceEventRepository, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository];
+const providers = [PrismaService, InstanceEventRepository, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository, JobOutboxRepository];
 
 @Global()
 @Module({ providers, exports: providers })

@@ -60,8 +60,21 @@ export class DomainExceptionFilter implements ExceptionFilter {
     if (status >= 400 && status < 500) {
       return { status, message: httpError.expose !== false && httpError.message ? httpError.message : (HttpStatus[status] ?? 'bad request'), code: DomainErrorCode.INVALID_INPUT };
     }
+    if (databaseUnreachable(exception)) return { status: 503, message: 'the database is not reachable; nothing was written, try again', code: DomainErrorCode.UNAVAILABLE };
     return { status: 500, message: 'internal error; see the gateway log', code: 'INTERNAL' };
   }
+}
+
+/** Prisma's codes for a database it cannot reach or whose pool is exhausted, and the driver's words for a dropped connection. */
+const UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+const UNREACHABLE_WORDS = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|Connection terminated|timeout exceeded when trying to connect|the database system is (starting up|shutting down)|terminating connection/i;
+
+function databaseUnreachable(exception: unknown): boolean {
+  if (exception instanceof Prisma.PrismaClientInitializationError) return true;
+  const code = (exception as { code?: unknown })?.code;
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
+  const known = exception instanceof Prisma.PrismaClientKnownRequestError || exception instanceof Prisma.PrismaClientUnknownRequestError;
+  return known && UNREACHABLE_WORDS.test((exception as Error).message);
 }
 
 function statusOf(code: DomainErrorCode): number {

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { internalIdsNamed } from '@cam-esc/flow';
-import { DomainErrorCode, DomainException } from '@cam-esc/errors';
+import { DomainException } from '@cam-esc/errors';
 import { HeaderBag, parseEscCallback } from '@cam-esc/esc';
 import { CallbackChannel } from '@cam-esc/instances';
-import { JobName, JobQueue } from '@cam-esc/jobs';
+import { JobName, OutboxRelay, outboxEntry } from '@cam-esc/jobs';
 import { EscCallbackRepository } from '@cam-esc/persistence';
 
 export interface ReceiveEscCallbackCommand {
@@ -28,7 +28,7 @@ export class ReceiveEscCallbackUseCase {
 
   constructor(
     private readonly callbacks: EscCallbackRepository,
-    private readonly jobs: JobQueue,
+    private readonly outbox: OutboxRelay,
   ) {}
 
   async execute(cmd: ReceiveEscCallbackCommand): Promise<string> {
@@ -50,16 +50,11 @@ export class ReceiveEscCallbackUseCase {
       internalIdByKind: summary ? internalIdsNamed(summary.fields) : {},
       detail: detail ?? null,
       channel: cmd.channel,
-    });
+    }, (callbackId) => outboxEntry(JobName.ApplyEscCallback, { callbackId }));
     if (!stored) throw DomainException.notFound('callback', '[token]');
     const log = { serviceInstanceId: stored.serviceInstanceId, escTransactionId: summary?.transactionId, callbackId: stored.id, stage: summary?.stage };
-    try {
-      await this.jobs.enqueue(JobName.ApplyEscCallback, { callbackId: stored.id });
-    } catch (e) {
-      // stored: the worker's sweep applies it later; a 503 also tells ESC to resend if it can
-      this.logger.error({ ...log, err: e }, 'ESC callback stored but not queued');
-      throw new DomainException(DomainErrorCode.UNAVAILABLE, 'callback stored; the job queue is not reachable');
-    }
+    // stored with the job that applies it: the 2xx tells ESC nothing is lost, whether or not the queue store answers now
+    this.outbox.relaySoon(stored.outboxId, stored.job);
     this.logger.log(log, `ESC ${cmd.channel === CallbackChannel.Events ? 'event' : 'callback'} ${summary?.stage ?? '(unparsed)'} received`);
     return stored.id;
   }

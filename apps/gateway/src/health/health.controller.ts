@@ -1,4 +1,5 @@
-import { Controller, Get, Injectable } from '@nestjs/common';
+import { Controller, Get, Injectable, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { QueueHealth } from '@cam-esc/jobs';
@@ -47,7 +48,14 @@ export class HealthController {
 
   @Get()
   @HealthCheck()
-  check() {
-    return this.health.check([() => this.deps.database(), () => this.deps.queueStore()]);
+  async check(@Res({ passthrough: true }) res: Response) {
+    try {
+      return await this.health.check([() => this.deps.database(), () => this.deps.queueStore()]);
+    } catch (e) {
+      // Terminus's own body (what is down, and why), not the generic error shape: it is what an operator reads
+      if (!(e instanceof ServiceUnavailableException)) throw e;
+      res.status(503);
+      return e.getResponse();
+    }
   }
 }

@@ -28,7 +28,7 @@ const ERRORS: Record<number, string> = {
   413: 'The body is larger than the call takes',
   415: 'The body is not in the format the call takes',
   419: "ResourceLockError: the instance's action is still in progress and holds its lock (1 hour from its start); cleanup with force: true, or try after it expires",
-  503: 'A dependency (the job queue) is not reachable; nothing was written, try again',
+  503: 'A dependency (the database) is not reachable; nothing was written, try again',
 };
 
 /** The error answers a call can give, each with CAM's error body. 401 and 403 are on every authenticated call. */

@@ -1,5 +1,5 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { JobName, JobPayloads, QueueName } from '@cam-esc/jobs';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { JobName, JobPayloads, QueueName, storeErrors } from '@cam-esc/jobs';
 import { Job } from 'bullmq';
 import { RetireVersionUseCase } from '../retire-version/retire-version.usecase';
 
@@ -13,5 +13,11 @@ export class CatalogProcessor extends WorkerHost {
   async process(job: Job<JobPayloads[JobName.RetireVersion]>): Promise<void> {
     if (job.name !== JobName.RetireVersion) throw new Error(`the catalog queue has no job named ${job.name}`);
     await this.retireVersion.execute(job.data);
+  }
+
+  /** The queue store went away: said once a minute, not at every reconnect. */
+  @OnWorkerEvent('error')
+  onStoreError(error: Error): void {
+    storeErrors.report(`worker ${this.worker.name}`, error);
   }
 }

@@ -1,7 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
-import { JobName, JobPayloads, QueueName } from '@cam-esc/jobs';
+import { JobName, JobPayloads, QueueName, storeErrors } from '@cam-esc/jobs';
 import { InstanceGoneError } from '@cam-esc/persistence';
 import { Job } from 'bullmq';
 import { ApplyEscCallbackUseCase } from '../apply-esc-callback/apply-esc-callback.usecase';
@@ -34,5 +34,11 @@ export class EscCallbackProcessor extends WorkerHost implements OnModuleInit {
   @OnWorkerEvent('failed')
   onFailed(job: Job<JobPayloads[JobName.ApplyEscCallback]> | undefined, error: Error): void {
     this.logger.warn({ callbackId: job?.data.callbackId, attempt: job?.attemptsMade, err: error.message }, 'apply-esc-callback job failed');
+  }
+
+  /** The queue store went away: said once a minute, not at every reconnect. */
+  @OnWorkerEvent('error')
+  onStoreError(error: Error): void {
+    storeErrors.report(`worker ${this.worker.name}`, error);
   }
 }

@@ -1,7 +1,7 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
-import { JobName, JobPayloads, QueueName } from '@cam-esc/jobs';
+import { JobName, JobPayloads, QueueName, storeErrors } from '@cam-esc/jobs';
 import { InstanceGoneError } from '@cam-esc/persistence';
 import { Job } from 'bullmq';
 import { ReconcileEscRequestUseCase } from '../reconcile/reconcile-esc-request.usecase';
@@ -67,5 +67,11 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
       // the periodic sweep picks up what this could not do
       this.logger.error({ err: (e as Error).message }, 'could not handle a failed flow job');
     }
+  }
+
+  /** The queue store went away: said once a minute, not at every reconnect. */
+  @OnWorkerEvent('error')
+  onStoreError(error: Error): void {
+    storeErrors.report(`worker ${this.worker.name}`, error);
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
 import { EscCallback } from '../generated/prisma/client';
+import { randomUUID } from 'node:crypto';
+import { OutboxEntry } from './job-outbox.repository';
 
 export interface NewCallbackForToken {
   transactionId: string | null;
@@ -34,19 +36,31 @@ export class EscCallbackRepository {
    * the internal id the callback names for such a resource; the request's kind picks one.
    * Null when no request has the token.
    */
-  async storeForToken(token: string, data: NewCallbackForToken): Promise<StoredCallback | null> {
-    const [stored] = await this.prisma.$queryRaw<StoredCallback[]>`
+  /**
+   * Stores a callback of the request whose token it came with, and the job that applies it (an
+   * outbox row, `job(id)` for the callback's id), in one statement; null (nothing written) for an
+   * unknown token.
+   */
+  async storeForToken(token: string, data: NewCallbackForToken, job: (callbackId: string) => OutboxEntry): Promise<(StoredCallback & { outboxId: bigint; job: OutboxEntry }) | null> {
+    const id = randomUUID();
+    const entry = job(id);
+    const now = new Date();
+    const [stored] = await this.prisma.$queryRaw<Array<StoredCallback & { outboxId: bigint }>>`
       WITH target AS (
         SELECT q.id, r.kind, r.service_instance_id FROM esc_request q JOIN esc_resource r ON r.id = q.esc_resource_id WHERE q.callback_token = ${token}
       ), stored AS (
         INSERT INTO esc_callback (id, esc_request_id, channel, transaction_id, status_code, status_message, headers, body, stage, internal_id, detail, received_at)
-        SELECT gen_random_uuid(), target.id, ${data.channel}, ${data.transactionId}, ${data.statusCode}::int, ${data.statusMessage}, ${JSON.stringify(data.headers)}::jsonb, ${data.body},
-               ${data.stage}, ${JSON.stringify(data.internalIdByKind)}::jsonb ->> target.kind, ${data.detail}, ${new Date()}::timestamp(3)
+        SELECT ${id}::uuid, target.id, ${data.channel}, ${data.transactionId}, ${data.statusCode}::int, ${data.statusMessage}, ${JSON.stringify(data.headers)}::jsonb, ${data.body},
+               ${data.stage}, ${JSON.stringify(data.internalIdByKind)}::jsonb ->> target.kind, ${data.detail}, ${now}::timestamp(3)
         FROM target
         RETURNING id
+      ), job AS (
+        INSERT INTO job_outbox (name, job_id, payload, created_at)
+        SELECT ${entry.name}, ${entry.jobId}, ${JSON.stringify(entry.payload)}::jsonb, ${now}::timestamp(3) FROM stored
+        RETURNING id
       )
-      SELECT stored.id::text AS id, target.kind, target.service_instance_id::text AS "serviceInstanceId" FROM stored, target`;
-    return stored ?? null;
+      SELECT stored.id::text AS id, target.kind, target.service_instance_id::text AS "serviceInstanceId", job.id AS "outboxId" FROM stored, target, job`;
+    return stored ? { ...stored, job: entry } : null;
   }
 
   /** The ESC events (Callback-ESC-Events) of an instance's resources, newest first. */

@@ -3,6 +3,7 @@ import { PrismaService, Tx } from '../prisma.service';
 import { keysetAfter } from './keyset';
 import { INSTANCE_EVENTS_CHANNEL, recordInstanceEvent } from './instance-event.repository';
 import type { VersionWithService } from './service.repository';
+import { OutboxEntry, writeOutbox } from './job-outbox.repository';
 import { isUuid } from './uuid';
 import { ActionInstance, EscResource, EscVm, Prisma, ServiceInstance, ServiceVersion, Service } from '../generated/prisma/client';
 
@@ -115,10 +116,11 @@ export class InstanceRepository {
    * findDetails would without reading them back: the caller has the version, the rest is what was
    * written. `id` is chosen by the caller.
    */
-  async createWithAction(id: string, instance: NewInstance, action: NewAction & { id: string }, version: VersionWithService): Promise<InstanceDetails> {
+  /** Writes the instance, its first action, its "started" event and the job that runs it (an outbox row) in one statement. */
+  async createWithAction(id: string, instance: NewInstance, action: NewAction & { id: string }, version: VersionWithService, job: OutboxEntry): Promise<{ instance: InstanceDetails; outboxId: bigint }> {
     // timestamps from here, in UTC as Prisma writes them (the database's now() follows its session time zone)
     const now = new Date();
-    await this.prisma.$executeRaw`
+    const [written] = await this.prisma.$queryRaw<{ outbox_id: bigint }[]>`
       WITH si AS (
         INSERT INTO service_instance (id, tenant_id, namespace_id, name, status, owner, "group", service_id, service_version_id, plan, plan_id, request, current_action_instance_id, created_at, updated_at)
         VALUES (${id}::uuid, ${instance.tenantId}, ${instance.namespaceId}, ${instance.name}, ${instance.status}, ${instance.owner}, ${instance.group}, ${instance.serviceId}::uuid,
@@ -137,8 +139,13 @@ export class InstanceRepository {
         FROM si
         RETURNING id, tenant_id, service_instance_id
       )
-      SELECT pg_notify(${INSTANCE_EVENTS_CHANNEL}, json_build_object('id', ev.id::text, 'instance', ev.service_instance_id::text, 'tenant', ev.tenant_id)::text) FROM ev`;
-    return {
+      , ob AS (
+        INSERT INTO job_outbox (name, job_id, payload, created_at)
+        SELECT ${job.name}, ${job.jobId}, ${JSON.stringify(job.payload)}::jsonb, ${now}::timestamp(3) FROM si
+        RETURNING id
+      )
+      SELECT ob.id AS outbox_id, pg_notify(${INSTANCE_EVENTS_CHANNEL}, json_build_object('id', ev.id::text, 'instance', ev.service_instance_id::text, 'tenant', ev.tenant_id)::text)::text AS notified FROM ev, ob`;
+    return { outboxId: written.outbox_id, instance: {
       id,
       ...instance,
       request: instance.request as Prisma.JsonValue,
@@ -162,7 +169,7 @@ export class InstanceRepository {
         },
       ],
       escResources: [],
-    };
+    } };
   }
 
   async delete(id: string): Promise<void> {
@@ -211,7 +218,8 @@ export class InstanceRepository {
     check: (instance: ServiceInstance, current: Pick<ActionInstance, 'id' | 'name' | 'type' | 'status' | 'startedAt' | 'createdAt'> | null) => void,
     action: NewAction & { id: string },
     status: string,
-  ): Promise<ServiceInstance> {
+    job: OutboxEntry,
+  ): Promise<{ instance: ServiceInstance; outboxId: bigint }> {
     return this.withInstanceLock(instanceId, async (tx, instance) => {
       const current = instance.currentActionInstanceId
         ? await tx.actionInstance.findUnique({ where: { id: instance.currentActionInstanceId }, select: { id: true, name: true, type: true, status: true, startedAt: true, createdAt: true } })
@@ -220,18 +228,8 @@ export class InstanceRepository {
       await tx.actionInstance.create({ data: { ...action, serviceInstanceId: instanceId } });
       const updated = await tx.serviceInstance.update({ where: { id: instanceId }, data: { status, currentActionInstanceId: action.id } });
       await recordInstanceEvent(tx, { serviceInstanceId: instanceId, actionInstanceId: action.id, type: 'action', data: { event: 'started', action: action.name, action_type: action.type, action_status: action.status, Status: status } });
-      return updated;
-    });
-  }
-
-  /** Undoes startAction when its job could not be queued: the instance goes back to how it was. */
-  abandonAction(instanceId: string, actionId: string, previous: Pick<ServiceInstance, 'status' | 'currentActionInstanceId'>): Promise<void> {
-    return this.withInstanceLock(instanceId, async (tx, instance) => {
-      if (instance.currentActionInstanceId !== actionId) return;
-      await tx.serviceInstance.update({ where: { id: instanceId }, data: { status: previous.status, currentActionInstanceId: previous.currentActionInstanceId } });
-      await tx.actionInstance.delete({ where: { id: actionId } });
-      // a stream that saw it start sees it end
-      await recordInstanceEvent(tx, { serviceInstanceId: instanceId, actionInstanceId: null, type: 'action', data: { event: 'finished', undone: actionId, action_status: 'Abandoned', Status: previous.status } });
+      const [outboxId] = await writeOutbox(tx, [job]);
+      return { instance: updated, outboxId };
     });
   }
 

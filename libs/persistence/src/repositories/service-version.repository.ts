@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { OutboxEntry, writeOutbox } from './job-outbox.repository';
 import { PrismaService } from '../prisma.service';
 import { Prisma, ServiceVersion } from '../generated/prisma/client';
 import { VersionWithService } from './service.repository';
@@ -57,8 +58,13 @@ export class ServiceVersionRepository {
     return this.prisma.serviceVersion.update({ where: { id }, data: { status: 'Published', publishedAt: at }, include: { service: true } });
   }
 
-  setRetireOn(id: string, day: Date | null): Promise<VersionWithService> {
-    return this.prisma.serviceVersion.update({ where: { id }, data: { retireOn: day }, include: { service: true } });
+  /** Sets (or clears) a version's retire date; with a date, its job (an outbox row) is written with it. */
+  setRetireOn(id: string, day: Date | null, job?: OutboxEntry): Promise<{ version: VersionWithService; outboxId?: bigint }> {
+    return this.prisma.$transaction(async (tx) => {
+      const version = await tx.serviceVersion.update({ where: { id }, data: { retireOn: day }, include: { service: true } });
+      const [outboxId] = job ? await writeOutbox(tx, [job]) : [];
+      return { version, outboxId };
+    });
   }
 
   /** Versions waiting for their retire date, for the worker's sweep (a page at a time). */

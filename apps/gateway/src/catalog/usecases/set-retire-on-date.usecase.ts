@@ -1,14 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainException } from '@cam-esc/errors';
-import { JobName, JobQueue } from '@cam-esc/jobs';
+import { JobName, JobQueue, OutboxRelay, outboxEntry } from '@cam-esc/jobs';
 import { ServiceRepository, ServiceVersionRepository, VersionWithService } from '@cam-esc/persistence';
 
 const DAY_MS = 86_400_000;
 
 /**
  * ServiceManifest/{id}/setRetireOnDate: the version is retired at midnight UTC at the end of the
- * given day, by a delayed job in the queue store (it survives restarts; the worker's sweep
- * re-creates it if the store was lost, or was not reachable when the date was set). `{"retire_on_date": null}` clears the date.
+ * given day, by a delayed job written with the date (an outbox row, queued after the commit) and kept in the queue store (the worker's sweep
+ * re-creates it if the store lost it). `{"retire_on_date": null}` clears the date.
  */
 @Injectable()
 export class SetRetireOnDateUseCase {
@@ -18,6 +18,7 @@ export class SetRetireOnDateUseCase {
     private readonly services: ServiceRepository,
     private readonly versions: ServiceVersionRepository,
     private readonly jobs: JobQueue,
+    private readonly outbox: OutboxRelay,
   ) {}
 
   async execute(tenantId: string, versionId: string, body: unknown, now = new Date()): Promise<VersionWithService> {
@@ -26,16 +27,13 @@ export class SetRetireOnDateUseCase {
     const version = await this.services.findVersion(tenantId, versionId);
     if (!version) throw DomainException.notFound('service version', versionId);
     if (version.status === 'Retired') throw DomainException.conflict(`service version '${version.version}' is already Retired`);
-    // an old job is harmless (the worker retires only on the date stored now): cancelling it is tidiness
-    if (version.retireOn) await this.jobs.cancel(JobName.RetireVersion, { serviceVersionId: version.id, retireOn: version.retireOn.toISOString() }).catch(() => undefined);
-    const updated = await this.versions.setRetireOn(version.id, day);
-    if (day) {
-      try {
-        await this.jobs.enqueue(JobName.RetireVersion, { serviceVersionId: version.id, retireOn: day.toISOString() }, { delayMs: Math.max(0, day.getTime() - Date.now()) });
-      } catch {
-        // the date is stored: the worker's sweep makes the job when the queue is back
-        this.logger.warn({ serviceVersionId: version.id }, 'retire date stored; its job will be made by the next sweep (the queue is not reachable)');
-      }
+    const job = day ? outboxEntry(JobName.RetireVersion, { serviceVersionId: version.id, retireOn: day.toISOString() }, day) : undefined;
+    const { version: updated, outboxId } = await this.versions.setRetireOn(version.id, day, job);
+    if (job && outboxId !== undefined) this.outbox.relaySoon(outboxId, job);
+    // an old job is harmless (the worker retires only on the date stored now): cancelling it is tidiness, not awaited
+    if (version.retireOn) {
+      const old = { serviceVersionId: version.id, retireOn: version.retireOn.toISOString() };
+      void this.jobs.cancel(JobName.RetireVersion, old).catch((e) => this.logger.debug({ serviceVersionId: version.id, err: (e as Error).message }, 'could not cancel the old retire job'));
     }
     return updated;
   }

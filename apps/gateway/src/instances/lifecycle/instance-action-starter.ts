@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainErrorCode, DomainException } from '@cam-esc/errors';
+import { DomainException } from '@cam-esc/errors';
 import { ActionStatus, InstanceStatus } from '@cam-esc/instances';
-import { JobName, JobQueue } from '@cam-esc/jobs';
+import { JobName, OutboxRelay, outboxEntry } from '@cam-esc/jobs';
 import { ActionInstance, InstanceRepository, NewAction, Prisma, ServiceInstance } from '@cam-esc/persistence';
 import { randomUUID } from 'node:crypto';
 
@@ -23,8 +23,8 @@ export interface StartActionCommand {
 /**
  * Starts an action on an instance for every mutating call: under the instance's lock it refuses
  * (409, naming the running action) while another action runs, refuses a state the call does not
- * take, writes the action instance, and queues its run; should the queue be down, the instance
- * goes back to how it was and nothing stays behind.
+ * take, and writes the action instance with the job that runs it (an outbox row), which is
+ * queued after the commit, by this gateway or, should it die or the queue store be down, by a worker.
  */
 @Injectable()
 export class InstanceActionStarter {
@@ -32,19 +32,18 @@ export class InstanceActionStarter {
 
   constructor(
     private readonly instances: InstanceRepository,
-    private readonly jobs: JobQueue,
+    private readonly outbox: OutboxRelay,
   ) {}
 
   async start(cmd: StartActionCommand): Promise<{ instance: ServiceInstance; actionId: string }> {
     const actionId = randomUUID();
     const details: Record<string, unknown> = { ...((cmd.action.details ?? {}) as object) };
     const action = { ...cmd.action, id: actionId, status: ActionStatus.Submitted, details: details as Prisma.InputJsonValue };
-    let previous: Pick<ServiceInstance, 'status' | 'currentActionInstanceId'> | undefined;
-    const instance = await this.instances.startAction(
+    const job = outboxEntry(JobName.RunAction, { actionInstanceId: actionId, serviceInstanceId: cmd.instanceId, trigger: 'start' });
+    const { instance, outboxId } = await this.instances.startAction(
       cmd.instanceId,
       (current, running) => {
         if (current.tenantId !== cmd.tenantId) throw DomainException.notFound('service instance', cmd.instanceId);
-        previous = current;
         // read under the lock, written with the action: what a custom flow or an ESC operation leaves the Status at
         details.statusBefore = current.status;
         assertIdle(current, running);
@@ -54,15 +53,9 @@ export class InstanceActionStarter {
       },
       action,
       cmd.status,
+      job,
     );
-    try {
-      await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: actionId, serviceInstanceId: cmd.instanceId, trigger: 'start' });
-    } catch (e) {
-      // nothing half-done: the instance goes back to how it was
-      await this.instances.abandonAction(cmd.instanceId, actionId, previous!);
-      this.logger.error({ serviceInstanceId: cmd.instanceId, err: e }, `could not enqueue ${cmd.call}; undone`);
-      throw new DomainException(DomainErrorCode.UNAVAILABLE, `the job queue is not reachable; ${cmd.call} was not started, try again`);
-    }
+    this.outbox.relaySoon(outboxId, job);
     this.logger.log({ serviceInstanceId: cmd.instanceId, actionInstanceId: actionId }, `${cmd.call} submitted (${cmd.action.name})`);
     return { instance, actionId };
   }

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { MASK, SvcInstanceContext } from '@cam-esc/catalog';
-import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { ActionParameters } from '@cam-esc/flow';
 import { ActionMode, ActionStatus, ActionType, InstanceStatus } from '@cam-esc/instances';
-import { JobName, JobQueue } from '@cam-esc/jobs';
+import { JobName, OutboxRelay, outboxEntry } from '@cam-esc/jobs';
 import { InstanceDetails, InstanceRepository, Prisma } from '@cam-esc/persistence';
 import { randomUUID } from 'node:crypto';
 import { DeployInstanceDto } from '../dto/deploy-instance.dto';
@@ -31,7 +30,7 @@ export class DeployInstanceUseCase {
   constructor(
     private readonly preparation: DeployPreparation,
     private readonly instances: InstanceRepository,
-    private readonly jobs: JobQueue,
+    private readonly outbox: OutboxRelay,
   ) {}
 
   async execute(cmd: DeployInstanceCommand): Promise<InstanceDetails> {
@@ -52,8 +51,9 @@ export class DeployInstanceUseCase {
       ace_orgGuid: cmd.aceOrgGuid,
       cloudOE_spaceGuid: cmd.namespace,
     };
-    // the answer shows the instance as submitted, whatever the worker does next
-    const submitted = await this.instances.createWithAction(
+    const job = outboxEntry(JobName.RunAction, { actionInstanceId: actionId, serviceInstanceId: instanceId, trigger: 'start' });
+    // the instance, its action and the job that runs it, committed together; the answer shows the instance as submitted, whatever the worker does next
+    const { instance: submitted, outboxId } = await this.instances.createWithAction(
       instanceId,
       {
         tenantId: cmd.tenantId,
@@ -79,15 +79,9 @@ export class DeployInstanceUseCase {
         details: { mode: ActionMode.Deploy, flowAction: action.name },
       },
       version,
+      job,
     );
-    try {
-      await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: actionId, serviceInstanceId: instanceId, trigger: 'start' });
-    } catch (e) {
-      // nothing half-written: without its job the instance would never start
-      await this.instances.delete(instanceId);
-      this.logger.error({ serviceInstanceId: instanceId, err: e }, 'could not enqueue the deploy; instance removed');
-      throw new DomainException(DomainErrorCode.UNAVAILABLE, 'the job queue is not reachable; nothing was deployed, try again');
-    }
+    this.outbox.relaySoon(outboxId, job);
     this.logger.log({ serviceInstanceId: instanceId, actionInstanceId: actionId }, `instance '${body.name}' submitted`);
     return submitted;
   }

@@ -77,6 +77,28 @@ describe('ESC trouble: retries, lost answers, a controller away', () => {
     expect(audit.esc_transaction_id).toBe(audit.callbacks[0].esc_transaction_id);
   });
 
+  it('a create dropped before ESC applied it (no answer either) goes again under a fresh internal id: ESC holds one deployment, under the new id', async () => {
+    await fault({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, dropRequest: true, times: 1 });
+    const before = (await simRequests()).length;
+    const id = await deploy('trouble-dropped-create');
+    const done = await untilStatus(id, 'Active', 'Error');
+    expect(done.Status).toBe('Active');
+    const internalId: string = done.esc.deployments[0].internal_deployment_id;
+    expect(internalId).toMatch(/\.r2$/);
+    const first = internalId.replace(/\.r2$/, '');
+    const sent = (await simRequests()).slice(before).filter((r) => r.path.includes(first));
+    // the first POST, the GET that finds nothing, then the POST under the new id
+    expect(sent.map((r) => `${r.method} ${r.path.endsWith(internalId) ? 'new' : 'first'}`)).toEqual(['POST first', 'GET first', 'POST new']);
+    expect(await onEsc(first)).toBe(404);
+    expect(await onEsc(internalId)).toBe(200);
+    expect(done.logs).toContain(`sending it again as ${internalId}`);
+    expect(done.esc.deployments[0].vms).toEqual([expect.objectContaining({ state: 'VM_ALIVE' })]);
+    // terminate deletes what ESC holds, under the id it holds it by
+    await http.post(`${API}/${id}/terminate`).set('Authorization', A).send({}).expect(200);
+    expect((await untilStatus(id, 'Terminated', 'Error')).Status).toBe('Terminated');
+    expect(await onEsc(internalId)).toBe(404);
+  });
+
   it('a DELETE whose answer is lost: the callbacks of that first DELETE are applied, the VMs end undeployed, ESC holds nothing', async () => {
     const id = await deploy('trouble-lost-delete');
     const active = await untilStatus(id, 'Active', 'Error');

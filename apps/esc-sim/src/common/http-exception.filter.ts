@@ -3,7 +3,7 @@ import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { HeldAnswers } from '../faults/held-answers';
 import { isSimAdminPath, requestPath } from './paths';
-import { SimulatedFailureException } from './simulated-failure.exception';
+import { DroppedRequestException, SimulatedFailureException } from './simulated-failure.exception';
 
 /**
  * ESC answers errors with a short plain-text message (no JSON envelope), so everything outside
@@ -22,6 +22,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const res = http.getResponse<ServerResponse>();
     if (res.headersSent) return;
 
+    if (exception instanceof DroppedRequestException) {
+      const drop = (): void => void res.socket?.destroy();
+      if (exception.delayMs > 0) void this.held.hold(res, exception.delayMs).then(drop);
+      else drop();
+      return;
+    }
     if (exception instanceof SimulatedFailureException) {
       const isXml = exception.body.trimStart().startsWith('<');
       const answer = (): void =>

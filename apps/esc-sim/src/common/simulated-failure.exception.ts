@@ -13,3 +13,10 @@ export class SimulatedFailureException extends HttpException {
     super(body, status);
   }
 }
+
+/** A request dropped before it was applied (dropRequest): the connection is destroyed, nothing answered. */
+export class DroppedRequestException extends HttpException {
+  constructor(readonly delayMs = 0) {
+    super('dropped', 599);
+  }
+}

@@ -44,6 +44,8 @@ export interface FaultRuleInput {
   silent?: true;
   /** Accept (and apply) the request, but destroy the connection instead of answering. */
   loseAnswer?: true;
+  /** Apply nothing and destroy the connection without an answer (ESC, or a proxy before it, dropped the request mid-way). */
+  dropRequest?: true;
   /** Send the answer (accepted, `respond` or lost) this many milliseconds late. */
   delayMs?: number;
   /** How many requests the rule applies to; unlimited when absent. */
@@ -141,14 +143,21 @@ export function parseFaultRuleInput(body: unknown): FaultRuleInput {
     }
     if (input.loseAnswer) rule.loseAnswer = true;
   }
+  if (input.dropRequest !== undefined) {
+    if (typeof input.dropRequest !== 'boolean') throw new FaultRuleError('dropRequest must be true or false');
+    if (input.dropRequest && (rule.respond || rule.callback || rule.silent || rule.loseAnswer)) {
+      throw new FaultRuleError('dropRequest applies nothing and answers nothing: it cannot be combined with respond, callback, silent or loseAnswer');
+    }
+    if (input.dropRequest) rule.dropRequest = true;
+  }
   if (input.delayMs !== undefined) {
     if (!Number.isInteger(input.delayMs) || (input.delayMs as number) < 0 || (input.delayMs as number) > MAX_DELAY_MS) {
       throw new FaultRuleError(`delayMs must be an integer between 0 and ${MAX_DELAY_MS}`);
     }
     rule.delayMs = input.delayMs as number;
   }
-  if (!rule.respond && !rule.callback && !rule.silent && !rule.loseAnswer && rule.delayMs === undefined) {
-    throw new FaultRuleError('a fault needs respond and/or callback (or silent: true, loseAnswer: true, delayMs)');
+  if (!rule.respond && !rule.callback && !rule.silent && !rule.loseAnswer && !rule.dropRequest && rule.delayMs === undefined) {
+    throw new FaultRuleError('a fault needs respond and/or callback (or silent: true, loseAnswer: true, dropRequest: true, delayMs)');
   }
   if (input.times !== undefined) {
     if (!Number.isInteger(input.times) || (input.times as number) < 1) {

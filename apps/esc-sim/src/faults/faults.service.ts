@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AnswerFault } from '../common/esc-request';
 import { OperationRequest } from '../common/operation-runner';
-import { SimulatedFailureException } from '../common/simulated-failure.exception';
+import { DroppedRequestException, SimulatedFailureException } from '../common/simulated-failure.exception';
 import { DownPeriod } from './down-period';
 import { FaultOperation, FaultRule, FaultRuleInput, FaultTarget, ruleMatches } from './fault-rule';
 
@@ -73,9 +73,10 @@ export class FaultsService {
     return true;
   }
 
-  /** Throws the forced synchronous answer of a matching `respond` rule (consumed if found). */
+  /** Throws the forced synchronous answer of a matching `respond` rule, or the drop of a `dropRequest` one (consumed if found). */
   assertNoResponseFault(operation: FaultOperation, target: FaultTarget): void {
-    const rule = this.take(operation, target, (candidate) => candidate.respond !== undefined);
+    const rule = this.take(operation, target, (candidate) => candidate.respond !== undefined || candidate.dropRequest === true);
+    if (rule?.dropRequest) throw new DroppedRequestException(rule.delayMs);
     if (rule?.respond) {
       const { status, body, headers } = rule.respond;
       throw new SimulatedFailureException(status, body ?? `Simulated ${operation} failure`, headers, rule.delayMs);
@@ -88,7 +89,7 @@ export class FaultsService {
    * are left to assertNoResponseFault, which runs first.
    */
   operationRequest(operation: FaultOperation, target: FaultTarget, callbackUrl: string | undefined): OperationRequest {
-    const rule = this.take(operation, target, (candidate) => candidate.respond === undefined);
+    const rule = this.take(operation, target, (candidate) => candidate.respond === undefined && !candidate.dropRequest);
     const answer = rule && answerFault(rule);
     return {
       transactionId: randomUUID(),

@@ -1,5 +1,6 @@
 import { retryAfterMs } from '@cam-esc/esc';
-import { backoffMs, isTransient } from './resend-policy';
+import { backoffMs, isTransient, mayHaveApplied } from './resend-policy';
+import { nextInternalId } from './fresh-internal-id';
 
 describe('sending a request ESC could not take again', () => {
   const policy = { baseMs: 1000, maxMs: 60_000 };
@@ -25,5 +26,17 @@ describe('sending a request ESC could not take again', () => {
   it('takes 5xx, 429 and 408 as "not now", other answers as ESC\'s word', () => {
     expect([500, 502, 503, 504, 429, 408].every(isTransient)).toBe(true);
     expect([200, 400, 404, 409, 422].some(isTransient)).toBe(false);
+  });
+
+  it('takes a 500, 502 or 504 as "may have been applied" (ESC is asked first), a 503, 429 or 408 as "not taken"', () => {
+    expect([500, 502, 504].every(mayHaveApplied)).toBe(true);
+    expect([503, 429, 408].some(mayHaveApplied)).toBe(false);
+  });
+
+  it('gives a create sent again after an attempt ESC may have seen a new internal id, within ESC\'s 72 characters', () => {
+    const id = 'ceg-0b7f6c7e-7a39-4a1e-9d6a-3f1c2b4d5e6f';
+    expect(nextInternalId(id, 2)).toBe(`${id}.r2`);
+    expect(nextInternalId(`${id}.r2`, 5)).toBe(`${id}.r5`);
+    expect(() => nextInternalId('x'.repeat(70), 2)).toThrow(/no room/);
   });
 });

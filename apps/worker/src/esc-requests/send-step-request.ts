@@ -12,7 +12,8 @@ import { appendActionLog } from '../action-log';
 import { ResthookClient } from '../resthooks/resthook-client';
 import { failAction } from '../run-action/action-outcome';
 import { completeEscRequest } from './complete-esc-request';
-import { backoffMs, isTransient, probeBeforeResend } from './resend-policy';
+import { giveFreshInternalId } from './fresh-internal-id';
+import { backoffMs, isTransient, mayHaveApplied, probeBeforeResend, ProbeVerdict } from './resend-policy';
 
 export interface SendCommand {
   requestId: string;
@@ -89,7 +90,8 @@ export class SendStepRequest {
     return (def ? resthookTimeoutMs(def) : 300_000) + RESTHOOK_GRACE_MS;
   }
 
-  private async sendToEsc(cmd: SendCommand, request: EscRequestWithResource, kind: EscStepKind): Promise<void> {
+  private async sendToEsc(cmd: SendCommand, first: EscRequestWithResource, kind: EscStepKind): Promise<void> {
+    let request = first;
     const log = { serviceInstanceId: cmd.serviceInstanceId, actionInstanceId: cmd.actionInstanceId, escRequestId: request.id, internalId: request.escResource.internalId };
     let answer: EscAnswer;
     let verdict: Verdict;
@@ -106,17 +108,22 @@ export class SendStepRequest {
     // than racing it (a DELETE sent twice could read as gone, or as refused, while ESC deletes)
     if (!(await this.claim(request.id, target.timeoutMs + SEND_LEASE_GRACE_MS))) return;
     try {
-      const probed = request.maybeReceived ? await probeBeforeResend(this.esc, request, kind, target) : ({ kind: 'send' } as const);
+      const probed: ProbeVerdict = request.maybeReceived ? await probeBeforeResend(this.esc, request, kind, target) : { kind: 'send' };
       if (probed.kind !== 'send') {
         // ESC's answer to the attempt that reached it was lost: what is recorded is what the check found
         answer = { status: 0, body: probed.note };
         verdict = probed;
       } else {
+        if (probed.freshId) {
+          const moved = await giveFreshInternalId(this.instances, cmd.serviceInstanceId, request, kind);
+          if (!moved) return await this.release(request.id);
+          request = moved;
+        }
         answer = await this.esc.call({ method: request.method as 'POST' | 'PUT' | 'DELETE', path: request.path, body: request.body ?? undefined, callbackUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}`, eventsUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}/events` }, target);
         if (isTransient(answer.status)) {
-          // ESC is failing over or overloaded: the same request again, later (a 5xx may have been applied all the same)
+          // ESC is failing over or overloaded: the same request again, later (a 500, or a proxy's 502 or 504, may have been applied all the same; 503, 429 and 408 say it was not)
           const said = `ESC answered HTTP ${answer.status} to ${request.method} ${request.path}: ${answer.body.trim().slice(0, 300) || '(empty body)'}`;
-          return await this.sendLater(cmd, request, said, answer.status >= 500, answer.retryAfterMs, { httpStatus: answer.status, responseBody: answer.body.slice(0, 10_000) });
+          return await this.sendLater(cmd, request, said, mayHaveApplied(answer.status), answer.retryAfterMs, { httpStatus: answer.status, responseBody: answer.body.slice(0, 10_000) });
         }
         verdict = await this.judge(request, answer, kind, target);
       }

@@ -1,0 +1,44 @@
+import { EscStepKind } from '@cam-esc/flow';
+import { EscRequestWithResource, InstanceRepository, Prisma } from '@cam-esc/persistence';
+import { appendActionLog } from '../action-log';
+
+/** ESC's rule for internal ids: 1..72 of A-Z a-z 0-9 - . _ */
+const MAX_INTERNAL_ID = 72;
+
+/**
+ * The internal id a create is sent again under, after an attempt that may have reached ESC but
+ * that ESC does not hold: ESC may have seen (and refused, or lost) the first, and an internal id
+ * is never used twice. `ceg-<resource>` becomes `ceg-<resource>.r2`, then `.r3`, ...
+ */
+export function nextInternalId(current: string, attempt: number): string {
+  const base = current.replace(/\.r\d+$/, '');
+  const next = `${base}.r${attempt}`;
+  if (next.length > MAX_INTERNAL_ID) throw new Error(`internal id '${base}' leaves no room for a resend suffix`);
+  return next;
+}
+
+/**
+ * Re-points a Pending create at a new internal id, under the instance's lock: the resource's id
+ * and its id output, and the request's path. The deployment name stays (it names the instance's
+ * resource, and ESC would refuse a second one under it, which would tell that the first arrived).
+ * Returns the request as it is now, or null when something else moved it on meanwhile.
+ */
+export async function giveFreshInternalId(instances: InstanceRepository, serviceInstanceId: string, request: EscRequestWithResource, kind: EscStepKind): Promise<EscRequestWithResource | null> {
+  const resource = request.escResource;
+  const fresh = nextInternalId(resource.internalId, request.sendAttempts + 1);
+  const path = kind.getPath({ ...resource, internalId: fresh });
+  const outputs = Object.fromEntries(Object.entries((resource.outputs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, v === resource.internalId ? fresh : v]));
+  const moved = await instances.withInstanceLock(serviceInstanceId, async (tx) => {
+    const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: 'Pending', path: request.path }, data: { path } });
+    if (count === 0) return false;
+    await tx.escResource.update({ where: { id: resource.id }, data: { internalId: fresh, outputs: outputs as Prisma.InputJsonValue } });
+    await appendActionLog(
+      tx,
+      request.actionInstanceId,
+      `step '${request.stepId}': ESC does not hold ${kind.kind} ${resource.internalId} after an attempt whose answer was lost; sending it again as ${fresh} (an internal id ESC may have seen is not used again)`,
+    );
+    return true;
+  });
+  if (!moved) return null;
+  return { ...request, path, escResource: { ...resource, internalId: fresh, outputs: outputs as Prisma.JsonValue } };
+}

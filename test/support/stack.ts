@@ -69,6 +69,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // a request ESC could not take is sent again within a second or two, not minutes
     ESC_RETRY_BASE_MS: '50',
     ESC_RETRY_MAX_MS: '400',
+    // a circuit opened by a suite's failures lets a trial through within a second, not 30 s
+    ESC_CIRCUIT_RESET_MS: '300',
     ...(options.escCallbackTimeoutSeconds ? { ESC_CALLBACK_TIMEOUT_SECONDS: String(options.escCallbackTimeoutSeconds) } : {}),
     ...options.env,
   };

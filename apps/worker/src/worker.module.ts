@@ -18,6 +18,7 @@ import { ReconcileEscRequestUseCase } from './reconcile/reconcile-esc-request.us
 import { RunActionUseCase } from './run-action/run-action.usecase';
 import { StepStarter } from './run-action/step-starter';
 import { SendStepRequest } from './esc-requests/send-step-request';
+import { CircuitStateRecorder } from './esc-requests/circuit-state-recorder';
 import { ResthookClient } from './resthooks/resthook-client';
 import { RelayOutboxService } from './sweep/relay-outbox.service';
 import { ResumeInFlightService } from './sweep/resume-in-flight.service';
@@ -29,7 +30,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule, ConnectionsModule],
-      providers: [RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService, RelayOutboxService],
+      providers: [RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService, RelayOutboxService, CircuitStateRecorder],
     };
   }
 }

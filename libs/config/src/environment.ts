@@ -95,6 +95,26 @@ export class Environment {
   @IntBetween('ESC_RETRY_MAX_MS', 1, 3600000, 'an integer number of milliseconds', { optional: true })
   ESC_RETRY_MAX_MS?: number;
 
+  /** How long an ESC connection's circuit stays open (requests refused at once) before one trial request is let through. */
+  @IntBetween('ESC_CIRCUIT_RESET_MS', 100, 3600000, 'an integer number of milliseconds', { optional: true })
+  ESC_CIRCUIT_RESET_MS?: number;
+
+  /** The share of failed requests (unreachable, 5xx) within 10 s that opens a connection's circuit. */
+  @IntBetween('ESC_CIRCUIT_ERROR_PERCENT', 1, 100, 'an integer percentage', { optional: true })
+  ESC_CIRCUIT_ERROR_PERCENT?: number;
+
+  /** Requests within 10 s before a connection's circuit may open at all. */
+  @IntBetween('ESC_CIRCUIT_MIN_REQUESTS', 1, 10000, 'an integer', { optional: true })
+  ESC_CIRCUIT_MIN_REQUESTS?: number;
+
+  /** PostgreSQL connections each process keeps at most (Prisma's pool). */
+  @IntBetween('DATABASE_POOL_SIZE', 1, 500, 'an integer', { optional: true })
+  DATABASE_POOL_SIZE?: number;
+
+  /** How long a query waits for a free connection of the pool before it fails (503). */
+  @IntBetween('DATABASE_POOL_TIMEOUT_MS', 100, 600000, 'an integer number of milliseconds', { optional: true })
+  DATABASE_POOL_TIMEOUT_MS?: number;
+
   /** Master key wrapping the data keys of secrets at rest (libs/secrets); format checked in crossFieldErrors. */
   @IsOptional()
   @IsString()

@@ -1,6 +1,7 @@
 export * from './callbacks/esc-callback';
 export * from './callbacks/stages';
 export * from './client/esc-client';
+export * from './client/esc-circuits';
 export * from './client/esc-probe';
 export * from './client/esc-target';
 export * from './datamodel/esc-template';

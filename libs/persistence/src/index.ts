@@ -13,3 +13,5 @@ export * from './repositories/esc-connection.repository';
 export * from './repositories/shared-parameter.repository';
 export * from './repositories/instance-event.repository';
 export * from './repositories/job-outbox.repository';
+export * from './repositories/esc-circuit.repository';
+export * from './repositories/maintenance-counter.repository';

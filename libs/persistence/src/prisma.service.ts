@@ -6,9 +6,10 @@ import { PrismaClient } from './generated/prisma/client';
 @Injectable()
 export class PrismaService extends PrismaClient implements OnModuleDestroy {
   constructor(config: AppConfig) {
-    // every worker slot may hold one transaction waiting on an instance lock, for each of the
-    // two queues, with room to spare for the reads around them
-    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max: Math.max(10, config.flowConcurrency + config.callbackConcurrency + 4) }) });
+    // unless DATABASE_POOL_SIZE says: every worker slot may hold one transaction waiting on an
+    // instance lock, for each of the two queues, with room to spare for the reads around them
+    const max = config.databasePool.size ?? Math.max(10, config.flowConcurrency + config.callbackConcurrency + 4);
+    super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max, connectionTimeoutMillis: config.databasePool.timeoutMs }) });
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -2,7 +2,8 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { CallbackOutcome } from '@cam-esc/instances';
 import { QueueName } from '@cam-esc/jobs';
-import { PrismaService } from '@cam-esc/persistence';
+import { EscCircuitRepository, JobOutboxRepository, MaintenanceCounterRepository, PrismaService } from '@cam-esc/persistence';
+import { registerReliabilityMetrics } from './reliability.metrics';
 import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
@@ -17,6 +18,9 @@ export class MetricsService {
 
   constructor(
     prisma: PrismaService,
+    circuits: EscCircuitRepository,
+    outbox: JobOutboxRepository,
+    maintenance: MaintenanceCounterRepository,
     @InjectQueue(QueueName.Flow) flow: Queue,
     @InjectQueue(QueueName.EscCallbacks) callbacks: Queue,
     @InjectQueue(QueueName.Catalog) catalog: Queue,
@@ -102,10 +106,24 @@ export class MetricsService {
       collect: async function (this: Gauge) {
         this.reset();
         for (const q of queues) {
-          const counts = await q.getJobCounts('waiting', 'active', 'delayed', 'failed');
+          // the queue store away must not hang a scrape: its depths are then left out (cam_esc_outbox_jobs says what waits)
+          const counts = await withinMs(q.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000);
+          if (!counts) return;
           for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
         }
       },
     });
+    registerReliabilityMetrics(this.registry, prisma, circuits, outbox, maintenance);
+  }
+}
+
+/** The promise's value, or undefined when it takes longer than `ms` (or fails). */
+async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
+  try {
+    return await Promise.race([promise.catch(() => undefined), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -3,7 +3,7 @@ import { maskSecrets, securedValues } from '@cam-esc/catalog';
 import { AppConfig } from '@cam-esc/config';
 import { EscConnections } from '@cam-esc/connections';
 import { DomainException } from '@cam-esc/errors';
-import { EscAnswer, EscClient, EscTarget, EscUnreachableError } from '@cam-esc/esc';
+import { EscAnswer, EscCircuitOpenError, EscClient, EscTarget, EscUnreachableError } from '@cam-esc/esc';
 import { ActionParameters, EscStepKind, HttpStepKind, requestVerb, resthookTimeoutMs, stepKind } from '@cam-esc/flow';
 import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
@@ -128,6 +128,7 @@ export class SendStepRequest {
         verdict = await this.judge(request, answer, kind, target);
       }
     } catch (e) {
+      if (e instanceof EscCircuitOpenError) return this.waitForCircuit(cmd, request, e);
       if (!(e instanceof EscUnreachableError)) {
         await this.release(request.id);
         throw e;
@@ -198,6 +199,23 @@ export class SendStepRequest {
     });
     this.logger.warn({ ...log, delayMs, maybeReceived }, `ESC could not take ${request.method} ${request.path}; sending again later`);
     if (still) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: cmd.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger: `resend.${request.id}.${attempts}` }, { delayMs });
+  }
+
+  /**
+   * The connection's circuit is open: nothing was sent, so no attempt is counted; the request
+   * waits for the circuit's trial (plus a little jitter, so that the waiting requests do not all
+   * come back at once) and is logged once per wait, not once per refusal.
+   */
+  private async waitForCircuit(cmd: SendCommand, request: EscRequestWithResource, e: EscCircuitOpenError): Promise<void> {
+    await this.release(request.id);
+    const delayMs = e.retryInMs + Math.floor(Math.random() * Math.min(1000, Math.max(100, e.retryInMs)));
+    const marker = `circuit open on ESC connection '${e.connection}'`;
+    await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
+      // the request remembers that it waits for the circuit: one log line per outage, however many refusals
+      const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending, OR: [{ responseBody: null }, { responseBody: { not: marker } }] }, data: { responseBody: marker } });
+      if (count === 1) await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ${e.message}; the request waits for ESC, without counting attempts`);
+    });
+    await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: cmd.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger: `circuit.${request.id}.${Date.now().toString(36)}` }, { delayMs });
   }
 
   private async judge(request: EscRequestWithResource, answer: EscAnswer, kind: EscStepKind, target: Parameters<EscClient['call']>[1]): Promise<Verdict> {

@@ -5,7 +5,7 @@ import { EscClient, EscUnreachableError } from '@cam-esc/esc';
 import { ActionParameters, escOperationOfRequest, EscReading, EscStepKind, requestVerb, resthookTimeoutMs, stepKind } from '@cam-esc/flow';
 import { ActionStatus, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobPayloads, JobQueue } from '@cam-esc/jobs';
-import { EscRequestRepository, EscRequestWithResource, InstanceRepository } from '@cam-esc/persistence';
+import { EscRequestRepository, EscRequestWithResource, InstanceRepository, MaintenanceCounterRepository } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
 import { completeEscRequest, EscRequestResult } from '../esc-requests/complete-esc-request';
 import { recordVm } from '../esc-requests/record-vm';
@@ -37,6 +37,7 @@ export class ReconcileEscRequestUseCase {
     private readonly connections: EscConnections,
     private readonly jobs: JobQueue,
     private readonly config: AppConfig,
+    private readonly counters: MaintenanceCounterRepository,
   ) {}
 
   async execute(cmd: ReconcileEscRequestCommand): Promise<void> {
@@ -68,6 +69,7 @@ export class ReconcileEscRequestUseCase {
       }
       return completeEscRequest(tx, current, judged.result);
     });
+    await this.counters.add('reconciliations', judged.kind === 'wait' ? 'still_running' : judged.result.succeeded ? 'succeeded' : 'failed');
     if (judged.kind === 'wait') {
       this.logger.warn(log, `ESC callback overdue: ${judged.why}`);
       await this.jobs.enqueue(JobName.ReconcileEscRequest, { ...cmd, check: cmd.check + 1 }, { delayMs: this.config.escCallbackTimeoutMs });

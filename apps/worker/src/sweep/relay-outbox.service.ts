@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { OutboxRelay } from '@cam-esc/jobs';
+import { MaintenanceCounterRepository } from '@cam-esc/persistence';
 
 /** How often a worker looks for outbox rows their writer left behind. */
 export const OUTBOX_WATCH_MS = 1_000;
@@ -16,7 +17,10 @@ export class RelayOutboxService implements OnApplicationBootstrap, OnModuleDestr
   private running?: Promise<unknown>;
   private failing = false;
 
-  constructor(private readonly relay: OutboxRelay) {}
+  constructor(
+    private readonly relay: OutboxRelay,
+    private readonly counters: MaintenanceCounterRepository,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.timer = setInterval(() => this.tick(), OUTBOX_WATCH_MS);
@@ -27,7 +31,8 @@ export class RelayOutboxService implements OnApplicationBootstrap, OnModuleDestr
     if (this.running) return; // one pass at a time
     this.running = this.relay
       .relayLeftBehind()
-      .then(() => {
+      .then(async (relayed) => {
+        await this.counters.add('outbox_relayed', 'worker', relayed);
         if (this.failing) this.logger.log('the outbox is relayed again');
         this.failing = false;
       })

@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { AppConfig } from '@cam-esc/config';
 import { ActionStatus, CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobQueue, QueueStoreHeartbeat } from '@cam-esc/jobs';
-import { InstanceEventRepository, PrismaService, ServiceVersionRepository } from '@cam-esc/persistence';
+import { InstanceEventRepository, MaintenanceCounterRepository, PrismaService, ServiceVersionRepository } from '@cam-esc/persistence';
 
 /** How long live progress events are kept for a stream to resume from (GET …/events with Last-Event-ID). */
 export const EVENT_RETENTION_MS = 7 * 24 * 3600_000;
@@ -32,6 +32,7 @@ export class ResumeInFlightService implements OnApplicationBootstrap, OnModuleDe
     private readonly jobs: JobQueue,
     private readonly config: AppConfig,
     private readonly heartbeat: QueueStoreHeartbeat,
+    private readonly counters: MaintenanceCounterRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -96,6 +97,8 @@ export class ResumeInFlightService implements OnApplicationBootstrap, OnModuleDe
       (r) => this.jobs.enqueue(JobName.ReconcileEscRequest, { escRequestId: r.id, serviceInstanceId: r.escResource.serviceInstanceId, round, check: 1 }, { delayMs: checkDelayMs }),
     );
     const retirements = await this.reenqueueRetirements();
+    await this.counters.add('sweeps', round.replace(/-[0-9a-z]+$/, ''));
+    for (const [what, n] of Object.entries({ actions, callbacks, overdue_checks: accepted, retirements })) await this.counters.add('sweep_requeued', what, n);
     if (callbacks || actions || accepted || retirements) {
       this.logger.log(`${round}: re-enqueued ${actions} running action(s), ${callbacks} unapplied callback(s), ${accepted} overdue check(s), ${retirements} retire date(s)`);
     }

@@ -3,6 +3,11 @@ import { AppConfig } from '@cam-esc/config';
 import { request } from 'undici';
 import { transactionIdOf } from '../callbacks/esc-callback';
 import { EscAgents } from './esc-agents';
+import { EscCircuits } from './esc-circuits';
+import { EscAnswer, EscUnreachableError } from './esc-errors';
+
+export type { EscAnswer } from './esc-errors';
+export { EscUnreachableError } from './esc-errors';
 import { defaultEscTarget, EscTarget } from './esc-target';
 
 export interface EscCall {
@@ -14,25 +19,6 @@ export interface EscCall {
   callbackUrl?: string;
   /** URL ESC posts its events outside any request to (`Callback-ESC-Events`; the callback URL when absent). */
   eventsUrl?: string;
-}
-
-export interface EscAnswer {
-  status: number;
-  body: string;
-  transactionId?: string;
-  /** ESC's Retry-After, in milliseconds from now (503, 429). */
-  retryAfterMs?: number;
-}
-
-/** Raised when ESC could not be reached at all (connection refused, timeout): worth a retry. */
-export class EscUnreachableError extends Error {
-  /**
-   * Whether the request may have reached ESC all the same (the connection was made and dropped, or
-   * timed out waiting for the answer): then ESC may have applied it, and is asked before it is sent again.
-   */
-  constructor(message: string, readonly maybeReceived = false) {
-    super(message);
-  }
 }
 
 /** undici's and Node's codes for a request that never left: nothing reached ESC. */
@@ -52,9 +38,12 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
 export class EscClient implements OnModuleDestroy {
   private readonly agents = new EscAgents();
   private readonly defaultTarget: EscTarget;
+  /** Each connection's circuit breaker (this process's view of which ESCs are failing). */
+  readonly circuits: EscCircuits;
 
   constructor(config: AppConfig) {
     this.defaultTarget = defaultEscTarget(config);
+    this.circuits = new EscCircuits(config.escCircuit);
   }
 
   /** Base URL of the default connection (ESC_URL). */
@@ -62,8 +51,15 @@ export class EscClient implements OnModuleDestroy {
     return this.defaultTarget.url;
   }
 
-  /** Sends one request on `target` (the connection ESC_URL configures when absent). */
-  async call(call: EscCall, target: EscTarget = this.defaultTarget): Promise<EscAnswer> {
+  /**
+   * Sends one request on `target` (the connection ESC_URL configures when absent), through the
+   * connection's circuit breaker: while it is open, EscCircuitOpenError and nothing is sent.
+   */
+  call(call: EscCall, target: EscTarget = this.defaultTarget): Promise<EscAnswer> {
+    return this.circuits.call(target, () => this.send(call, target));
+  }
+
+  private async send(call: EscCall, target: EscTarget): Promise<EscAnswer> {
     const headers: Record<string, string> = { Accept: 'application/xml' };
     if (call.body !== undefined) headers['Content-Type'] = 'application/xml';
     if (call.callbackUrl) {
@@ -83,6 +79,7 @@ export class EscClient implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.circuits.shutdown();
     await this.agents.closeAll();
   }
 }

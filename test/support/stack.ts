@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { AppConfig } from '../../libs/config/src';
 import { createGateway } from '../../apps/gateway/src/bootstrap';
-import { createWorker } from '../../apps/worker/src/bootstrap';
+import { createWorker, drainWorkers } from '../../apps/worker/src/bootstrap';
 import { RunningEscSim, startEscSim } from '../../apps/esc-sim/src/esc-sim';
 import { QUEUE_SCHEMA, QueueBackendKind } from '../../libs/jobs/src';
 import { testRunSettings } from './settings';
@@ -42,6 +42,8 @@ export interface StackOptions {
   databaseTimeZone?: string;
   /** More environment for the apps (overrides the defaults below). */
   env?: Record<string, string>;
+  /** false: no worker in this process (a test runs its own, e.g. in a process of its own). */
+  worker?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -78,7 +80,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await gateway.listen(0, '127.0.0.1');
   const gatewayUrl = (await gateway.getUrl()).replace('[::1]', '127.0.0.1');
   const workerConfig = () => AppConfig.fromEnv({ ...env, PUBLIC_URL: options.publicUrl ?? gatewayUrl });
-  let worker: INestApplicationContext = await createWorker(workerConfig());
+  let worker: INestApplicationContext | undefined = options.worker === false ? undefined : await createWorker(workerConfig());
+  const stopWorker = async () => {
+    if (!worker) return;
+    await drainWorkers(worker);
+    await worker.close();
+  };
   const db = new Client({ connectionString: env.DATABASE_URL });
   await db.connect();
   const redis = new URL(settings.redisUrl);
@@ -91,12 +98,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     db,
     env: { ...env, PUBLIC_URL: options.publicUrl ?? gatewayUrl },
     async restartWorker(between) {
-      await worker.close();
+      await stopWorker();
       await between?.();
       worker = await createWorker(workerConfig());
     },
     async close() {
-      await worker.close();
+      await stopWorker();
       await gateway.close();
       await sim.close();
       await db.end();

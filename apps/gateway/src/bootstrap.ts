@@ -15,7 +15,6 @@ const XML_TYPES = ['application/xml', 'text/xml', 'text/plain', 'application/*+x
 export async function createGateway(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   app.useBodyParser('json', { limit: '5mb' });
   // ESC posts XML, which the receiver parses and stores raw. The callback route is open to anyone
   // who can reach it (its token is checked in the same statement that stores the callback), so

@@ -1,11 +1,22 @@
 import { AppConfig, InvalidEnvironmentError } from '@cam-esc/config';
 import { QueueBackend } from '@cam-esc/jobs';
+import { closeGracefullyOnSignal } from '@cam-esc/observability';
+import { Server } from 'node:http';
 import { createGateway } from './bootstrap';
+import { endAllStreams } from './instances/events/sse';
 
 async function main(): Promise<void> {
   const config = AppConfig.fromEnv();
   const app = await createGateway(config);
   await app.listen(config.port, '0.0.0.0');
+  closeGracefullyOnSignal(app, 'gateway', config.shutdownTimeoutMs, async () => {
+    // no new connections; the requests in flight finish; live streams end (their clients reconnect elsewhere)
+    const server = app.getHttpServer() as Server;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    endAllStreams();
+    server.closeIdleConnections();
+    await closed;
+  });
   const base = `http://127.0.0.1:${config.port}`;
   const queue = app.get(QueueBackend);
   console.log(`cam-esc-gateway listening: API ${base}/cam/composer/api/v1, docs ${base}/docs, ESC ${config.esc.url}, queue on ${queue.kind} (${queue.reason})`);

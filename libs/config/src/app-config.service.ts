@@ -46,6 +46,8 @@ export class AppConfig {
   readonly escRetry: { limit: number; baseMs: number; maxMs: number };
   /** The circuit breaker of each ESC connection (per process): open at errorPercent failures of at least minRequests within 10 s, for resetMs. */
   readonly escCircuit: { resetMs: number; errorPercent: number; minRequests: number };
+  /** SIGTERM: how long a process may take to finish its requests and jobs. */
+  readonly shutdownTimeoutMs: number;
   /** Prisma's PostgreSQL pool: connections at most (unset: sized to the worker's concurrency, at least 10), and how long a query waits for one. */
   readonly databasePool: { size?: number; timeoutMs: number };
   /** SECRETS_KEY, decoded; when unset libs/secrets refuses to start in production, and uses a development key file otherwise. */
@@ -81,6 +83,7 @@ export class AppConfig {
     this.escCallbackTimeoutMs = (env.ESC_CALLBACK_TIMEOUT_SECONDS ?? 900) * 1000;
     this.escRetry = { limit: env.ESC_RETRY_LIMIT ?? 12, baseMs: env.ESC_RETRY_BASE_MS ?? 1000, maxMs: env.ESC_RETRY_MAX_MS ?? 60_000 };
     this.escCircuit = { resetMs: env.ESC_CIRCUIT_RESET_MS ?? 30_000, errorPercent: env.ESC_CIRCUIT_ERROR_PERCENT ?? 50, minRequests: env.ESC_CIRCUIT_MIN_REQUESTS ?? 10 };
+    this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS ?? 30_000;
     this.databasePool = { size: env.DATABASE_POOL_SIZE, timeoutMs: env.DATABASE_POOL_TIMEOUT_MS ?? 10_000 };
     this.secretsKey = env.SECRETS_KEY === undefined ? undefined : parseSecretsKey(env.SECRETS_KEY);
     this.secretsKeyFile = resolve(join(env.DATA_DIR ?? '.data', 'secrets.key'));

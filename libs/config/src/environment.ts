@@ -107,6 +107,10 @@ export class Environment {
   @IntBetween('ESC_CIRCUIT_MIN_REQUESTS', 1, 10000, 'an integer', { optional: true })
   ESC_CIRCUIT_MIN_REQUESTS?: number;
 
+  /** How long a process given SIGTERM may take to finish what it is doing (requests, jobs) before it exits anyway. */
+  @IntBetween('SHUTDOWN_TIMEOUT_MS', 100, 600000, 'an integer number of milliseconds', { optional: true })
+  SHUTDOWN_TIMEOUT_MS?: number;
+
   /** PostgreSQL connections each process keeps at most (Prisma's pool). */
   @IntBetween('DATABASE_POOL_SIZE', 1, 500, 'an integer', { optional: true })
   DATABASE_POOL_SIZE?: number;

@@ -3,6 +3,16 @@ import { EventSink, StreamedEvent } from './stream-instance-events.usecase';
 
 const HEARTBEAT_MS = 15_000;
 
+/** Every stream this process serves, so that a shutdown can end them (an open stream would hold the HTTP server open). */
+const openStreams = new Set<EventSink>();
+
+/** Ends every open stream (the clients reconnect, to another gateway, with Last-Event-ID). */
+export function endAllStreams(): number {
+  const n = openStreams.size;
+  for (const sink of [...openStreams]) sink.end();
+  return n;
+}
+
 /**
  * An express response as a Server-Sent Events stream: its headers, one frame per event, a comment
  * every 15 s so proxies keep it open, and `onClose` once the client goes or the stream ends.
@@ -21,11 +31,11 @@ export function sseSink(req: Request, res: Response, onClose: () => void): Event
   const finish = () => {
     if (!open) return;
     open = false;
+    openStreams.delete(sink);
     clearInterval(heartbeat);
     onClose();
   };
-  req.on('close', finish);
-  return {
+  const sink: EventSink = {
     send(event: StreamedEvent) {
       if (!open) return;
       res.write(frame(event));
@@ -36,6 +46,12 @@ export function sseSink(req: Request, res: Response, onClose: () => void): Event
       res.end();
     },
   };
+  openStreams.add(sink);
+  req.on('close', () => {
+    openStreams.delete(sink);
+    finish();
+  });
+  return sink;
 }
 
 function frame(event: StreamedEvent): string {

@@ -82,7 +82,7 @@ export async function checkRedis(config: AppConfig): Promise<void> {
     await redis.connect();
     await redis.ping();
   } catch (e) {
-    throw new StartError(`Redis is not reachable at ${withoutCredentials(config.redisUrl)} (${(cause ?? (e as Error)).message}).\n${fixRedis(new URL(config.redisUrl).port || '6379')}`);
+    throw new StartError(`Redis is not reachable at ${withoutCredentials(config.redisUrl)} (${(cause ?? (e as Error)).message}).\n${fixRedis(/:(\d+)(\/|$)/.exec(config.redisUrl.split('@').pop() ?? '')?.[1] ?? '6379')}`);
   } finally {
     redis.disconnect();
   }

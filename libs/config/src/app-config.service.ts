@@ -76,7 +76,8 @@ export class AppConfig {
     this.apiTokens = parseApiTokens(env.API_TOKENS);
     this.usesDefaultApiTokens = env.API_TOKENS === DEFAULT_API_TOKENS;
     this.logLevel = env.LOG_LEVEL ?? 'info';
-    this.queuePrefix = env.QUEUE_PREFIX ?? 'cam-esc';
+    // a hash tag: every key of the queues in one Redis Cluster slot, as BullMQ's Lua scripts need
+    this.queuePrefix = env.QUEUE_PREFIX ?? '{cam-esc}';
     const concurrency = env.WORKER_CONCURRENCY ?? 8;
     this.flowConcurrency = env.WORKER_FLOW_CONCURRENCY ?? concurrency;
     this.callbackConcurrency = env.WORKER_CALLBACK_CONCURRENCY ?? concurrency;

@@ -30,7 +30,7 @@ export class Environment {
 
   /** Optional: when it is not set, the Redis queue backend uses the default address (if it answers). */
   @IsOptional()
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  @Matches(/^(rediss?|redis\+sentinel):\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL, or redis+sentinel://host:port,host:port/<master name>' })
   REDIS_URL?: string;
 
   /** Where BullMQ keeps its jobs; unset: `redis` when REDIS_URL is set or Redis answers, else `postgres`. */
@@ -77,7 +77,7 @@ export class Environment {
 
   /** Prefix of every BullMQ key, so several gateways (or test runs) can share one Redis. */
   @IsOptional()
-  @Matches(/^[A-Za-z0-9:_-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1..64 characters of A-Z a-z 0-9 : _ -' })
+  @Matches(/^[A-Za-z0-9:_{}-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1..64 characters of A-Z a-z 0-9 : _ - { } (braces make a Redis Cluster hash tag, e.g. {cam-esc})' })
   QUEUE_PREFIX?: string;
 
   /** How long a step may wait for ESC's final callback before the worker asks ESC (GET) itself. */

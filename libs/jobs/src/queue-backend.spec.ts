@@ -1,3 +1,4 @@
+import { redisConnectionOptions } from './queue-backend';
 import { AppConfig } from '@cam-esc/config';
 import { chooseQueueBackend } from './queue-backend';
 
@@ -31,5 +32,23 @@ describe('chooseQueueBackend', () => {
 
   it('refuses an unknown QUEUE_BACKEND, naming the variable', () => {
     expect(() => AppConfig.fromEnv({ QUEUE_BACKEND: 'kafka' })).toThrow('QUEUE_BACKEND must be redis or postgres');
+  });
+});
+
+describe('redisConnectionOptions', () => {
+  it('reads a redis:// URL (credentials, database)', () => {
+    expect(redisConnectionOptions('redis://user:p%40ss@redis.example:6380/2')).toMatchObject({ host: 'redis.example', port: 6380, username: 'user', password: 'p@ss', db: 2 });
+  });
+
+  it('reads Redis behind Sentinel: redis+sentinel://host:port,host:port/<master name>[/db]', () => {
+    expect(redisConnectionOptions('redis+sentinel://:s3cret@s1.example:26379,s2.example/mymaster/1')).toMatchObject({
+      sentinels: [
+        { host: 's1.example', port: 26379 },
+        { host: 's2.example', port: 26379 },
+      ],
+      name: 'mymaster',
+      password: 's3cret',
+      db: 1,
+    });
   });
 });

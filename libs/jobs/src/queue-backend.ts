@@ -21,7 +21,25 @@ export interface QueueBackendChoice {
   reason: string;
 }
 
+/** `redis+sentinel://[user:password@]host:port,host:port/<master name>[/<db>]`: Redis behind Sentinel. */
+const SENTINEL_URL = /^redis\+sentinel:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/@]+)\/([^/]+)(?:\/(\d+))?$/;
+
 export function redisConnectionOptions(redisUrl: string) {
+  const sentinel = SENTINEL_URL.exec(redisUrl);
+  if (sentinel) {
+    const [, username, password, hosts, name, db] = sentinel;
+    return {
+      sentinels: hosts.split(',').map((h) => {
+        const [host, port] = h.split(':');
+        return { host, port: Number(port || 26379) };
+      }),
+      name: decodeURIComponent(name),
+      username: username ? decodeURIComponent(username) : undefined,
+      password: password ? decodeURIComponent(password) : undefined,
+      db: db ? Number(db) : undefined,
+      maxRetriesPerRequest: null,
+    };
+  }
   const url = new URL(redisUrl);
   return {
     host: url.hostname,

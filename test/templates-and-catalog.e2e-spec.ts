@@ -175,6 +175,22 @@ describe('template library and service catalog (gateway over HTTP, PostgreSQL, R
       expect(res.body).toMatchObject({ status: 'ok', info: { database: { status: 'up' }, queue: { status: 'up', backend: stack.queue.backend } } });
     });
 
+    it('serves the queue dashboard (Bull Board, read-only) at /queues, behind the API tokens', async () => {
+      const refused = await http.get('/queues');
+      expect(refused.status).toBe(401);
+      expect(refused.headers['www-authenticate']).toMatch(/^Basic /);
+      expect((await http.get('/queues').auth('anyone', 'not-a-token')).status).toBe(401);
+      // a browser: Basic, with the token as the password
+      const page = await http.get('/queues').auth('operator', 'token-a');
+      expect(page.status).toBe(200);
+      expect(page.text).toContain('cam-esc-gateway queues');
+      const api = await http.get('/queues/api/queues').set('Authorization', A);
+      expect(api.status).toBe(200);
+      const queues = api.body.queues as Array<{ name: string; readOnlyMode: boolean }>;
+      expect(queues.map((q) => q.name).sort()).toEqual(['catalog', 'esc-callbacks', 'flow']);
+      expect(queues.every((q) => q.readOnlyMode)).toBe(true);
+    });
+
     it('serves the OpenAPI document at /docs', async () => {
       const page = await http.get('/docs');
       expect(page.status).toBe(200);

@@ -8,6 +8,7 @@ import { DomainException } from '@cam-esc/errors';
 import { Logger } from 'nestjs-pino';
 import { RejectUnstorableTextPipe } from './common/reject-unstorable-text.pipe';
 import { GatewayModule } from './gateway.module';
+import { mountQueueBoard } from './queue-board/queue-board';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'text/plain', 'application/*+xml'];
 
@@ -36,6 +37,7 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque token', description: 'a token of API_TOKENS (tenantId:token pairs); the development default is dev-token' })
     .build();
   SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  mountQueueBoard(app, config);
   return app;
 }
 

@@ -40,11 +40,16 @@ export class BearerAuthGuard implements CanActivate {
   }
 
   private tenantOf(token: string): string | undefined {
-    const given = Buffer.from(token);
-    for (const [known, tenant] of this.config.apiTokens) {
-      const candidate = Buffer.from(known);
-      if (candidate.length === given.length && timingSafeEqual(candidate, given)) return tenant;
-    }
-    return undefined;
+    return tenantOfToken(this.config, token);
   }
+}
+
+/** The tenant an API token belongs to (constant-time comparison), or undefined. */
+export function tenantOfToken(config: AppConfig, token: string): string | undefined {
+  const given = Buffer.from(token);
+  for (const [known, tenant] of config.apiTokens) {
+    const candidate = Buffer.from(known);
+    if (candidate.length === given.length && timingSafeEqual(candidate, given)) return tenant;
+  }
+  return undefined;
 }

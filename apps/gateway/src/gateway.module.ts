@@ -14,6 +14,7 @@ import { CATALOG_USE_CASES, ServiceDocumentIntake } from './catalog/catalog.prov
 import { ServicesController } from './catalog/services.controller';
 import { ServiceVersionsController } from './catalog/service-versions.controller';
 import { ConnectionsApiModule } from './connections/connections-api.module';
+import { DriftApiModule } from './drift/drift-api.module';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { RequireJsonMiddleware } from './common/require-json.middleware';
 import { EscCallbacksController } from './esc-callbacks/esc-callbacks.controller';
@@ -46,7 +47,7 @@ export class GatewayModule implements NestModule {
   static register(config?: AppConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule, ConnectionsModule, ConnectionsApiModule, SharedParametersApiModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule, ConnectionsModule, ConnectionsApiModule, SharedParametersApiModule, DriftApiModule],
       controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstanceEventsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },

@@ -22,6 +22,8 @@ import { CircuitStateRecorder } from './esc-requests/circuit-state-recorder';
 import { ResthookClient } from './resthooks/resthook-client';
 import { RelayOutboxService } from './sweep/relay-outbox.service';
 import { ResumeInFlightService } from './sweep/resume-in-flight.service';
+import { CheckDriftUseCase } from './drift/check-drift.usecase';
+import { DriftModule } from '@cam-esc/drift';
 
 /** The BullMQ side: runs flows against ESC and applies ESC's callbacks. */
 @Module({})
@@ -29,8 +31,8 @@ export class WorkerModule {
   static register(config?: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule, ConnectionsModule],
-      providers: [RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService, RelayOutboxService, CircuitStateRecorder],
+      imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule, ConnectionsModule, DriftModule],
+      providers: [RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService, RelayOutboxService, CircuitStateRecorder, CheckDriftUseCase],
     };
   }
 }

@@ -7,5 +7,6 @@ export * from './client/esc-target';
 export * from './datamodel/esc-template';
 export * from './esc.module';
 export * from './datamodel/deployment-state';
+export * from './datamodel/deployment-list';
 export * from './datamodel/compiled-template';
 export * from './datamodel/xml-tree';

@@ -19,6 +19,8 @@ export enum JobName {
   SweepInFlight = 'sweep-in-flight',
   /** A version's retire date has come (setRetireOnDate): retire it. */
   RetireVersion = 'retire-version',
+  /** Periodic (a job scheduler): compare what ESC holds with the records, and report it. */
+  CheckDrift = 'check-drift',
 }
 
 export interface JobPayloads {
@@ -29,6 +31,7 @@ export interface JobPayloads {
   [JobName.SweepInFlight]: Record<string, never>;
   /** `retireOn` (ISO) is part of the id, so a changed date is a new job and the old one a no-op. */
   [JobName.RetireVersion]: { serviceVersionId: string; retireOn: string };
+  [JobName.CheckDrift]: Record<string, never>;
 }
 
 export const QUEUE_OF_JOB: { [K in JobName]: QueueName } = {
@@ -37,6 +40,7 @@ export const QUEUE_OF_JOB: { [K in JobName]: QueueName } = {
   [JobName.ReconcileEscRequest]: QueueName.Flow,
   [JobName.SweepInFlight]: QueueName.Flow,
   [JobName.RetireVersion]: QueueName.Catalog,
+  [JobName.CheckDrift]: QueueName.Catalog,
 };
 
 /**
@@ -61,6 +65,7 @@ export function jobIdOf<K extends JobName>(name: K, payload: JobPayloads[K]): st
       return `${name}.${p.serviceVersionId}.${Date.parse(p.retireOn)}`;
     }
     case JobName.SweepInFlight:
+    case JobName.CheckDrift:
       return name; // also the id of its job scheduler: one schedule however many workers start
     default: {
       const unreachable: never = name;

@@ -76,6 +76,16 @@ export function registerReliabilityMetrics(registry: Registry, prisma: PrismaSer
       },
     });
   }
+  new Gauge({
+    name: 'cam_esc_drift',
+    help: "What the workers' last scheduled drift check found, by kind (orphans, missing: deployments ESC no longer holds, vm_states, unreachable: connections not asked)",
+    labelNames: ['kind'],
+    registers,
+    collect: async function (this: Gauge) {
+      this.reset();
+      for (const row of await counters.all()) if (row.name === 'drift_last_check') this.set({ kind: row.label }, Number(row.value));
+    },
+  });
   registry.registerMetric(actionDurations(prisma) as never);
 }
 

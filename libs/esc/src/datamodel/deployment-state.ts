@@ -1,5 +1,5 @@
 import { EscVmReport, vmReport } from '../callbacks/esc-callback';
-import { childText, parseXml, rootElement, selectAll } from './xml-tree';
+import { childText, parseXml, rootElement, selectAll, XmlNode } from './xml-tree';
 
 /**
  * ESC's own view of a deployment (GET /v0/deployments/{id}), as far as reconciliation needs it.
@@ -15,7 +15,11 @@ export interface EscDeploymentState {
 export function parseDeploymentState(body: string): EscDeploymentState {
   const root = rootElement(parseXml(body));
   // the answer is a <deployment>, or a list holding one
-  const deployment = root && (selectAll(root, ['deployment'])[0] ?? root);
+  return deploymentStateOf(root && (selectAll(root, ['deployment'])[0] ?? root));
+}
+
+/** The state of one <deployment> element. */
+export function deploymentStateOf(deployment: XmlNode | undefined): EscDeploymentState {
   const serviceState = deployment ? childText(deployment, 'service_state_machine_state') : undefined;
   const phase = serviceState === 'SERVICE_ACTIVE_STATE' ? 'active' : serviceState?.includes('ERROR') ? 'error' : 'in-progress';
   const vms = (deployment ? selectAll(deployment, ['deployment_details']) : []).flatMap((details) => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
 
-export type MaintenanceCounterName = 'reconciliations' | 'sweeps' | 'sweep_requeued' | 'outbox_relayed';
+export type MaintenanceCounterName = 'reconciliations' | 'sweeps' | 'sweep_requeued' | 'outbox_relayed' | 'drift_last_check';
 
 /** Counters of the workers' maintenance (maintenance_counter), for /metrics. */
 @Injectable()
@@ -14,6 +14,13 @@ export class MaintenanceCounterRepository {
     await this.prisma.$executeRaw`
       INSERT INTO maintenance_counter (name, label, value) VALUES (${name}, ${label}, ${by})
       ON CONFLICT (name, label) DO UPDATE SET value = maintenance_counter.value + EXCLUDED.value`.catch(() => undefined);
+  }
+
+  /** Sets `name{label}` to `value` (a figure of the last check, not a count). */
+  async set(name: MaintenanceCounterName, label: string, value: number): Promise<void> {
+    await this.prisma.$executeRaw`
+      INSERT INTO maintenance_counter (name, label, value) VALUES (${name}, ${label}, ${value})
+      ON CONFLICT (name, label) DO UPDATE SET value = EXCLUDED.value`.catch(() => undefined);
   }
 
   all(): Promise<Array<{ name: string; label: string; value: bigint }>> {

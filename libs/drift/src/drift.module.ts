@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ConnectionsModule } from '@cam-esc/connections';
+import { EscModule } from '@cam-esc/esc';
+import { DriftCheck } from './drift-check';
+
+@Module({ imports: [EscModule, ConnectionsModule], providers: [DriftCheck], exports: [DriftCheck] })
+export class DriftModule {}

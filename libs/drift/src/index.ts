@@ -1,0 +1,3 @@
+export * from './compare';
+export * from './drift-check';
+export * from './drift.module';

@@ -1,0 +1,75 @@
+/**
+ * Drift: what ESC holds against the gateway's records. ESC is changed behind the gateway's back
+ * (a deployment deleted, a VM stopped without a callback, deployments the gateway never made
+ * or no longer owns); GET /cam/api/v1/drift reports each, POST …/repair fixes what is safe.
+ */
+import request from 'supertest';
+import { asaTemplateContent, deployBody, escService, fixture } from './support/payloads';
+import { ESC_CREDENTIALS, Stack, startStack, TENANT_A, TENANT_B, waitFor } from './support/stack';
+
+const A = `Bearer ${TENANT_A.token}`;
+const B = `Bearer ${TENANT_B.token}`;
+const API = '/cam/composer/api/v1/ServiceInstances';
+
+describe('drift between ESC and the records', () => {
+  let stack: Stack;
+  let http: ReturnType<typeof request>;
+  let manifestId: string;
+  const esc = (method: 'get' | 'post' | 'delete', path: string) => request(stack.sim.baseUrl)[method](`/ESCManager${path}`).auth(ESC_CREDENTIALS.username, ESC_CREDENTIALS.password).set('Accept', 'application/xml');
+  const instance = async (id: string) => (await http.get(`${API}/${id}`).set('Authorization', A)).body;
+  const deploy = async (name: string) => {
+    const id = (await http.post(`/cam/composer/api/v1/ServiceManifest/${manifestId}/deploy`).set('Authorization', A).send(deployBody(name, { image: 'ASA' })).expect(200)).body.id as string;
+    return waitFor(() => instance(id), (i) => i.Status === 'Active' || i.Status === 'Error', `${name} to deploy`);
+  };
+  const drift = async (auth = A) => (await http.get('/cam/api/v1/drift').set('Authorization', auth).expect(200)).body;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    http = request(stack.gatewayUrl);
+    await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-deployment', version: '1.0', type: 'ESC', content: asaTemplateContent() }).expect(201);
+    manifestId = (await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('ASA drift')).expect(200)).body.serviceManifestId;
+  });
+  afterAll(() => stack?.close());
+
+  it('reports nothing while ESC and the records agree', async () => {
+    await deploy('drift-agree');
+    const report = await drift();
+    expect(report.connections).toEqual([{ connection: 'default', orphans: [], missing: [], vm_states: [] }]);
+  });
+
+  it('reports a deployment deleted behind its back, a VM stopped without a callback, and orphans; repair fixes what is safe', async () => {
+    const gone = await deploy('drift-gone');
+    const stopped = await deploy('drift-stopped');
+    const goneId = gone.esc.deployments[0].internal_deployment_id;
+    const stoppedDep = stopped.esc.deployments[0];
+    // behind the gateway's back: a DELETE, and a VM stop whose callbacks go where nobody listens
+    await esc('delete', `/v0/deployments/${goneId}`).expect(200);
+    await waitFor(async () => (await esc('get', `/v0/deployments/${goneId}`)).status, (s) => s === 404, 'ESC to delete it');
+    // ESC names its admin tenant SystemAdminTenantId in operation paths
+    const tenant = stoppedDep.esc_tenant === 'admin' ? 'SystemAdminTenantId' : stoppedDep.esc_tenant;
+    await esc('post', `/v0/${tenant}/deployments/vm/${stoppedDep.vms[0].name}`).set('Content-Type', 'application/xml').set('Callback', 'http://127.0.0.1:9/nobody-listens').send(fixture('esc/vm_operation_stop.request.xml')).expect((r) => expect(r.status).toBeLessThan(300));
+    // deployments no record owns: one with the gateway's prefix, one an operator made by hand
+    const body = fixture('esc/deployment_create.request.xml');
+    await esc('post', '/v0/deployments/ceg-left-behind-1').set('Content-Type', 'application/xml').send(body.replace(/<name>MyDemoDepName<\/name>/, '<name>left-behind</name>')).expect((r) => expect(r.status).toBeLessThan(300));
+    await esc('post', '/v0/deployments/ops-by-hand-1').set('Content-Type', 'application/xml').send(body.replace(/<name>MyDemoDepName<\/name>/, '<name>by-hand</name>')).expect((r) => expect(r.status).toBeLessThan(300));
+
+    const report = await waitFor(drift, (r) => r.connections[0].vm_states.length > 0 && r.connections[0].orphans.length > 0, 'the drift to show');
+    const [d] = report.connections;
+    expect(d.missing).toEqual([{ service_instance_id: gone.id, instance_name: 'drift-gone', internal_deployment_id: goneId, gateway_status: 'Active' }]);
+    expect(d.vm_states).toEqual([expect.objectContaining({ service_instance_id: stopped.id, vm_name: stoppedDep.vms[0].name, gateway_stage: 'VM_ALIVE', esc_stage: expect.not.stringMatching(/^VM_ALIVE$/) })]);
+    // on the shared connection a tenant sees only what the gateway made, never an operator's deployment
+    expect(d.orphans).toEqual([{ internal_deployment_id: 'ceg-left-behind-1', deployment_name: 'left-behind', made_by_gateway: true }]);
+    // another tenant has none of this tenant's instances: nothing missing or stopped for it
+    expect((await drift(B)).connections[0]).toMatchObject({ missing: [], vm_states: [] });
+
+    const repaired = (await http.post('/cam/api/v1/drift/repair').set('Authorization', A).expect(200)).body;
+    expect(repaired.repaired).toEqual({ vm_states_refreshed: 1, marked_gone: 1, orphans_deleted: [{ connection: 'default', internal_deployment_id: 'ceg-left-behind-1', http_status: 200 }] });
+    expect((await instance(gone.id)).Status).toBe('Error');
+    expect((await instance(gone.id)).esc.deployments[0].status).toBe('Undeployed');
+    expect((await instance(stopped.id)).esc.deployments[0].vms[0].state).toBe(d.vm_states[0].esc_stage);
+    await waitFor(async () => (await esc('get', '/v0/deployments/ceg-left-behind-1')).status, (s) => s === 404, 'the orphan to be deleted');
+    // the operator's own deployment is left alone
+    expect((await esc('get', '/v0/deployments/ops-by-hand-1')).status).toBe(200);
+    expect((await drift()).connections[0]).toEqual({ connection: 'default', orphans: [], missing: [], vm_states: [] });
+  });
+});

@@ -211,7 +211,8 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     try {
       await flow.pause();
       const id = (await deploy('raced', { image: 'ASA' })).body.id;
-      const [job] = await flow.getJobs(['waiting']);
+      // queued after the answer (from the outbox): it may take a moment to show
+      const [job] = await waitFor(() => flow.getJobs(['waiting']), (jobs) => jobs.length > 0, 'the deploy job to be queued');
       expect(job.data.serviceInstanceId).toBe(id);
       await flow.add('run-action', { ...job.data, trigger: 'second-worker' }, { jobId: `run-action.${job.data.actionInstanceId}.second-worker` });
       await flow.resume();

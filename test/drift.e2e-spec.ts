@@ -48,8 +48,16 @@ describe('drift between ESC and the records', () => {
     // ESC names its admin tenant SystemAdminTenantId in operation paths
     const tenant = stoppedDep.esc_tenant === 'admin' ? 'SystemAdminTenantId' : stoppedDep.esc_tenant;
     await esc('post', `/v0/${tenant}/deployments/vm/${stoppedDep.vms[0].name}`).set('Content-Type', 'application/xml').set('Callback', 'http://127.0.0.1:9/nobody-listens').send(fixture('esc/vm_operation_stop.request.xml')).expect((r) => expect(r.status).toBeLessThan(300));
-    // deployments no record owns: one with the gateway's prefix, one an operator made by hand
+    // records that say an instance is gone while ESC still holds its deployment (the gateway's database
+    // restored from an older backup, say; ESC never takes an internal id twice, so it cannot be made
+    // again on ESC): the tenant's orphan
+    const zombie = await deploy('drift-zombie');
+    const zombieId = zombie.esc.deployments[0].internal_deployment_id;
+    await stack.db.query(`UPDATE esc_resource SET status = 'Undeployed' WHERE internal_id = $1`, [zombieId]);
+    await stack.db.query(`UPDATE service_instance SET status = 'Terminated' WHERE id = $1`, [zombie.id]);
     const body = fixture('esc/deployment_create.request.xml');
+    // deployments no record of this tenant names: one with the gateway's prefix (another installation's, or
+    // an instance cleaned up with force), one an operator made by hand: neither is this tenant's business
     await esc('post', '/v0/deployments/ceg-left-behind-1').set('Content-Type', 'application/xml').send(body.replace(/<name>MyDemoDepName<\/name>/, '<name>left-behind</name>')).expect((r) => expect(r.status).toBeLessThan(300));
     await esc('post', '/v0/deployments/ops-by-hand-1').set('Content-Type', 'application/xml').send(body.replace(/<name>MyDemoDepName<\/name>/, '<name>by-hand</name>')).expect((r) => expect(r.status).toBeLessThan(300));
 
@@ -57,18 +65,20 @@ describe('drift between ESC and the records', () => {
     const [d] = report.connections;
     expect(d.missing).toEqual([{ service_instance_id: gone.id, instance_name: 'drift-gone', internal_deployment_id: goneId, gateway_status: 'Active' }]);
     expect(d.vm_states).toEqual([expect.objectContaining({ service_instance_id: stopped.id, vm_name: stoppedDep.vms[0].name, gateway_stage: 'VM_ALIVE', esc_stage: expect.not.stringMatching(/^VM_ALIVE$/) })]);
-    // on the shared connection a tenant sees only what the gateway made, never an operator's deployment
-    expect(d.orphans).toEqual([{ internal_deployment_id: 'ceg-left-behind-1', deployment_name: 'left-behind', made_by_gateway: true }]);
-    // another tenant has none of this tenant's instances: nothing missing or stopped for it
-    expect((await drift(B)).connections[0]).toMatchObject({ missing: [], vm_states: [] });
+    // on the shared connection a tenant sees only what its own records name
+    expect(d.orphans).toEqual([{ internal_deployment_id: zombieId, deployment_name: zombie.esc.deployments[0].deployment_name, made_by_gateway: true, deletable: true, was_of_instance: 'drift-zombie' }]);
+    // another tenant sees none of it, and can repair none of it
+    expect((await drift(B)).connections[0]).toEqual({ connection: 'default', orphans: [], missing: [], vm_states: [] });
+    expect((await http.post('/cam/api/v1/drift/repair').set('Authorization', B).expect(200)).body.repaired).toEqual({ vm_states_refreshed: 0, marked_gone: 0, orphans_deleted: [] });
 
     const repaired = (await http.post('/cam/api/v1/drift/repair').set('Authorization', A).expect(200)).body;
-    expect(repaired.repaired).toEqual({ vm_states_refreshed: 1, marked_gone: 1, orphans_deleted: [{ connection: 'default', internal_deployment_id: 'ceg-left-behind-1', http_status: 200 }] });
+    expect(repaired.repaired).toEqual({ vm_states_refreshed: 1, marked_gone: 1, orphans_deleted: [{ connection: 'default', internal_deployment_id: zombieId, http_status: 200 }] });
     expect((await instance(gone.id)).Status).toBe('Error');
     expect((await instance(gone.id)).esc.deployments[0].status).toBe('Undeployed');
     expect((await instance(stopped.id)).esc.deployments[0].vms[0].state).toBe(d.vm_states[0].esc_stage);
-    await waitFor(async () => (await esc('get', '/v0/deployments/ceg-left-behind-1')).status, (s) => s === 404, 'the orphan to be deleted');
-    // the operator's own deployment is left alone
+    await waitFor(async () => (await esc('get', `/v0/deployments/${zombieId}`)).status, (s) => s === 404, 'the orphan to be deleted');
+    // what is not the tenant's is left alone
+    expect((await esc('get', '/v0/deployments/ceg-left-behind-1')).status).toBe(200);
     expect((await esc('get', '/v0/deployments/ops-by-hand-1')).status).toBe(200);
     expect((await drift()).connections[0]).toEqual({ connection: 'default', orphans: [], missing: [], vm_states: [] });
   });

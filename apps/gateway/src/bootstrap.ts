@@ -7,6 +7,7 @@ import { AppConfig } from '@cam-esc/config';
 import { DomainException } from '@cam-esc/errors';
 import { Logger } from 'nestjs-pino';
 import { RejectUnstorableTextPipe } from './common/reject-unstorable-text.pipe';
+import { refuseWhileShuttingDown } from './common/shutdown-state';
 import { GatewayModule } from './gateway.module';
 import { mountQueueBoard } from './queue-board/queue-board';
 
@@ -16,6 +17,7 @@ const XML_TYPES = ['application/xml', 'text/xml', 'text/plain', 'application/*+x
 export async function createGateway(config: AppConfig): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
+  app.use(refuseWhileShuttingDown);
   app.useBodyParser('json', { limit: '5mb' });
   // ESC posts XML, which the receiver parses and stores raw. The callback route is open to anyone
   // who can reach it (its token is checked in the same statement that stores the callback), so

@@ -3,6 +3,7 @@ import { QueueBackend } from '@cam-esc/jobs';
 import { closeGracefullyOnSignal } from '@cam-esc/observability';
 import { Server } from 'node:http';
 import { createGateway } from './bootstrap';
+import { shutdown } from './common/shutdown-state';
 import { endAllStreams } from './instances/events/sse';
 
 async function main(): Promise<void> {
@@ -12,10 +13,13 @@ async function main(): Promise<void> {
   closeGracefullyOnSignal(app, 'gateway', config.shutdownTimeoutMs, async () => {
     // no new connections; the requests in flight finish; live streams end (their clients reconnect elsewhere)
     const server = app.getHttpServer() as Server;
+    shutdown.started = true;
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     endAllStreams();
+    // keep-alive sockets go idle as their requests end (an ended stream's too): close them as they do
+    const sweep = setInterval(() => server.closeIdleConnections(), 200);
     server.closeIdleConnections();
-    await closed;
+    await closed.finally(() => clearInterval(sweep));
   });
   const base = `http://127.0.0.1:${config.port}`;
   const queue = app.get(QueueBackend);

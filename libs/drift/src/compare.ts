@@ -16,10 +16,21 @@ export interface RecordedDeployment {
 export interface Orphan {
   internal_deployment_id: string;
   deployment_name?: string;
-  /** Made by this gateway (its id prefix): safe to delete on repair. */
+  /** Its id has the gateway's prefix (this installation's, or another's sharing the ESC). */
   made_by_gateway: boolean;
-  /** When a record has it: the instance it belonged to, whose record says it is gone. */
+  /** The tenant's own record names it (an instance that is gone, or an id given up for a fresh one): repair deletes it. */
+  deletable: boolean;
+  /** The instance it belonged to, when the tenant's record says so. */
   was_of_instance?: string;
+}
+
+/** Who a deployment ESC holds belongs to, as the records say. */
+export interface Ownership {
+  /** Some record (any tenant's) holds it live: not an orphan. */
+  live: boolean;
+  /** This tenant's record names it (not live): an orphan that is this tenant's to delete. */
+  ofTenant: boolean;
+  instanceName?: string;
 }
 
 export interface Missing {
@@ -50,21 +61,26 @@ export const HELD_STATUSES = ['Deploying', 'Active', 'Undeploying', 'Error'];
 /**
  * What differs between ESC's deployments on one connection and the gateway's records: ESC
  * deployments no live record owns (`owned` answers for every id, across tenants: another
- * tenant's deployment is not an orphan), records ESC no longer holds, and VMs whose stage
- * differs. Deployments still being created or deleted are left alone: they are in flight.
+ * tenant's deployment is not an orphan; on a shared connection only those the tenant's own
+ * records name are reported, and only those are deletable), records ESC no longer holds, and VMs
+ * whose stage differs. Deployments still being created or deleted are left alone: in flight.
  */
 export function compareDeployments(
   connection: string,
   esc: EscListedDeployment[],
   records: RecordedDeployment[],
-  owned: (internalId: string) => { live: boolean; instanceName?: string } | undefined,
+  owned: (internalId: string) => Ownership | undefined,
+  /** Whether the connection is the tenant's own (every unowned deployment is its business) or shared (only what its records name). */
+  tenantsOwn: boolean,
 ): ConnectionDrift {
   const onEsc = new Map(esc.map((d) => [d.internalId, d]));
   const orphans: Orphan[] = [];
   for (const d of esc) {
     const owner = owned(d.internalId);
     if (owner?.live) continue;
-    orphans.push({ internal_deployment_id: d.internalId, deployment_name: d.name, made_by_gateway: d.internalId.startsWith(GATEWAY_ID_PREFIX), ...(owner?.instanceName ? { was_of_instance: owner.instanceName } : {}) });
+    const ofTenant = owner?.ofTenant ?? false;
+    if (!ofTenant && !tenantsOwn) continue;
+    orphans.push({ internal_deployment_id: d.internalId, deployment_name: d.name, made_by_gateway: d.internalId.startsWith(GATEWAY_ID_PREFIX), deletable: ofTenant, ...(owner?.instanceName ? { was_of_instance: owner.instanceName } : {}) });
   }
   const missing: Missing[] = [];
   const vmStates: VmDrift[] = [];

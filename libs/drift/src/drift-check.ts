@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { EscConnections } from '@cam-esc/connections';
-import { DEFAULT_CONNECTION, EscClient, EscTarget, parseDeploymentList, vmStageRank } from '@cam-esc/esc';
+import { DEFAULT_CONNECTION, EscClient, EscListedDeployment, EscTarget, EscUnreachableError, parseDeploymentList, vmStageRank } from '@cam-esc/esc';
+import { EscStepKind, stepKind } from '@cam-esc/flow';
 import { InstanceRepository, PrismaService, recordInstanceEvent } from '@cam-esc/persistence';
-import { compareDeployments, ConnectionDrift, HELD_STATUSES, RecordedDeployment } from './compare';
+import { compareDeployments, ConnectionDrift, HELD_STATUSES, Ownership, RecordedDeployment } from './compare';
 
 export interface DriftReport {
   checked_at: string;
@@ -17,9 +18,9 @@ export interface DriftRepair extends DriftReport {
 /**
  * Compares what ESC holds (GET /v0/deployments on each connection) with a tenant's records, and
  * repairs what is safe: VM stages refreshed from ESC; a deployment ESC no longer holds (asked
- * again by its id) marked gone, its instance in Error if it was Active; orphans the gateway made
- * (its id prefix) deleted on ESC. On the shared default connection a tenant sees only orphans
- * the gateway made, never other deployments of that ESC.
+ * again by its id) marked gone, its instance in Error if it was Active; orphans the tenant's own
+ * records name deleted on ESC. On the shared default connection a tenant sees only those, never
+ * other deployments of that ESC (another tenant's, another installation's, an operator's).
  */
 @Injectable()
 export class DriftCheck {
@@ -48,13 +49,13 @@ export class DriftCheck {
       for (const vm of c.vm_states) repaired.vm_states_refreshed += await this.refreshVm(vm.service_instance_id, vm.internal_deployment_id, vm.vm_name, vm.esc_stage);
       for (const m of c.missing) {
         // the list may be older than the record: ESC is asked for this one before it is marked gone
-        const again = await this.esc.call({ method: 'GET', path: `/v0/deployments/${m.internal_deployment_id}` }, target);
-        if (again.status === 404) repaired.marked_gone += await this.markGone(m.service_instance_id, m.internal_deployment_id, c.connection);
+        const again = await this.askEsc(target, 'GET', m.internal_deployment_id);
+        if (again === 404) repaired.marked_gone += await this.markGone(m.service_instance_id, m.internal_deployment_id, c.connection);
       }
-      for (const o of c.orphans.filter((x) => x.made_by_gateway)) {
-        const answer = await this.esc.call({ method: 'DELETE', path: `/v0/deployments/${o.internal_deployment_id}` }, target);
-        this.logger.warn({ connection: c.connection, internalId: o.internal_deployment_id, httpStatus: answer.status }, 'drift repair: deleted an orphan deployment the gateway had made');
-        repaired.orphans_deleted.push({ connection: c.connection, internal_deployment_id: o.internal_deployment_id, http_status: answer.status });
+      for (const o of c.orphans.filter((x) => x.deletable)) {
+        const status = await this.askEsc(target, 'DELETE', o.internal_deployment_id);
+        this.logger.warn({ connection: c.connection, internalId: o.internal_deployment_id, httpStatus: status }, 'drift repair: asked ESC to delete an orphan deployment of this tenant');
+        repaired.orphans_deleted.push({ connection: c.connection, internal_deployment_id: o.internal_deployment_id, http_status: status });
       }
     }
     return { ...found, repaired };
@@ -74,20 +75,41 @@ export class DriftCheck {
       return { connection: name, orphans: [], missing: [], vm_states: [], error: (e as Error).message };
     }
     if (answer.status !== 200) return { connection: name, orphans: [], missing: [], vm_states: [], error: `ESC answered HTTP ${answer.status} to GET /v0/deployments` };
-    const listed = parseDeploymentList(answer.body);
+    let listed: EscListedDeployment[];
+    try {
+      listed = parseDeploymentList(answer.body);
+    } catch (e) {
+      return { connection: name, orphans: [], missing: [], vm_states: [], error: `ESC's answer to GET /v0/deployments is not its XML: ${(e as Error).message}` };
+    }
+    const ids = listed.map((d) => d.internalId);
     const owners = await this.prisma.escResource.findMany({
-      where: { internalId: { in: listed.map((d) => d.internalId) } },
+      where: { internalId: { in: ids } },
       select: { internalId: true, status: true, serviceInstance: { select: { tenantId: true, name: true } } },
     });
-    const byId = new Map(owners.map((o) => [o.internalId, o]));
-    const drift = compareDeployments(name, listed, records, (id) => {
-      const o = byId.get(id);
-      if (!o) return undefined;
-      return { live: o.status === 'Creating' || HELD_STATUSES.includes(o.status), instanceName: o.serviceInstance.tenantId === tenantId ? o.serviceInstance.name : undefined };
-    });
-    // the shared connection: only what the gateway made is the tenant's business
-    if (name === DEFAULT_CONNECTION) drift.orphans = drift.orphans.filter((o) => o.made_by_gateway);
-    return drift;
+    // ids given up for a fresh one after a lost answer (ESC may have made the first one late)
+    const superseded = ids.length
+      ? await this.prisma.$queryRaw<Array<{ id: string; tenant_id: string; name: string }>>`
+          SELECT s.id, i.tenant_id, i.name FROM esc_resource r JOIN service_instance i ON i.id = r.service_instance_id,
+                 jsonb_array_elements_text(CASE WHEN jsonb_typeof(r.outputs->'superseded_internal_ids') = 'array' THEN r.outputs->'superseded_internal_ids' ELSE '[]'::jsonb END) AS s(id)
+          WHERE s.id = ANY(${ids}::text[])`
+      : [];
+    const byId = new Map<string, Ownership>();
+    for (const s of superseded) byId.set(s.id, { live: false, ofTenant: s.tenant_id === tenantId, instanceName: s.tenant_id === tenantId ? s.name : undefined });
+    for (const o of owners) {
+      const ofTenant = o.serviceInstance.tenantId === tenantId;
+      byId.set(o.internalId, { live: o.status === 'Creating' || HELD_STATUSES.includes(o.status), ofTenant, instanceName: ofTenant ? o.serviceInstance.name : undefined });
+    }
+    return compareDeployments(name, listed, records, (id) => byId.get(id), name !== DEFAULT_CONNECTION);
+  }
+
+  /** ESC's HTTP status for one deployment request; 0 when ESC could not be asked (unreachable, circuit open): nothing is repaired then. */
+  private async askEsc(target: EscTarget, method: 'GET' | 'DELETE', internalId: string): Promise<number> {
+    try {
+      return (await this.esc.call({ method, path: (stepKind('deployment') as EscStepKind).getPath({ internalId, escTenant: '' }) }, target)).status;
+    } catch (e) {
+      if (e instanceof EscUnreachableError) return 0;
+      throw e;
+    }
   }
 
   private async recordsOf(tenantId: string): Promise<Array<RecordedDeployment & { connectionName: string }>> {

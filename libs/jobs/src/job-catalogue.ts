@@ -34,6 +34,13 @@ export interface JobPayloads {
   [JobName.CheckDrift]: Record<string, never>;
 }
 
+const JOB_NAMES = new Set<string>(Object.values(JobName));
+
+/** Whether `name` is a job of this catalogue (an outbox row written by another version may not be). */
+export function isJobName(name: string): name is JobName {
+  return JOB_NAMES.has(name);
+}
+
 export const QUEUE_OF_JOB: { [K in JobName]: QueueName } = {
   [JobName.RunAction]: QueueName.Flow,
   [JobName.ApplyEscCallback]: QueueName.EscCallbacks,

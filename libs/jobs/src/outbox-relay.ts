@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { JobOutboxRepository, OutboxEntry } from '@cam-esc/persistence';
+import { isJobName } from './job-catalogue';
 import { JobQueue } from './job-queue.service';
 
 /** How long the process that wrote an outbox row has to relay it before the workers do. */
@@ -72,10 +73,13 @@ export class OutboxRelay implements OnModuleDestroy {
   async relayLeftBehind(): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.outbox.relayOldest(new Date(Date.now() - OUTBOX_GRACE_MS), PAGE, async (rows) => {
+      const n = await this.outbox.relayOldest(OUTBOX_GRACE_MS, PAGE, async (rows) => {
+        // a job this worker does not know (written by a newer gateway, mid-upgrade) stays for a worker that does
+        const known = rows.filter((r) => isJobName(r.name));
+        if (known.length < rows.length) this.logger.warn({ jobs: rows.length - known.length, names: [...new Set(rows.filter((r) => !isJobName(r.name)).map((r) => r.name))] }, 'outbox jobs this worker does not know; left for one that does');
         // bounded: the rows stay locked (and the transaction open) while the store is asked
-        await withTimeout(this.jobs.enqueueEntries(rows), RELAY_TIMEOUT_MS);
-        return rows.map((r) => r.id);
+        await withTimeout(this.jobs.enqueueEntries(known), RELAY_TIMEOUT_MS);
+        return known.map((r) => r.id);
       });
       total += n;
       if (n < PAGE) break;

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { CircuitChange, EscClient } from '@cam-esc/esc';
+import { EscClient } from '@cam-esc/esc';
 import { EscCircuitRepository } from '@cam-esc/persistence';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -16,6 +16,7 @@ export class CircuitStateRecorder implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(CircuitStateRecorder.name);
   private readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private timer?: NodeJS.Timeout;
+  private writes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly esc: EscClient,
@@ -23,24 +24,32 @@ export class CircuitStateRecorder implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   onModuleInit(): void {
-    this.esc.circuits.onChange((change) => void this.record(change));
-    this.timer = setInterval(() => void this.circuits.stillSeen(this.workerId).catch(() => undefined), REFRESH_MS);
+    this.esc.circuits.onChange((change) => {
+      const log = { connection: change.name, circuit: change.state };
+      if (change.state === 'open') this.logger.warn(log, `ESC connection '${change.name}' is failing: circuit open, requests on it wait`);
+      else this.logger.log(log, `ESC connection '${change.name}': circuit ${change.state === 'closed' ? 'closed, requests flow again' : 'half open, one trial request'}`);
+      this.serially(() => this.circuits.record(this.workerId, change));
+    });
+    // the rows are made again from the breakers themselves, so that a write lost in a database blip heals
+    this.timer = setInterval(() => this.serially(() => this.rewrite()), REFRESH_MS);
     this.timer.unref();
   }
 
-  private async record(change: CircuitChange): Promise<void> {
-    const log = { connection: change.name, circuit: change.state };
-    if (change.state === 'open') this.logger.warn(log, `ESC connection '${change.name}' is failing: circuit open, requests on it wait`);
-    else this.logger.log(log, `ESC connection '${change.name}': circuit ${change.state === 'closed' ? 'closed, requests flow again' : 'half open, one trial request'}`);
-    try {
-      await this.circuits.record(this.workerId, change);
-    } catch (e) {
-      this.logger.warn({ ...log, err: (e as Error).message }, 'could not record the circuit state');
-    }
+  /** One write at a time, in the order of the changes (an open written after its close would stay). */
+  private serially(write: () => Promise<void>): void {
+    this.writes = this.writes.then(write).catch((e) => this.logger.warn({ err: (e as Error).message }, 'could not record the circuit state; the next refresh does'));
+  }
+
+  private async rewrite(): Promise<void> {
+    const states = this.esc.circuits.states();
+    await this.circuits.keepOnly(this.workerId, states.filter((s) => s.state !== 'closed').map((s) => s.key));
+    for (const state of states) await this.circuits.record(this.workerId, state);
+    await this.circuits.stillSeen(this.workerId);
   }
 
   async onModuleDestroy(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.writes;
     await this.circuits.forget(this.workerId).catch(() => undefined);
   }
 }

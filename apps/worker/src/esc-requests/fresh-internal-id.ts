@@ -11,8 +11,10 @@ const MAX_INTERNAL_ID = 72;
  * is never used twice. `ceg-<resource>` becomes `ceg-<resource>.r2`, then `.r3`, ...
  */
 export function nextInternalId(current: string, attempt: number): string {
-  const base = current.replace(/\.r\d+$/, '');
-  const next = `${base}.r${attempt}`;
+  const suffix = /\.r(\d+)$/.exec(current);
+  const base = suffix ? current.slice(0, suffix.index) : current;
+  // always forward: a sender that died mid-way may have sent the current one with the same attempt count
+  const next = `${base}.r${Math.max(attempt, suffix ? Number(suffix[1]) + 1 : 2)}`;
   if (next.length > MAX_INTERNAL_ID) throw new Error(`internal id '${base}' leaves no room for a resend suffix`);
   return next;
 }
@@ -27,7 +29,10 @@ export async function giveFreshInternalId(instances: InstanceRepository, service
   const resource = request.escResource;
   const fresh = nextInternalId(resource.internalId, request.sendAttempts + 1);
   const path = kind.getPath({ ...resource, internalId: fresh });
-  const outputs = Object.fromEntries(Object.entries((resource.outputs ?? {}) as Record<string, unknown>).map(([k, v]) => [k, v === resource.internalId ? fresh : v]));
+  const before = (resource.outputs ?? {}) as Record<string, unknown>;
+  const outputs: Record<string, unknown> = Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v === resource.internalId ? fresh : v]));
+  // the ids given up, so that drift knows a deployment ESC made under one late as this instance's
+  outputs.superseded_internal_ids = [...(Array.isArray(before.superseded_internal_ids) ? before.superseded_internal_ids : []), resource.internalId];
   const moved = await instances.withInstanceLock(serviceInstanceId, async (tx) => {
     const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: 'Pending', path: request.path }, data: { path } });
     if (count === 0) return false;

@@ -37,6 +37,8 @@ describe('sending a request ESC could not take again', () => {
     const id = 'ceg-0b7f6c7e-7a39-4a1e-9d6a-3f1c2b4d5e6f';
     expect(nextInternalId(id, 2)).toBe(`${id}.r2`);
     expect(nextInternalId(`${id}.r2`, 5)).toBe(`${id}.r5`);
+    // never backwards, nor the same again: a sender that died after sending .r3 left the attempt count at 2
+    expect(nextInternalId(`${id}.r3`, 2)).toBe(`${id}.r4`);
     expect(() => nextInternalId('x'.repeat(70), 2)).toThrow(/no room/);
   });
 });

@@ -61,7 +61,9 @@ export class EscCircuits {
     } catch (e) {
       if (e instanceof FailedAnswer) return e.answer;
       if ((e as { code?: string }).code === 'EOPENBREAKER') {
-        throw new EscCircuitOpenError(target.name, Math.max(0, entry.openedAt + this.policy.resetMs - Date.now()));
+        // open: until the trial; half open (a trial in flight): another reset period, not a spin
+        const untilTrial = entry.openedAt + this.policy.resetMs - Date.now();
+        throw new EscCircuitOpenError(target.name, untilTrial > 0 ? untilTrial : this.policy.resetMs);
       }
       throw e;
     }

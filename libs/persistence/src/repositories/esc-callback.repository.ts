@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
 import { EscCallback } from '../generated/prisma/client';
 import { randomUUID } from 'node:crypto';
-import { OutboxEntry } from './job-outbox.repository';
+import { OUTBOX_NOW, OutboxEntry } from './job-outbox.repository';
 
 export interface NewCallbackForToken {
   transactionId: string | null;
@@ -56,7 +56,7 @@ export class EscCallbackRepository {
         RETURNING id
       ), job AS (
         INSERT INTO job_outbox (name, job_id, payload, created_at)
-        SELECT ${entry.name}, ${entry.jobId}, ${JSON.stringify(entry.payload)}::jsonb, ${now}::timestamp(3) FROM stored
+        SELECT ${entry.name}, ${entry.jobId}, ${JSON.stringify(entry.payload)}::jsonb, ${OUTBOX_NOW} FROM stored
         RETURNING id
       )
       SELECT stored.id::text AS id, target.kind, target.service_instance_id::text AS "serviceInstanceId", job.id AS "outboxId" FROM stored, target, job`;

@@ -34,6 +34,11 @@ export class EscCircuitRepository {
     await this.prisma.escCircuit.updateMany({ where: { workerId }, data: { seenAt: new Date() } });
   }
 
+  /** Deletes this worker's rows but those of `keys`. */
+  async keepOnly(workerId: string, keys: string[]): Promise<void> {
+    await this.prisma.escCircuit.deleteMany({ where: { workerId, connectionKey: { notIn: keys } } });
+  }
+
   async forget(workerId: string): Promise<void> {
     await this.prisma.escCircuit.deleteMany({ where: { workerId } });
   }

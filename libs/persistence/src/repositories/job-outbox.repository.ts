@@ -16,13 +16,18 @@ export interface OutboxRow extends OutboxEntry {
   createdAt: Date;
 }
 
+/**
+ * An outbox row's time is the database's (in UTC, as Prisma writes timestamps): the workers
+ * compare it with the database's clock too, so a writer whose clock is off cannot delay its rows.
+ */
+export const OUTBOX_NOW = Prisma.raw(`(now() AT TIME ZONE 'UTC')::timestamp(3)`);
+
 /** Inserts outbox rows in the caller's transaction; returns their ids. */
 export async function writeOutbox(tx: Tx, entries: OutboxEntry[]): Promise<bigint[]> {
   if (entries.length === 0) return [];
-  const now = new Date(); // UTC, as Prisma writes timestamps
   const rows = await tx.$queryRaw<{ id: bigint }[]>`
     INSERT INTO job_outbox (name, job_id, payload, run_at, created_at)
-    SELECT e.name, e.job_id, e.payload, e.run_at, ${now}::timestamp(3)
+    SELECT e.name, e.job_id, e.payload, e.run_at, ${OUTBOX_NOW}
     FROM jsonb_to_recordset(${JSON.stringify(entries.map((e) => ({ name: e.name, job_id: e.jobId, payload: e.payload, run_at: e.runAt?.toISOString() ?? null })))}::jsonb)
          AS e(name text, job_id text, payload jsonb, run_at timestamp(3))
     RETURNING id`;
@@ -45,16 +50,16 @@ export class JobOutboxRepository {
   }
 
   /**
-   * Takes up to `limit` rows written before `writtenBefore` that no other process is relaying
+   * Takes up to `limit` rows older than `olderThanMs` that no other process is relaying
    * (SKIP LOCKED), hands them to `relay`, and deletes those it says were queued, all in one
    * transaction: a process that dies mid-way leaves its rows to the next.
    */
-  relayOldest(writtenBefore: Date, limit: number, relay: (rows: OutboxRow[]) => Promise<bigint[]>): Promise<number> {
+  relayOldest(olderThanMs: number, limit: number, relay: (rows: OutboxRow[]) => Promise<bigint[]>): Promise<number> {
     return this.prisma.$transaction(
       async (tx) => {
         const rows = await tx.$queryRaw<{ id: bigint; name: string; job_id: string; payload: Prisma.JsonValue; run_at: Date | null; created_at: Date }[]>`
           SELECT id, name, job_id, payload, run_at, created_at FROM job_outbox
-          WHERE created_at < ${writtenBefore}::timestamp(3) ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
+          WHERE created_at < ${OUTBOX_NOW} - ${olderThanMs}::int * interval '1 millisecond' ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`;
         if (rows.length === 0) return 0;
         const queued = await relay(
           rows.map((r) => ({ id: r.id, name: r.name, jobId: r.job_id, payload: r.payload as Record<string, unknown>, runAt: r.run_at ?? undefined, createdAt: r.created_at })),

@@ -106,7 +106,14 @@ export class SendStepRequest {
     }
     // one sender at a time: a second run (a sweep, a stalled job) waits for this one's answer rather
     // than racing it (a DELETE sent twice could read as gone, or as refused, while ESC deletes)
-    if (!(await this.claim(request.id, target.timeoutMs + SEND_LEASE_GRACE_MS))) return;
+    const leaseMs = target.timeoutMs + SEND_LEASE_GRACE_MS;
+    if (!(await this.claim(request.id, leaseMs))) {
+      // another sender holds it; should that one have died mid-send (SIGKILL), this run comes back when its lease ends, not at the next sweep
+      const heldSince = request.sentAt?.getTime() ?? Date.now();
+      const delayMs = Math.max(0, heldSince + leaseMs - Date.now()) + 1000;
+      await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: cmd.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger: `lease.${request.id}.${heldSince}` }, { delayMs });
+      return;
+    }
     try {
       const probed: ProbeVerdict = request.maybeReceived ? await probeBeforeResend(this.esc, request, kind, target) : { kind: 'send' };
       if (probed.kind !== 'send') {

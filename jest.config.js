@@ -20,6 +20,9 @@ const shared = {
 module.exports = {
   // e2e waits (waitFor) give up after 20 s: a test has longer than that
   testTimeout: 60000,
+  // a safety net: on 2 cores the suites run in one process, and a handle one of them leaks (a
+  // server a test forgot) would keep CI waiting for ever; Jest says so when it has to force the exit
+  forceExit: true,
   projects: [
     { ...shared, displayName: 'unit', rootDir: __dirname, testMatch: ['<rootDir>/{apps,libs,scripts}/**/*.spec.ts'] },
     {

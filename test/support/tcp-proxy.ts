@@ -35,6 +35,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     port,
     cut: stop,
     async restore() {
+      if (server.listening) return;
       server = createServer(handle);
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

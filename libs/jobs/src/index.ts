@@ -6,3 +6,4 @@ export * from './queue-health';
 export * from './queue-store-heartbeat';
 export * from './outbox-relay';
 export * from './store-error-log';
+export * from './with-timeout';

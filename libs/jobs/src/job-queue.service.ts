@@ -1,16 +1,12 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
+import { OutboxEntry } from '@cam-esc/persistence';
 import { Queue } from 'bullmq';
 import { storeErrors } from './store-error-log';
 import { jobIdOf, JobName, JobPayloads, QUEUE_OF_JOB, QueueName } from './job-catalogue';
 
-/** A job as the outbox keeps it (JobOutboxRepository's OutboxEntry). */
-export interface QueuedEntry {
-  name: string;
-  jobId: string;
-  payload: Record<string, unknown>;
-  runAt?: Date;
-}
+/** A job as the outbox keeps it. */
+export type QueuedEntry = OutboxEntry;
 
 /** The outbox row of a job of the catalogue, with its deterministic id. */
 export function outboxEntry<K extends JobName>(name: K, payload: JobPayloads[K], runAt?: Date): QueuedEntry {

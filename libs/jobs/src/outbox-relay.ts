@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { JobOutboxRepository, OutboxEntry } from '@cam-esc/persistence';
 import { isJobName } from './job-catalogue';
+import { withTimeout } from './with-timeout';
 import { JobQueue } from './job-queue.service';
 
 /** How long the process that wrote an outbox row has to relay it before the workers do. */
@@ -95,12 +96,4 @@ export class OutboxRelay implements OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     await Promise.allSettled([...this.inFlight]);
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { CallbackOutcome } from '@cam-esc/instances';
-import { QueueName } from '@cam-esc/jobs';
+import { QueueName, withTimeout } from '@cam-esc/jobs';
 import { EscCircuitRepository, JobOutboxRepository, MaintenanceCounterRepository, PrismaService } from '@cam-esc/persistence';
 import { registerReliabilityMetrics } from './reliability.metrics';
 import { Queue } from 'bullmq';
@@ -107,23 +107,12 @@ export class MetricsService {
         this.reset();
         for (const q of queues) {
           // the queue store away must not hang a scrape: its depths are then left out (cam_esc_outbox_jobs says what waits)
-          const counts = await withinMs(q.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000);
+          const counts = await withTimeout(q.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000).catch(() => undefined);
           if (!counts) return;
           for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
         }
       },
     });
     registerReliabilityMetrics(this.registry, prisma, circuits, outbox, maintenance);
-  }
-}
-
-/** The promise's value, or undefined when it takes longer than `ms` (or fails). */
-async function withinMs<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)));
-  try {
-    return await Promise.race([promise.catch(() => undefined), late]);
-  } finally {
-    clearTimeout(timer);
   }
 }

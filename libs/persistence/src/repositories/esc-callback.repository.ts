@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
 import { EscCallback } from '../generated/prisma/client';
 import { randomUUID } from 'node:crypto';
-import { OUTBOX_NOW, OutboxEntry } from './job-outbox.repository';
+import { outboxInsertFrom, OutboxEntry } from './job-outbox.repository';
 
 export interface NewCallbackForToken {
   transactionId: string | null;
@@ -55,9 +55,7 @@ export class EscCallbackRepository {
         FROM target
         RETURNING id
       ), job AS (
-        INSERT INTO job_outbox (name, job_id, payload, created_at)
-        SELECT ${entry.name}, ${entry.jobId}, ${JSON.stringify(entry.payload)}::jsonb, ${OUTBOX_NOW} FROM stored
-        RETURNING id
+        ${outboxInsertFrom(entry, 'stored')}
       )
       SELECT stored.id::text AS id, target.kind, target.service_instance_id::text AS "serviceInstanceId", job.id AS "outboxId" FROM stored, target, job`;
     return stored ? { ...stored, job: entry } : null;

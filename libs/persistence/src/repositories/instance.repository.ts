@@ -3,7 +3,7 @@ import { PrismaService, Tx } from '../prisma.service';
 import { keysetAfter } from './keyset';
 import { INSTANCE_EVENTS_CHANNEL, recordInstanceEvent } from './instance-event.repository';
 import type { VersionWithService } from './service.repository';
-import { OUTBOX_NOW, OutboxEntry, writeOutbox } from './job-outbox.repository';
+import { outboxInsertFrom, OutboxEntry, writeOutbox } from './job-outbox.repository';
 import { isUuid } from './uuid';
 import { ActionInstance, EscResource, EscVm, Prisma, ServiceInstance, ServiceVersion, Service } from '../generated/prisma/client';
 
@@ -140,9 +140,7 @@ export class InstanceRepository {
         RETURNING id, tenant_id, service_instance_id
       )
       , ob AS (
-        INSERT INTO job_outbox (name, job_id, payload, created_at)
-        SELECT ${job.name}, ${job.jobId}, ${JSON.stringify(job.payload)}::jsonb, ${OUTBOX_NOW} FROM si
-        RETURNING id
+        ${outboxInsertFrom(job, 'si')}
       )
       SELECT ob.id AS outbox_id, pg_notify(${INSTANCE_EVENTS_CHANNEL}, json_build_object('id', ev.id::text, 'instance', ev.service_instance_id::text, 'tenant', ev.tenant_id)::text)::text AS notified FROM ev, ob`;
     return { outboxId: written.outbox_id, instance: {

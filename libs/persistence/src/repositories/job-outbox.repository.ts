@@ -22,6 +22,16 @@ export interface OutboxRow extends OutboxEntry {
  */
 export const OUTBOX_NOW = Prisma.raw(`(now() AT TIME ZONE 'UTC')::timestamp(3)`);
 
+/**
+ * The INSERT of one outbox row for each row of `source` (a CTE of the statement that writes the
+ * request, so that request and job are one statement), returning the row's id.
+ */
+export function outboxInsertFrom(entry: OutboxEntry, source: string): Prisma.Sql {
+  return Prisma.sql`INSERT INTO job_outbox (name, job_id, payload, run_at, created_at)
+    SELECT ${entry.name}, ${entry.jobId}, ${JSON.stringify(entry.payload)}::jsonb, ${entry.runAt ?? null}::timestamp(3), ${OUTBOX_NOW} FROM ${Prisma.raw(source)}
+    RETURNING id`;
+}
+
 /** Inserts outbox rows in the caller's transaction; returns their ids. */
 export async function writeOutbox(tx: Tx, entries: OutboxEntry[]): Promise<bigint[]> {
   if (entries.length === 0) return [];

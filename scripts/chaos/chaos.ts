@@ -28,8 +28,6 @@ export interface ChaosOptions extends StackSettings {
   downMs: number;
   report?: string;
   keepLogs: boolean;
-  /** SIGKILL a worker only at a moment no ESC request is being sent (works around the send lease of a killed sender). */
-  killBetweenSends: boolean;
 }
 
 /** The stack of the run in progress, for the signal handlers of run.ts. */
@@ -71,7 +69,7 @@ export async function runChaos(opts: ChaosOptions, log: (line: string) => void =
     const fire = (fault: GlobalFault) => {
       chain = chain.then(async () => {
         if (fault === 'down') await faults.down(opts.downMs);
-        if (fault === 'kill') await faults.killWorker(rnd, opts.killBetweenSends);
+        if (fault === 'kill') await faults.killWorker(rnd);
         if (fault === 'flush') await faults.flushRedis();
         // the next stack-wide fault comes once this one is over, not on top of it
         await sleep((fault === 'down' ? opts.downMs : 0) + 2000);

@@ -167,14 +167,19 @@ export class FaultInjector {
   readonly starting: Promise<unknown>[] = [];
   readonly failedStarts: string[] = [];
 
-  /** SIGKILLs a worker and starts a replacement (which takes a while: the next fault does not wait for it). */
-  async killWorker(pick: () => number, betweenSends: boolean): Promise<void> {
+  /**
+   * SIGKILLs a worker and starts a replacement (which takes a while: the next fault does not wait
+   * for it). The victim is, when there is one within 15 s, a worker that is sending an ESC request
+   * at that moment: the hardest moment to die, leaving a request claimed that another worker must
+   * take over.
+   */
+  async killWorker(pick: () => number): Promise<void> {
     const live = this.stack.workers;
     if (live.length === 0) return;
-    const victim = live[Math.floor(pick() * live.length)];
-    const quiet = betweenSends ? await this.waitForNoSend(15_000) : undefined;
+    const sender = await this.findSender(live.map((w) => w.child.pid!), 15_000);
+    const victim = live.find((w) => w.child.pid === sender) ?? live[Math.floor(pick() * live.length)];
     await this.stack.kill(victim);
-    const when = quiet === undefined ? '' : quiet ? ' (while no ESC request was being sent)' : ' (ESC requests were being sent all along: killed anyway)';
+    const when = sender ? ' while it was sending an ESC request' : ' (no worker was sending an ESC request)';
     this.record('kill', `${victim.name} SIGKILLed (pid ${victim.child.pid})${when}; starting a replacement`);
     const started = Date.now();
     this.starting.push(this.stack.startWorker().then(
@@ -187,20 +192,19 @@ export class FaultInjector {
   }
 
   /**
-   * Waits for a moment when no worker holds the right to send an ESC request (esc_request Pending
-   * with sent_at set: the claim a sender takes for ESC's timeout plus 30 s). A sender killed while
-   * it holds one leaves its request unsent until that lease has run out, a minute later: longer than
-   * the run allows (see --kill-between-sends). Answers whether there was such a moment.
+   * Waits for a moment when one of `pids` holds the right to send an ESC request (esc_request
+   * Pending with sent_at set, sent_by naming the worker as host:pid:random); answers its pid.
    */
-  private async waitForNoSend(timeoutMs: number): Promise<boolean> {
+  private async findSender(pids: number[], timeoutMs: number): Promise<number | undefined> {
     const db = await this.stack.db();
     try {
       for (const end = Date.now() + timeoutMs; Date.now() < end; ) {
-        const { rows } = await db.query<{ n: number }>("SELECT count(*)::int AS n FROM esc_request WHERE status = 'Pending' AND sent_at IS NOT NULL");
-        if (rows[0].n === 0) return true;
+        const { rows } = await db.query<{ sent_by: string }>("SELECT sent_by FROM esc_request WHERE status = 'Pending' AND sent_at IS NOT NULL AND sent_by IS NOT NULL");
+        const pid = rows.map((r) => Number(r.sent_by.split(':').at(-2))).find((p) => pids.includes(p));
+        if (pid) return pid;
         await new Promise((r) => setTimeout(r, 5));
       }
-      return false;
+      return undefined;
     } finally {
       await db.end();
     }

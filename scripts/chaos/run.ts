@@ -44,7 +44,6 @@ const program = new Command()
   .option('--down-ms <ms>', 'length of each ESC down period', int, 2000)
   .option('--callback-delay <ms>', "esc-sim's pause before each callback", int, 30)
   .option('--seed <n>', 'seed of the fault plan (which instance gets which fault, which worker is killed)', int)
-  .option('--kill-between-sends', 'SIGKILL a worker only at a moment no ESC request is being sent: a request a killed worker was sending waits out its send lease (ESC timeout + 30 s), beyond the settle timeout')
   .option('--smoke', 'a small run (20 instances, 1 worker kill, 1 Redis flush, 1 down period), as CI makes it')
   .option('--no-build', 'run the existing build in dist/ (or, without one, the TypeScript sources) instead of building first')
   .option('--sources', 'run the apps from the TypeScript sources (test/support/ts-register.js), not from dist/')
@@ -60,7 +59,7 @@ type Cli = {
   instances: number; gateways: number; workers: number; terminate: number | boolean; concurrency: number;
   settleTimeout: number; goal: number; grace: number; kills: number; flushes: number; downs: number; downMs: number;
   callbackDelay: number; seed?: number; smoke?: boolean; build: boolean; sources?: boolean; report?: string;
-  logLevel: string; logs?: string; keepLogs?: boolean; killBetweenSends?: boolean; postgresUrl: string; redisUrl: string;
+  logLevel: string; logs?: string; keepLogs?: boolean; postgresUrl: string; redisUrl: string;
 };
 
 function options(): ChaosOptions {
@@ -81,7 +80,7 @@ function options(): ChaosOptions {
     instances: o.instances, gateways: o.gateways, workers: o.workers, terminate, concurrency: o.concurrency,
     settleTimeoutSeconds: o.settleTimeout, goalSeconds: o.goal, graceSeconds: o.grace, seed,
     kills: o.kills, flushes: o.flushes, downs: o.downs, downMs: o.downMs, callbackDelayMs: o.callbackDelay,
-    report: o.report, keepLogs: !!o.keepLogs, killBetweenSends: !!o.killBetweenSends, logLevel: o.logLevel, logDir: o.logs ?? join(tmpdir(), `chaos-logs-${Date.now().toString(36)}`),
+    report: o.report, keepLogs: !!o.keepLogs, logLevel: o.logLevel, logDir: o.logs ?? join(tmpdir(), `chaos-logs-${Date.now().toString(36)}`),
     postgresUrl: o.postgresUrl, redisUrl: o.redisUrl,
     sources: !!o.sources || (!o.build && !distComplete()),
   };

@@ -15,6 +15,8 @@ export function freePort(): Promise<number> {
 }
 
 export interface AppProcess {
+  /** The operating system's process id (worker ids, host:pid:random, carry it). */
+  pid: number;
   output(): string;
   /** SIGTERM, and waits for the exit; resolves with the exit code. */
   stop(): Promise<number | null>;
@@ -39,6 +41,7 @@ function spawnApp(app: 'gateway' | 'worker', env: Record<string, string>): { chi
   return {
     child,
     handle: {
+      pid: child.pid!,
       output: () => output,
       async stop() {
         if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');

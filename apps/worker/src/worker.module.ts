@@ -22,6 +22,8 @@ import { CircuitStateRecorder } from './esc-requests/circuit-state-recorder';
 import { ResthookClient } from './resthooks/resthook-client';
 import { RelayOutboxService } from './sweep/relay-outbox.service';
 import { ResumeInFlightService } from './sweep/resume-in-flight.service';
+import { TakeOverAbandonedSendsService } from './sweep/take-over-abandoned-sends.service';
+import { WorkerLiveness } from './liveness/worker-liveness';
 import { CheckDriftUseCase } from './drift/check-drift.usecase';
 import { DriftModule } from '@cam-esc/drift';
 
@@ -32,7 +34,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule, ConnectionsModule, DriftModule],
-      providers: [RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService, RelayOutboxService, CircuitStateRecorder, CheckDriftUseCase],
+      providers: [RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService, RelayOutboxService, CircuitStateRecorder, CheckDriftUseCase, WorkerLiveness, TakeOverAbandonedSendsService],
     };
   }
 }

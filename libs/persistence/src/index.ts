@@ -15,3 +15,4 @@ export * from './repositories/instance-event.repository';
 export * from './repositories/job-outbox.repository';
 export * from './repositories/esc-circuit.repository';
 export * from './repositories/maintenance-counter.repository';
+export * from './repositories/worker-process.repository';

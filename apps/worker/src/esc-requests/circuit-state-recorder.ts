@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { EscClient } from '@cam-esc/esc';
 import { EscCircuitRepository } from '@cam-esc/persistence';
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+import { WorkerLiveness } from '../liveness/worker-liveness';
 
 const REFRESH_MS = 30_000;
 
@@ -14,14 +13,18 @@ const REFRESH_MS = 30_000;
 @Injectable()
 export class CircuitStateRecorder implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(CircuitStateRecorder.name);
-  private readonly workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
   private timer?: NodeJS.Timeout;
   private writes: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly esc: EscClient,
     private readonly circuits: EscCircuitRepository,
+    private readonly liveness: WorkerLiveness,
   ) {}
+
+  private get workerId(): string {
+    return this.liveness.id;
+  }
 
   onModuleInit(): void {
     this.esc.circuits.onChange((change) => {

@@ -7,8 +7,9 @@ import { EscAnswer, EscCircuitOpenError, EscClient, EscTarget, EscUnreachableErr
 import { ActionParameters, EscStepKind, HttpStepKind, requestVerb, resthookTimeoutMs, stepKind } from '@cam-esc/flow';
 import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { EscRequest, EscRequestRepository, EscRequestWithResource, InstanceRepository, PrismaService } from '@cam-esc/persistence';
+import { EscRequest, EscRequestRepository, EscRequestWithResource, InstanceRepository, PrismaService, WORKER_GONE_MS } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
+import { WorkerLiveness } from '../liveness/worker-liveness';
 import { ResthookClient } from '../resthooks/resthook-client';
 import { failAction } from '../run-action/action-outcome';
 import { completeEscRequest } from './complete-esc-request';
@@ -48,7 +49,7 @@ function unsentResourceStatus(verb: ReturnType<typeof requestVerb>): EscResource
   return verb === 'update' || verb === 'operate' ? undefined : EscResourceStatus.Error;
 }
 
-/** A send to ESC is claimed for its connection's timeout and this long (a sender that died frees it then). */
+/** A send to ESC is claimed while its worker lives, and at most for its connection's timeout and this long. */
 const SEND_LEASE_GRACE_MS = 30_000;
 
 /** A resthook call is claimed for this long past its timeout before the sweep calls it interrupted. */
@@ -73,6 +74,7 @@ export class SendStepRequest {
     private readonly jobs: JobQueue,
     private readonly config: AppConfig,
     private readonly prisma: PrismaService,
+    private readonly liveness: WorkerLiveness,
   ) {}
 
   async send(cmd: SendCommand): Promise<void> {
@@ -107,12 +109,22 @@ export class SendStepRequest {
     // one sender at a time: a second run (a sweep, a stalled job) waits for this one's answer rather
     // than racing it (a DELETE sent twice could read as gone, or as refused, while ESC deletes)
     const leaseMs = target.timeoutMs + SEND_LEASE_GRACE_MS;
-    if (!(await this.claim(request.id, leaseMs))) {
-      // another sender holds it; should that one have died mid-send (SIGKILL), this run comes back when its lease ends, not at the next sweep
+    const claim = await this.requests.claimSend(request.id, this.liveness.id, leaseMs);
+    if (!claim.claimed) {
+      // another sender holds it (or this worker's beat is late); should that one die mid-send, the
+      // takeover watch runs this action again within seconds; this run is a backstop past the lease
       const heldSince = request.sentAt?.getTime() ?? Date.now();
-      const delayMs = Math.max(0, heldSince + leaseMs - Date.now()) + 1000;
+      const delayMs = Math.min(Math.max(0, heldSince + leaseMs - Date.now()), WORKER_GONE_MS) + 2000;
       await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: cmd.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger: `lease.${request.id}.${heldSince}` }, { delayMs });
       return;
+    }
+    if (claim.tookOverFrom) {
+      // the worker that was sending it stopped mid-send: it may have reached ESC, which is asked first
+      request = { ...request, maybeReceived: true };
+      const { worker, since } = claim.tookOverFrom;
+      const line = `step '${request.stepId}': the worker sending ${request.method} ${request.path} (${worker ?? 'unnamed'}, since ${since.toISOString()}) stopped mid-send; ESC is asked whether it got it before it is sent again`;
+      await this.instances.withInstanceLock(cmd.serviceInstanceId, (tx) => appendActionLog(tx, request.actionInstanceId, line));
+      this.logger.warn({ ...log, heldBy: worker }, 'took over a send whose worker is gone');
     }
     try {
       const probed: ProbeVerdict = request.maybeReceived ? await probeBeforeResend(this.esc, request, kind, target) : { kind: 'send' };
@@ -199,7 +211,7 @@ export class SendStepRequest {
     const still = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
       const { count } = await tx.escRequest.updateMany({
         where: { id: request.id, status: EscRequestStatus.Pending },
-        data: { sendAttempts: attempts, maybeReceived: request.maybeReceived || maybeReceived, sentAt: null, ...(answered ?? {}) },
+        data: { sendAttempts: attempts, maybeReceived: request.maybeReceived || maybeReceived, sentAt: null, sentBy: null, ...(answered ?? {}) },
       });
       if (count === 1) await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ${why}; sending again in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempts + 1} of ${limit})`);
       return count === 1;
@@ -287,17 +299,8 @@ export class SendStepRequest {
     if (advance) await this.runOn(cmd, request.id);
   }
 
-  /** Takes the right to send a Pending request for `leaseMs` (sentAt marks the claim); false when another sender holds it. */
-  private async claim(id: string, leaseMs: number): Promise<boolean> {
-    const { count } = await this.prisma.escRequest.updateMany({
-      where: { id, status: EscRequestStatus.Pending, OR: [{ sentAt: null }, { sentAt: { lt: new Date(Date.now() - leaseMs) } }] },
-      data: { sentAt: new Date() },
-    });
-    return count === 1;
-  }
-
-  private async release(id: string): Promise<void> {
-    await this.prisma.escRequest.updateMany({ where: { id, status: EscRequestStatus.Pending }, data: { sentAt: null } });
+  private release(id: string): Promise<void> {
+    return this.requests.releaseSend(id);
   }
 
   private runOn(cmd: SendCommand, trigger: string): Promise<void> {

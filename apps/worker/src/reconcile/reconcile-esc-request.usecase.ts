@@ -2,13 +2,14 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { EscConnections } from '@cam-esc/connections';
 import { EscClient, EscUnreachableError } from '@cam-esc/esc';
-import { ActionParameters, escOperationOfRequest, EscReading, EscStepKind, requestVerb, resthookTimeoutMs, stepKind } from '@cam-esc/flow';
+import { ActionParameters, escOperationOfRequest, EscReading, EscStepKind, resthookTimeoutMs, stepKind } from '@cam-esc/flow';
 import { ActionStatus, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobPayloads, JobQueue } from '@cam-esc/jobs';
 import { EscRequestRepository, EscRequestWithResource, InstanceRepository, MaintenanceCounterRepository } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
 import { completeEscRequest, EscRequestResult } from '../esc-requests/complete-esc-request';
 import { recordVm } from '../esc-requests/record-vm';
+import { outcomeOnEsc } from './outcome-on-esc';
 
 /** Checks of ESC before giving up on a request whose final callback never came. */
 export const RECONCILE_CHECKS = 3;
@@ -114,30 +115,12 @@ export class ReconcileEscRequestUseCase {
       return { kind: 'done', result: { succeeded: false, summary: `no final callback from ESC after ${waited} s, and ${why}` } };
     }
     const described = `${prefix} ${reading.state ?? reading.phase}`;
-    const operation = escOperationOfRequest(request.operation);
-    if (operation) {
-      // the deployment being there says nothing of an operation: only a service state it settles in does
-      if (operation.settledServiceState && reading.state === operation.settledServiceState) {
-        return { kind: 'done', result: { succeeded: true, summary: `${described}: ${operation.name} is done` }, reading };
-      }
-      if (reading.phase === 'gone' || reading.phase === 'error' || lastCheck) return { kind: 'done', result: { succeeded: false, summary: `${described}; the outcome of ${operation.name} is unknown` }, reading };
-      return { kind: 'wait', why: described, reading };
+    const { outcome, why } = outcomeOnEsc(request.operation, reading, kind.kind);
+    if (outcome !== 'open') {
+      const result = { succeeded: outcome === 'succeeded', summary: `${described}: ${why}`, ...(outcome === 'succeeded' && !escOperationOfRequest(request.operation) ? { outputs: reading.outputs } : {}) };
+      return { kind: 'done', result, reading };
     }
-    const deleting = requestVerb(request.operation) === 'delete';
-    switch (reading.phase) {
-      case 'gone':
-        return deleting
-          ? { kind: 'done', result: { succeeded: true, summary: `${described}: the ${kind.kind} is gone` }, reading }
-          : { kind: 'done', result: { succeeded: false, summary: `${described}: ESC does not know the ${kind.kind}` }, reading };
-      case 'error':
-        return { kind: 'done', result: { succeeded: false, summary: described }, reading };
-      case 'present':
-        if (!deleting) return { kind: 'done', result: { succeeded: true, summary: described, outputs: reading.outputs }, reading };
-        break;
-      case 'in-progress':
-        break;
-    }
-    if (lastCheck) return { kind: 'done', result: { succeeded: false, summary: `${described}; giving up` }, reading };
-    return { kind: 'wait', why: `${prefix} ${reading.state ?? reading.phase}`, reading };
+    if (lastCheck) return { kind: 'done', result: { succeeded: false, summary: `${described}: ${why}; giving up` }, reading };
+    return { kind: 'wait', why: described, reading };
   }
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
 import { ActionInstance, EscRequest, EscResource, Prisma } from '../generated/prisma/client';
+import { OUTBOX_NOW } from './job-outbox.repository';
+import { WORKER_FRESH_MS, WORKER_GONE_MS } from './worker-process.repository';
 
 /** A request with the resource it is about, and the tenant of that resource's instance. */
 export type EscRequestWithResource = EscRequest & { escResource: EscResource & { serviceInstance: { tenantId: string } } };
@@ -38,4 +40,61 @@ export class EscRequestRepository {
     const { serviceInstance, ...actionInstance } = request.actionInstance;
     return { ...request, actionInstance, isCurrentAction: serviceInstance.currentActionInstanceId === actionInstance.id };
   }
+
+  /**
+   * Takes the right to send a Pending request for worker `by` (sent_at and sent_by mark the claim):
+   * when nobody holds it, when its holder is gone (not seen for WORKER_GONE_MS) or when the claim
+   * is older than `leaseMs`. A claim taken over marks the request maybe received (the holder may
+   * have sent it before it died), so that ESC is asked before it is sent again. `by` must itself
+   * have been seen within WORKER_FRESH_MS: a worker cut off from the database does not start sends.
+   * All on the database's clock.
+   */
+  async claimSend(id: string, by: string, leaseMs: number): Promise<SendClaim> {
+    const rows = await this.prisma.$queryRaw<{ held_since: Date | null; held_by: string | null }[]>`
+      WITH prev AS (SELECT id, sent_at, sent_by FROM esc_request WHERE id = ${id}::uuid AND status = 'Pending' FOR UPDATE)
+      UPDATE esc_request r
+         SET sent_at = ${OUTBOX_NOW}, sent_by = ${by}, maybe_received = r.maybe_received OR prev.sent_at IS NOT NULL, updated_at = ${OUTBOX_NOW}
+        FROM prev
+       WHERE r.id = prev.id
+         AND EXISTS (SELECT 1 FROM worker_process me WHERE me.id = ${by} AND me.seen_at > ${OUTBOX_NOW} - ${WORKER_FRESH_MS} * interval '1 millisecond')
+         AND (prev.sent_at IS NULL
+              OR prev.sent_at < ${OUTBOX_NOW} - ${leaseMs} * interval '1 millisecond'
+              OR (prev.sent_by IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM worker_process w WHERE w.id = prev.sent_by AND w.seen_at > ${OUTBOX_NOW} - ${WORKER_GONE_MS} * interval '1 millisecond')))
+      RETURNING prev.sent_at AS held_since, prev.sent_by AS held_by`;
+    if (rows.length === 0) return { claimed: false };
+    const [row] = rows;
+    return row.held_since ? { claimed: true, tookOverFrom: { worker: row.held_by, since: row.held_since } } : { claimed: true };
+  }
+
+  /** Gives the claim up (nothing was sent, or the answer is recorded and the request still Pending). */
+  async releaseSend(id: string): Promise<void> {
+    await this.prisma.escRequest.updateMany({ where: { id, status: 'Pending' }, data: { sentAt: null, sentBy: null } });
+  }
+
+  /**
+   * Pending requests claimed by a worker that is gone, or (claims written before workers were
+   * named) claimed longer ago than `leaseMs`: their send died with its worker.
+   */
+  abandonedSends(leaseMs: number, limit: number): Promise<AbandonedSend[]> {
+    return this.prisma.$queryRaw<AbandonedSend[]>`
+      SELECT r.id::text AS id, r.action_instance_id::text AS "actionInstanceId", res.service_instance_id::text AS "serviceInstanceId", r.sent_at AS "sentAt"
+        FROM esc_request r JOIN esc_resource res ON res.id = r.esc_resource_id
+       WHERE r.status = 'Pending' AND r.sent_at IS NOT NULL
+         AND (CASE WHEN r.sent_by IS NULL THEN r.sent_at < ${OUTBOX_NOW} - ${leaseMs} * interval '1 millisecond'
+                   ELSE NOT EXISTS (SELECT 1 FROM worker_process w WHERE w.id = r.sent_by AND w.seen_at > ${OUTBOX_NOW} - ${WORKER_GONE_MS} * interval '1 millisecond') END)
+       ORDER BY r.sent_at
+       LIMIT ${limit}`;
+  }
+}
+
+/** The right to send a Pending request: who held it before, when the claim was taken from them. */
+export type SendClaim = { claimed: true; tookOverFrom?: { worker: string | null; since: Date } } | { claimed: false };
+
+/** A request claimed by a worker that is gone (or whose claim outlived any ESC timeout). */
+export interface AbandonedSend {
+  id: string;
+  actionInstanceId: string;
+  serviceInstanceId: string;
+  sentAt: Date;
 }

@@ -15,6 +15,8 @@ export enum JobName {
   ApplyEscCallback = 'apply-esc-callback',
   /** ESC's final callback is late: ask ESC (GET) how the request ended. */
   ReconcileEscRequest = 'reconcile-esc-request',
+  /** A final callback contradicts how a request was recorded to end: ask ESC (GET) which is true. */
+  SettleContradictedOutcome = 'settle-contradicted-outcome',
   /** Periodic (a BullMQ job scheduler): re-enqueue what lost its job. */
   SweepInFlight = 'sweep-in-flight',
   /** A version's retire date has come (setRetireOnDate): retire it. */
@@ -28,6 +30,8 @@ export interface JobPayloads {
   [JobName.ApplyEscCallback]: { callbackId: string };
   /** `round` names what scheduled the checks (ESC's acceptance, or a worker start), `check` counts them. */
   [JobName.ReconcileEscRequest]: { escRequestId: string; serviceInstanceId: string; round: string; check: number };
+  /** `callbackId`: the callback that contradicts; `check` counts the GETs (ESC may still be busy). */
+  [JobName.SettleContradictedOutcome]: { escRequestId: string; serviceInstanceId: string; callbackId: string; check: number };
   [JobName.SweepInFlight]: Record<string, never>;
   /** `retireOn` (ISO) is part of the id, so a changed date is a new job and the old one a no-op. */
   [JobName.RetireVersion]: { serviceVersionId: string; retireOn: string };
@@ -45,6 +49,7 @@ export const QUEUE_OF_JOB: { [K in JobName]: QueueName } = {
   [JobName.RunAction]: QueueName.Flow,
   [JobName.ApplyEscCallback]: QueueName.EscCallbacks,
   [JobName.ReconcileEscRequest]: QueueName.Flow,
+  [JobName.SettleContradictedOutcome]: QueueName.Flow,
   [JobName.SweepInFlight]: QueueName.Flow,
   [JobName.RetireVersion]: QueueName.Catalog,
   [JobName.CheckDrift]: QueueName.Catalog,
@@ -66,6 +71,10 @@ export function jobIdOf<K extends JobName>(name: K, payload: JobPayloads[K]): st
     case JobName.ReconcileEscRequest: {
       const p = payload as JobPayloads[JobName.ReconcileEscRequest];
       return `${name}.${p.escRequestId}.${p.round}.${p.check}`;
+    }
+    case JobName.SettleContradictedOutcome: {
+      const p = payload as JobPayloads[JobName.SettleContradictedOutcome];
+      return `${name}.${p.escRequestId}.${p.callbackId}.${p.check}`;
     }
     case JobName.RetireVersion: {
       const p = payload as JobPayloads[JobName.RetireVersion];

@@ -2,8 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { EscCallback as ParsedCallback, HeaderBag, isSuccessCode, parseEscCallback } from '@cam-esc/esc';
 import { EscStepKind, handlingOf, RequestHandling, stepKind } from '@cam-esc/flow';
 import { ActionStatus, CallbackChannel, CallbackOutcome, EscRequestStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
-import { JobName, JobQueue } from '@cam-esc/jobs';
-import { EscCallback, EscCallbackRepository, EscRequest, EscRequestRepository, EscResource, InstanceRepository, recordCallbackApplied, Tx } from '@cam-esc/persistence';
+import { JobName, JobQueue, OutboxRelay, outboxEntry } from '@cam-esc/jobs';
+import { EscCallback, EscCallbackRepository, EscRequest, EscRequestRepository, EscResource, InstanceRepository, OutboxEntry, recordCallbackApplied, Tx, writeOutbox } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
 import { completeEscRequest } from '../esc-requests/complete-esc-request';
 import { recordVm } from '../esc-requests/record-vm';
@@ -16,6 +16,8 @@ interface Applied {
   detail?: string;
   /** A final stage (applied, or a duplicate of one): the request has ended and the flow may move on. */
   final?: boolean;
+  /** It says the opposite of how the request was recorded to end: ESC is to be asked. */
+  contradicts?: boolean;
 }
 
 /**
@@ -33,6 +35,7 @@ export class ApplyEscCallbackUseCase {
     private readonly requests: EscRequestRepository,
     private readonly jobs: JobQueue,
     private readonly events: ApplyEscEvent,
+    private readonly outbox: OutboxRelay,
   ) {}
 
   async execute(callbackId: string): Promise<void> {
@@ -42,6 +45,7 @@ export class ApplyEscCallbackUseCase {
 
     // a callback applied by an earlier attempt (which may not have got to enqueue) always follows up
     let ended = callback.outcome !== CallbackOutcome.Received;
+    let relay: (readonly [bigint, OutboxEntry])[] = [];
     if (!ended) {
       ended = await this.instances.withInstanceLock(serviceInstanceId, async (tx) => {
         const due = await tx.escCallback.findMany({
@@ -52,9 +56,11 @@ export class ApplyEscCallbackUseCase {
         // every due callback answers this one request: read it once, and keep the copy in step with what is applied
         const request = await tx.escRequest.findUniqueOrThrow({ where: { id: escRequestId }, include: { escResource: true } });
         let final = false;
+        const settle: OutboxEntry[] = [];
         for (const cb of due) {
           const result = await this.applyOne(tx, cb, request);
           final ||= result.final === true;
+          if (result.contradicts) settle.push(outboxEntry(JobName.SettleContradictedOutcome, { escRequestId, serviceInstanceId, callbackId: cb.id, check: 1 }));
           const detail = result.detail ?? cb.detail;
           await recordCallbackApplied(tx, { id: cb.id, outcome: result.outcome, detail }, {
             serviceInstanceId,
@@ -66,8 +72,12 @@ export class ApplyEscCallbackUseCase {
             `ESC callback ${cb.stage ?? '(unparsed)'}: ${result.outcome}${result.detail ? ` (${result.detail})` : ''}`,
           );
         }
+        // queued with the outcome it follows: a crash after this commit does not lose the check
+        const ids = await writeOutbox(tx, settle);
+        relay = ids.map((id, i) => [id, settle[i]] as const);
         return final;
       });
+      for (const [id, entry] of relay) this.outbox.relaySoon(id, entry);
     }
     // a VM's progress leaves the request open: nothing to follow up, nothing more to read
     if (ended) await this.followUp(escRequestId, serviceInstanceId);
@@ -148,15 +158,18 @@ export class ApplyEscCallbackUseCase {
   }
 
   private async applyFinalStage(tx: Tx, request: RequestWithResource, parsed: ParsedCallback, kind: EscStepKind, handling: RequestHandling): Promise<Applied> {
-    if (request.status === EscRequestStatus.Succeeded || request.status === EscRequestStatus.Failed) {
-      return { outcome: CallbackOutcome.Duplicate, detail: `request already ${request.status}`, final: true };
-    }
     const expected = handling.successStages;
     const matches = expected.length === 0 || expected.includes(parsed.stage ?? '');
+    const succeeded = matches && isSuccessCode(parsed.statusCode);
+    if (request.status === EscRequestStatus.Succeeded || request.status === EscRequestStatus.Failed) {
+      if ((request.status === EscRequestStatus.Succeeded) === succeeded) return { outcome: CallbackOutcome.Duplicate, detail: `request already ${request.status}`, final: true };
+      // a failure after a success, or a success after a failure: ESC's own state (GET) decides
+      const recorded = request.status === EscRequestStatus.Succeeded ? 'success' : 'failure';
+      return { outcome: CallbackOutcome.Ignored, detail: `contradicts the recorded ${recorded} of the request; ESC is asked (GET) which holds`, contradicts: true };
+    }
     // an operation's final event may describe its VM (VM_STOP_COMPLETE names it in vm_source)
     if (handling.operation && parsed.vm && parsed.stage && handling.operation.finalDescribesVm(parsed.stage)) await recordVm(tx, request.escResourceId, parsed.vm, parsed.stage);
     const summary = `ESC ${parsed.stage} with ESC-Status-Code ${parsed.statusCode ?? 'none'}: ${parsed.statusMessage ?? ''}`.trim();
-    const succeeded = matches && isSuccessCode(parsed.statusCode);
     await completeEscRequest(tx, request, {
       succeeded,
       statusCode: parsed.statusCode,

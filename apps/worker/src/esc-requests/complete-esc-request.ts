@@ -30,22 +30,29 @@ export async function completeEscRequest(tx: Tx, request: EscRequest, result: Es
       completedAt: new Date(),
     },
   });
-  const verb = requestVerb(request.operation);
-  // an operation (stop, reboot, ...) leaves the resource as it is, whatever its outcome
-  if (verb !== 'operate') {
-    const resourceStatus = !result.succeeded ? EscResourceStatus.Error : verb === 'delete' ? EscResourceStatus.Undeployed : EscResourceStatus.Active;
-    // only the resource's latest request speaks for it: an older one must not move it backwards
-    const resource = await tx.escResource.findUniqueOrThrow({
-      where: { id: request.escResourceId },
-      select: { outputs: true, requests: { orderBy: { createdAt: 'desc' }, take: 1, select: { id: true } } },
-    });
-    if (resource.requests[0]?.id === request.id) {
-      const outputs = { ...(resource.outputs as Record<string, string>), ...(result.outputs ?? {}) };
-      await tx.escResource.update({ where: { id: request.escResourceId }, data: { status: resourceStatus, outputs: outputs as Prisma.InputJsonValue } });
-    }
-  }
+  await recordResourceOutcome(tx, request, result.succeeded, result.outputs);
   const action = await tx.actionInstance.findUniqueOrThrow({ where: { id: request.actionInstanceId } });
   if (!result.succeeded) return failAction(tx, action, `step '${request.stepId}' failed: ${result.summary}`);
   await appendActionLog(tx, action, `step '${request.stepId}': ${result.summary}`);
   return true;
+}
+
+/**
+ * What a request's end makes of its resource: Active (or Undeployed after a delete) on success,
+ * Error on failure, with the outputs it brought; an operation (stop, reboot, ...) leaves the
+ * resource as it is. Returns the status written, if any.
+ */
+export async function recordResourceOutcome(tx: Tx, request: EscRequest, succeeded: boolean, outputs?: Record<string, string>): Promise<EscResourceStatus | undefined> {
+  const verb = requestVerb(request.operation);
+  if (verb === 'operate') return undefined;
+  const status = !succeeded ? EscResourceStatus.Error : verb === 'delete' ? EscResourceStatus.Undeployed : EscResourceStatus.Active;
+  // only the resource's latest request speaks for it: an older one must not move it backwards
+  const resource = await tx.escResource.findUniqueOrThrow({
+    where: { id: request.escResourceId },
+    select: { outputs: true, requests: { orderBy: { createdAt: 'desc' }, take: 1, select: { id: true } } },
+  });
+  if (resource.requests[0]?.id !== request.id) return undefined;
+  const merged = { ...(resource.outputs as Record<string, string>), ...(outputs ?? {}) };
+  await tx.escResource.update({ where: { id: request.escResourceId }, data: { status, outputs: merged as Prisma.InputJsonValue } });
+  return status;
 }

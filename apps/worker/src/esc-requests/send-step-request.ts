@@ -7,7 +7,7 @@ import { EscAnswer, EscCircuitOpenError, EscClient, EscTarget, EscUnreachableErr
 import { ActionParameters, EscStepKind, HttpStepKind, requestVerb, resthookTimeoutMs, stepKind } from '@cam-esc/flow';
 import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
-import { EscRequest, EscRequestRepository, EscRequestWithResource, InstanceRepository, PrismaService, WORKER_GONE_MS } from '@cam-esc/persistence';
+import { EscRequest, EscRequestRepository, EscRequestWithResource, InstanceRepository, MaintenanceCounterRepository, PrismaService, WORKER_GONE_MS } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
 import { WorkerLiveness } from '../liveness/worker-liveness';
 import { ResthookClient } from '../resthooks/resthook-client';
@@ -75,6 +75,7 @@ export class SendStepRequest {
     private readonly config: AppConfig,
     private readonly prisma: PrismaService,
     private readonly liveness: WorkerLiveness,
+    private readonly counters: MaintenanceCounterRepository,
   ) {}
 
   async send(cmd: SendCommand): Promise<void> {
@@ -125,6 +126,7 @@ export class SendStepRequest {
       const line = `step '${request.stepId}': the worker sending ${request.method} ${request.path} (${worker ?? 'unnamed'}, since ${since.toISOString()}) stopped mid-send; ESC is asked whether it got it before it is sent again`;
       await this.instances.withInstanceLock(cmd.serviceInstanceId, (tx) => appendActionLog(tx, request.actionInstanceId, line));
       this.logger.warn({ ...log, heldBy: worker }, 'took over a send whose worker is gone');
+      await this.counters.add('send_takeovers', worker ? 'worker_gone' : 'lease_ended');
     }
     try {
       const probed: ProbeVerdict = request.maybeReceived ? await probeBeforeResend(this.esc, request, kind, target) : { kind: 'send' };

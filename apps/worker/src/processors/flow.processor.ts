@@ -5,10 +5,11 @@ import { JobName, JobPayloads, QueueName, storeErrors } from '@cam-esc/jobs';
 import { InstanceGoneError } from '@cam-esc/persistence';
 import { Job } from 'bullmq';
 import { ReconcileEscRequestUseCase } from '../reconcile/reconcile-esc-request.usecase';
+import { SettleContradictedOutcomeUseCase } from '../reconcile/settle-contradicted-outcome.usecase';
 import { RunActionUseCase } from '../run-action/run-action.usecase';
 import { ResumeInFlightService } from '../sweep/resume-in-flight.service';
 
-type FlowJob = Job<JobPayloads[JobName.RunAction] | JobPayloads[JobName.ReconcileEscRequest] | JobPayloads[JobName.SweepInFlight], void, string>;
+type FlowJob = Job<JobPayloads[JobName.RunAction] | JobPayloads[JobName.ReconcileEscRequest] | JobPayloads[JobName.SettleContradictedOutcome] | JobPayloads[JobName.SweepInFlight], void, string>;
 
 /** Thin: maps flow jobs to their use cases. */
 @Processor(QueueName.Flow)
@@ -18,6 +19,7 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
   constructor(
     private readonly runAction: RunActionUseCase,
     private readonly reconcile: ReconcileEscRequestUseCase,
+    private readonly settle: SettleContradictedOutcomeUseCase,
     private readonly sweep: ResumeInFlightService,
     private readonly config: AppConfig,
   ) {
@@ -37,6 +39,8 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
         }
         case JobName.ReconcileEscRequest:
           return await this.reconcile.execute(job.data as JobPayloads[JobName.ReconcileEscRequest]);
+        case JobName.SettleContradictedOutcome:
+          return await this.settle.execute(job.data as JobPayloads[JobName.SettleContradictedOutcome]);
         case JobName.SweepInFlight:
           return await this.sweep.sweepQuiet();
         default:

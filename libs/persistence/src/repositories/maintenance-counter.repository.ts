@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService } from '../prisma.service';
 
-export type MaintenanceCounterName = 'reconciliations' | 'sweeps' | 'sweep_requeued' | 'outbox_relayed' | 'drift_last_check';
+export type MaintenanceCounterName = 'reconciliations' | 'sweeps' | 'sweep_requeued' | 'outbox_relayed' | 'drift_last_check' | 'contradictions' | 'send_takeovers';
 
 /** Counters of the workers' maintenance (maintenance_counter), for /metrics. */
 @Injectable()

@@ -99,6 +99,33 @@ describe('ESC trouble: retries, lost answers, a controller away', () => {
     expect(await onEsc(internalId)).toBe(404);
   });
 
+  it('a create that reaches ESC late, after it went again under a fresh id: ESC refuses the fresh one by name (409), and the step takes the first id back', async () => {
+    // the first create is held, then dropped unapplied; the fresh one (.r2) is refused for 2 s
+    await fault({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, dropRequest: true, delayMs: 1000, times: 1 });
+    const before = (await simRequests()).length;
+    const id = await deploy('trouble-late-create');
+    const [first] = await waitFor(async () => (await simRequests()).slice(before).filter((r) => r.method === 'POST'), (p) => p.length === 1, 'the first create to reach ESC');
+    const internalId = first.path.split('/').pop()!;
+    await fault({ operation: 'create', match: { internalId: `${internalId}.r2` }, respond: { status: 503, body: 'busy', headers: { 'Retry-After': '2' } }, times: 1 });
+    await waitFor(async () => (await simRequests()).slice(before).filter((r) => r.method === 'POST'), (p) => p.length === 2, 'the create to go again as .r2');
+    // meanwhile the first create arrives after all (a proxy that held it): ESC makes it and calls back to its URL
+    const headers = Object.fromEntries(Object.entries(first.headers).filter(([k]) => !['authorization', 'content-length', 'host', 'connection'].includes(k.toLowerCase())));
+    await sim().post(first.path).set(headers).auth(ESC_CREDENTIALS.username, ESC_CREDENTIALS.password).send(first.body!).expect((r) => expect(r.status).toBeLessThan(300));
+
+    const done = await untilStatus(id, 'Active', 'Error');
+    expect(done.Status).toBe('Active');
+    expect(done.esc.deployments[0].internal_deployment_id).toBe(internalId);
+    expect(done.logs).toMatch(new RegExp(`ESC holds deployment ${internalId.replace(/\./g, '\\.')}, from an earlier attempt that reached it late: that one is this step's \\(${internalId.replace(/\./g, '\\.')}\\.r2 is given up\\)`));
+    expect(done.esc.deployments[0].vms).toEqual([expect.objectContaining({ state: 'VM_ALIVE' })]);
+    expect(await onEsc(internalId)).toBe(200);
+    expect(await onEsc(`${internalId}.r2`)).toBe(404);
+    const audit = (await http.get(`${API}/${id}/escRequests`).set('Authorization', A)).body;
+    expect(audit[0].callbacks.filter((c: { outcome: string }) => c.outcome === 'Unmatched')).toEqual([]);
+    await http.post(`${API}/${id}/terminate`).set('Authorization', A).send({}).expect(200);
+    expect((await untilStatus(id, 'Terminated', 'Error')).Status).toBe('Terminated');
+    expect(await onEsc(internalId)).toBe(404);
+  });
+
   it('a DELETE whose answer is lost: the callbacks of that first DELETE are applied, the VMs end undeployed, ESC holds nothing', async () => {
     const id = await deploy('trouble-lost-delete');
     const active = await untilStatus(id, 'Active', 'Error');

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { asaTemplateContent, deployBody, escService } from './support/payloads';
-import { Stack, startStack, TENANT_A, waitFor } from './support/stack';
+import { SimRequest } from './support/hook-server';
+import { ESC_CREDENTIALS, Stack, startStack, TENANT_A, waitFor } from './support/stack';
 
 const A = `Bearer ${TENANT_A.token}`;
 
@@ -40,5 +41,31 @@ describe('when ESC callbacks are lost', () => {
     const gone = await waitFor(() => get(id), (i) => i.Status !== 'Terminating', 'the terminate to be reconciled');
     expect(gone.Status).toBe('Terminated');
     expect(gone.logs).toMatch(/GET \/v0\/deployments\/ceg-[0-9a-f-]{36} answered not found: the deployment is gone/);
+  });
+
+  it('a create that reaches ESC late, after it went again under a fresh id: the 409 on the fresh one finds the first, and the step takes its id back', async () => {
+    const sim = () => request(stack.sim.baseUrl);
+    const posts = async () => ((await sim().get('/_sim/requests')).body as SimRequest[]).filter((r) => r.method === 'POST' && r.path.includes('/v0/deployments/'));
+    const before = (await posts()).length;
+    // the first create is held, then dropped unapplied; the fresh one (.r2) is refused for 2 s
+    await sim().post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, dropRequest: true, delayMs: 1000, times: 1 }).expect(201);
+    const id = (await http.post(`/cam/composer/api/v1/ServiceManifest/${manifestId}/deploy`).set('Authorization', A).send(deployBody('lost-late-create', { image: 'ASA' })).expect(200)).body.id;
+    const [first] = (await waitFor(posts, (p) => p.length === before + 1, 'the first create to reach ESC')).slice(before);
+    const internalId = first.path.split('/').pop()!;
+    await sim().post('/_sim/faults').send({ operation: 'create', match: { internalId: `${internalId}.r2` }, respond: { status: 503, body: 'busy', headers: { 'Retry-After': '2' } }, times: 1 }).expect(201);
+    await waitFor(posts, (p) => p.length === before + 2, 'the create to go again as .r2');
+    // meanwhile the first create arrives after all (a proxy held it); its callbacks are lost like all others here
+    const headers = Object.fromEntries(Object.entries(first.headers).filter(([k]) => !['authorization', 'content-length', 'host', 'connection'].includes(k.toLowerCase())));
+    await sim().post(first.path).set(headers).auth(ESC_CREDENTIALS.username, ESC_CREDENTIALS.password).send(first.body!).expect((r) => expect(r.status).toBeLessThan(300));
+
+    const done = await waitFor(() => get(id), (i) => i.Status === 'Active' || i.Status === 'Error', 'the deploy to end', 30_000);
+    expect(done.Status).toBe('Active');
+    expect(done.esc.deployments[0].internal_deployment_id).toBe(internalId);
+    expect(done.logs).toContain(`ESC refused ${internalId}.r2 (409); ESC holds deployment ${internalId}, from an earlier attempt that reached it late`);
+    const sent = (await posts()).slice(before).map((r) => r.path.split('/').pop());
+    expect(sent).toEqual([internalId, `${internalId}.r2`, internalId, `${internalId}.r2`]);
+    const onEsc = async (i: string) => (await sim().get(`/ESCManager/v0/deployments/${i}`).auth(ESC_CREDENTIALS.username, ESC_CREDENTIALS.password)).status;
+    expect(await onEsc(internalId)).toBe(200);
+    expect(await onEsc(`${internalId}.r2`)).toBe(404);
   });
 });

@@ -6,6 +6,7 @@ import { JobName, JobQueue, OutboxRelay, outboxEntry } from '@cam-esc/jobs';
 import { EscCallback, EscCallbackRepository, EscRequest, EscRequestRepository, EscResource, InstanceRepository, OutboxEntry, recordCallbackApplied, Tx, writeOutbox } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
 import { completeEscRequest } from '../esc-requests/complete-esc-request';
+import { adoptSupersededId, supersededInternalIds } from '../esc-requests/fresh-internal-id';
 import { recordVm } from '../esc-requests/record-vm';
 import { ApplyEscEvent } from './apply-esc-event';
 
@@ -133,7 +134,13 @@ export class ApplyEscCallbackUseCase {
     // the transaction id ESC gave for this very request wins over however the body names the resource
     if (tid && request.transactionId === tid) return undefined;
     const namedId = parsed.fields[kind.idOutput];
-    if (namedId && namedId !== request.escResource.internalId) return `${kind.idOutput} ${namedId} is not ${request.escResource.internalId}`;
+    if (namedId && namedId !== request.escResource.internalId) {
+      // an id the resource gave up for a fresh one, which ESC made late after all: the resource takes it back
+      const given = supersededInternalIds(request.escResource.outputs).includes(namedId);
+      if (!given || !(await adoptSupersededId(tx, request, kind, namedId, `ESC's ${parsed.stage ?? 'callback'} names ${namedId}`))) {
+        return `${kind.idOutput} ${namedId} is not ${request.escResource.internalId}`;
+      }
+    }
     if (!tid) return namedId ? undefined : `neither a transaction id nor an ${kind.idOutput}`;
     const other = await tx.escRequest.findUnique({ where: { transactionId: tid } });
     if (other && other.id !== request.id) return `transaction id ${tid} belongs to another request`;

@@ -1,5 +1,5 @@
 import { EscStepKind } from '@cam-esc/flow';
-import { EscRequestWithResource, InstanceRepository, Prisma } from '@cam-esc/persistence';
+import { EscRequest, EscRequestWithResource, EscResource, InstanceRepository, Prisma, Tx } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
 
 /** ESC's rule for internal ids: 1..72 of A-Z a-z 0-9 - . _ */
@@ -34,7 +34,8 @@ export async function giveFreshInternalId(instances: InstanceRepository, service
   // the ids given up, so that drift knows a deployment ESC made under one late as this instance's
   outputs.superseded_internal_ids = [...(Array.isArray(before.superseded_internal_ids) ? before.superseded_internal_ids : []), resource.internalId];
   const moved = await instances.withInstanceLock(serviceInstanceId, async (tx) => {
-    const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: 'Pending', path: request.path }, data: { path } });
+    // the new id was never sent: ESC's "not now" to it (503) means just that, and it goes again as it is
+    const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: 'Pending', path: request.path }, data: { path, maybeReceived: false } });
     if (count === 0) return false;
     await tx.escResource.update({ where: { id: resource.id }, data: { internalId: fresh, outputs: outputs as Prisma.InputJsonValue } });
     await appendActionLog(
@@ -45,5 +46,32 @@ export async function giveFreshInternalId(instances: InstanceRepository, service
     return true;
   });
   if (!moved) return null;
-  return { ...request, path, escResource: { ...resource, internalId: fresh, outputs: outputs as Prisma.JsonValue } };
+  return { ...request, path, maybeReceived: false, escResource: { ...resource, internalId: fresh, outputs: outputs as Prisma.JsonValue } };
+}
+
+/** The internal ids a resource gave up for fresh ones, latest first. */
+export function supersededInternalIds(outputs: unknown): string[] {
+  const list = ((outputs ?? {}) as Record<string, unknown>).superseded_internal_ids;
+  return Array.isArray(list) ? list.filter((v): v is string => typeof v === 'string').reverse() : [];
+}
+
+/**
+ * The inverse of giveFreshInternalId: ESC turned out to hold the resource under an id given up
+ * (that attempt reached it late), so the resource and its Pending request take that id back, and
+ * the fresh one joins the ids given up. In the caller's transaction, under the instance lock;
+ * false when something else moved the request on.
+ */
+export async function adoptSupersededId(tx: Tx, request: EscRequest & { escResource: EscResource }, kind: EscStepKind, adopted: string, why: string): Promise<boolean> {
+  const resource = request.escResource;
+  const before = (resource.outputs ?? {}) as Record<string, unknown>;
+  const outputs: Record<string, unknown> = Object.fromEntries(Object.entries(before).map(([k, v]) => [k, v === resource.internalId ? adopted : v]));
+  outputs.superseded_internal_ids = [...supersededInternalIds(before).reverse().filter((id) => id !== adopted), resource.internalId];
+  const path = kind.getPath({ ...resource, internalId: adopted });
+  const { count } = await tx.escRequest.updateMany({ where: { id: request.id, status: { in: ['Pending', 'Accepted'] }, path: request.path }, data: { path } });
+  if (count === 0) return false;
+  await tx.escResource.update({ where: { id: resource.id }, data: { internalId: adopted, outputs: outputs as Prisma.InputJsonValue } });
+  await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ${why}; ESC holds ${kind.kind} ${adopted}, from an earlier attempt that reached it late: that one is this step's (${resource.internalId} is given up)`);
+  request.path = path;
+  request.escResource = { ...resource, internalId: adopted, outputs: outputs as Prisma.JsonValue };
+  return true;
 }

@@ -13,7 +13,7 @@ import { WorkerLiveness } from '../liveness/worker-liveness';
 import { ResthookClient } from '../resthooks/resthook-client';
 import { failAction } from '../run-action/action-outcome';
 import { completeEscRequest } from './complete-esc-request';
-import { giveFreshInternalId } from './fresh-internal-id';
+import { adoptSupersededId, giveFreshInternalId, supersededInternalIds } from './fresh-internal-id';
 import { backoffMs, isTransient, mayHaveApplied, probeBeforeResend, ProbeVerdict } from './resend-policy';
 
 export interface SendCommand {
@@ -252,6 +252,17 @@ export class SendStepRequest {
       const probe = await this.esc.call({ method: 'GET', path }, target);
       if (probe.status === 200) return { kind: 'accepted', note: `ESC answered 409 but already has ${kind.kind} ${request.escResource.internalId}: an earlier attempt reached it` };
       if (probe.status !== 404) throw new EscUnreachableError(`ESC answered ${probe.status} to GET ${path} after a 409; will try again`);
+      // sent under a fresh id after an attempt ESC did not hold then: that attempt may have reached it late (ESC refuses the name twice)
+      for (const earlier of supersededInternalIds(request.escResource.outputs)) {
+        const earlierPath = kind.getPath({ ...request.escResource, internalId: earlier });
+        const found = await this.esc.call({ method: 'GET', path: earlierPath }, target);
+        if (found.status !== 200) continue;
+        const why = `ESC refused ${request.escResource.internalId} (409)`;
+        const adopted = await this.instances.withInstanceLock(request.escResource.serviceInstanceId, (tx) => adoptSupersededId(tx, request, kind, earlier, why));
+        // something else (its callbacks) moved the request on: nothing is left to record
+        if (!adopted) return { kind: 'refused' };
+        return { kind: 'accepted', note: `ESC holds it as ${earlier}` };
+      }
     }
     return { kind: 'refused' };
   }

@@ -99,7 +99,7 @@ describe('ESC trouble: retries, lost answers, a controller away', () => {
     expect(await onEsc(internalId)).toBe(404);
   });
 
-  it('a create that reaches ESC late, after it went again under a fresh id: ESC refuses the fresh one by name (409), and the step takes the first id back', async () => {
+  it('a create that reaches ESC late, after it went again under a fresh id: the step takes the first id back (its callbacks name it), and nothing stays under the fresh one', async () => {
     // the first create is held, then dropped unapplied; the fresh one (.r2) is refused for 2 s
     await fault({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, dropRequest: true, delayMs: 1000, times: 1 });
     const before = (await simRequests()).length;

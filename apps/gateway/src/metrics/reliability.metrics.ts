@@ -8,7 +8,7 @@ const COUNTERS: Array<{ name: string; counter: string; label: string; help: stri
   { name: 'cam_esc_reconciliations_total', counter: 'reconciliations', label: 'outcome', help: 'Overdue ESC requests checked by GET, by what ESC said (succeeded, failed, still_running)' },
   { name: 'cam_esc_sweeps_total', counter: 'sweeps', label: 'round', help: 'Sweeps for work that lost its job, by round (boot, sweep: every 5 minutes, store-lost: the queue store lost its data)' },
   { name: 'cam_esc_sweep_requeued_total', counter: 'sweep_requeued', label: 'what', help: 'Jobs the sweeps made again, by what they run (actions, callbacks, overdue_checks, retirements)' },
-  { name: 'cam_esc_contradictions_total', counter: 'contradictions', label: 'verdict', help: "Final callbacks that contradicted how their request was recorded to end, by what ESC's GET made of it (confirmed: the record stands, corrected: the record now follows ESC, undecided)" },
+  { name: 'cam_esc_contradictions_total', counter: 'contradictions', label: 'verdict', help: "Final callbacks that contradicted how their request was recorded to end, by what ESC's GET made of it (confirmed: the record stands, corrected: the record now follows ESC, undecided, outdated: a later request speaks for the resource)" },
   { name: 'cam_esc_send_takeovers_total', counter: 'send_takeovers', label: 'from', help: 'ESC requests whose sending worker died mid-send, taken over by another worker (which asks ESC first)' },
   { name: 'cam_esc_outbox_relayed_total', counter: 'outbox_relayed', label: 'by', help: 'Outbox jobs a worker queued because the gateway that wrote them did not (it died, or the queue store was away)' },
 ];

@@ -5,7 +5,7 @@ import { EscConnections } from '@cam-esc/connections';
 import { DomainException } from '@cam-esc/errors';
 import { EscAnswer, EscCircuitOpenError, EscClient, EscTarget, EscUnreachableError } from '@cam-esc/esc';
 import { ActionParameters, EscStepKind, HttpStepKind, requestVerb, resthookTimeoutMs, stepKind } from '@cam-esc/flow';
-import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
+import { EscRequestStatus, EscResourceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { EscRequest, EscRequestRepository, EscRequestWithResource, InstanceRepository, MaintenanceCounterRepository, PrismaService, WORKER_GONE_MS } from '@cam-esc/persistence';
 import { appendActionLog } from '../action-log';
@@ -110,23 +110,18 @@ export class SendStepRequest {
     // one sender at a time: a second run (a sweep, a stalled job) waits for this one's answer rather
     // than racing it (a DELETE sent twice could read as gone, or as refused, while ESC deletes)
     const leaseMs = target.timeoutMs + SEND_LEASE_GRACE_MS;
-    const claim = await this.requests.claimSend(request.id, this.liveness.id, leaseMs);
+    const claim = (await this.liveness.mayClaim()) ? await this.requests.claimSend(request.id, this.liveness.id, leaseMs) : ({ claimed: false } as const);
     if (!claim.claimed) {
       // another sender holds it (or this worker's beat is late); should that one die mid-send, the
-      // takeover watch runs this action again within seconds; this run is a backstop past the lease
-      const heldSince = request.sentAt?.getTime() ?? Date.now();
-      const delayMs = Math.min(Math.max(0, heldSince + leaseMs - Date.now()), WORKER_GONE_MS) + 2000;
-      await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: cmd.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger: `lease.${request.id}.${heldSince}` }, { delayMs });
+      // takeover watch runs this action again within seconds; this run is a backstop (its own job id
+      // each time: the id of the job running now would be ignored)
+      await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: cmd.actionInstanceId, serviceInstanceId: cmd.serviceInstanceId, trigger: `lease.${request.id}.${Date.now().toString(36)}` }, { delayMs: WORKER_GONE_MS + 2000 });
       return;
     }
     if (claim.tookOverFrom) {
       // the worker that was sending it stopped mid-send: it may have reached ESC, which is asked first
       request = { ...request, maybeReceived: true };
-      const { worker, since } = claim.tookOverFrom;
-      const line = `step '${request.stepId}': the worker sending ${request.method} ${request.path} (${worker ?? 'unnamed'}, since ${since.toISOString()}) stopped mid-send; ESC is asked whether it got it before it is sent again`;
-      await this.instances.withInstanceLock(cmd.serviceInstanceId, (tx) => appendActionLog(tx, request.actionInstanceId, line));
-      this.logger.warn({ ...log, heldBy: worker }, 'took over a send whose worker is gone');
-      await this.counters.add('send_takeovers', worker ? 'worker_gone' : 'lease_ended');
+      await this.noteTakeOver(cmd, request, claim.tookOverFrom).catch((e) => this.logger.warn({ ...log, err: (e as Error).message }, 'could not record the takeover of a send'));
     }
     try {
       const probed: ProbeVerdict = request.maybeReceived ? await probeBeforeResend(this.esc, request, kind, target) : { kind: 'send' };
@@ -140,6 +135,8 @@ export class SendStepRequest {
           if (!moved) return await this.release(request.id);
           request = moved;
         }
+        // the probe may have taken a while: a worker whose beat has gone stale by now could be taken over mid-send
+        if (!(await this.liveness.mayClaim())) throw new EscUnreachableError('this worker could not write its beat lately; the request is sent later, from here or another worker', false);
         answer = await this.esc.call({ method: request.method as 'POST' | 'PUT' | 'DELETE', path: request.path, body: request.body ?? undefined, callbackUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}`, eventsUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}/events` }, target);
         if (isTransient(answer.status)) {
           // ESC is failing over or overloaded: the same request again, later (a 500, or a proxy's 502 or 504, may have been applied all the same; 503, 429 and 408 say it was not)
@@ -212,7 +209,8 @@ export class SendStepRequest {
     const delayMs = backoffMs(attempts, this.config.escRetry, retryAfterMs);
     const still = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
       const { count } = await tx.escRequest.updateMany({
-        where: { id: request.id, status: EscRequestStatus.Pending },
+        // only this worker's claim: one taken over since (this worker was thought gone) is the new holder's
+        where: { id: request.id, status: EscRequestStatus.Pending, sentBy: this.liveness.id },
         data: { sendAttempts: attempts, maybeReceived: request.maybeReceived || maybeReceived, sentAt: null, sentBy: null, ...(answered ?? {}) },
       });
       if (count === 1) await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ${why}; sending again in ${(delayMs / 1000).toFixed(1)} s (attempt ${attempts + 1} of ${limit})`);
@@ -258,8 +256,13 @@ export class SendStepRequest {
         const found = await this.esc.call({ method: 'GET', path: earlierPath }, target);
         if (found.status !== 200) continue;
         const why = `ESC refused ${request.escResource.internalId} (409)`;
-        const adopted = await this.instances.withInstanceLock(request.escResource.serviceInstanceId, (tx) => adoptSupersededId(tx, request, kind, earlier, why));
-        // something else (its callbacks) moved the request on: nothing is left to record
+        const adopted = await this.instances.withInstanceLock(request.escResource.serviceInstanceId, async (tx) => {
+          if (await adoptSupersededId(tx, request, kind, earlier, why)) return true;
+          // a callback of that late attempt may have taken the id back already: then it is accepted all the same
+          const now = await tx.escRequest.findUnique({ where: { id: request.id }, include: { escResource: { select: { internalId: true } } } });
+          return !!now && OPEN_ESC_REQUEST_STATUSES.includes(now.status) && now.escResource.internalId === earlier;
+        });
+        // otherwise something else ended the request meanwhile: recording a refusal then changes nothing
         if (!adopted) return { kind: 'refused' };
         return { kind: 'accepted', note: `ESC holds it as ${earlier}` };
       }
@@ -313,7 +316,14 @@ export class SendStepRequest {
   }
 
   private release(id: string): Promise<void> {
-    return this.requests.releaseSend(id);
+    return this.requests.releaseSend(id, this.liveness.id);
+  }
+
+  private async noteTakeOver(cmd: SendCommand, request: EscRequestWithResource, from: { worker: string | null; since: Date }): Promise<void> {
+    const line = `step '${request.stepId}': the worker sending ${request.method} ${request.path} (${from.worker ?? 'unnamed'}, since ${from.since.toISOString()}) stopped mid-send; ESC is asked whether it got it before it is sent again`;
+    await this.instances.withInstanceLock(cmd.serviceInstanceId, (tx) => appendActionLog(tx, request.actionInstanceId, line));
+    this.logger.warn({ serviceInstanceId: cmd.serviceInstanceId, escRequestId: request.id, heldBy: from.worker }, 'took over a send whose worker is gone');
+    await this.counters.add('send_takeovers', from.worker ? 'worker_gone' : 'lease_ended');
   }
 
   private runOn(cmd: SendCommand, trigger: string): Promise<void> {

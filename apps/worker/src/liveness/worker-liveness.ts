@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
-import { WORKER_BEAT_MS, WorkerProcessRepository } from '@cam-esc/persistence';
+import { WORKER_BEAT_MS, WORKER_FRESH_MS, WorkerProcessRepository } from '@cam-esc/persistence';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 
@@ -15,21 +15,37 @@ export class WorkerLiveness implements OnModuleInit, OnModuleDestroy {
   private timer?: NodeJS.Timeout;
   private beating?: Promise<void>;
   private failing = false;
+  /** When a beat was last written (this process's clock). */
+  private lastBeatAt = 0;
 
   constructor(private readonly workers: WorkerProcessRepository) {}
 
-  /** Before the queues start: the first claim finds this worker registered. */
   async onModuleInit(): Promise<void> {
-    await this.beat();
+    await this.ready();
     this.timer = setInterval(() => void this.beat(), WORKER_BEAT_MS);
     this.timer.unref();
     void this.workers.pruneGone().catch(() => undefined);
+  }
+
+  /**
+   * Whether this worker may send now: its last beat is recent enough that nobody takes it for gone
+   * during the send. Waits for the first beat (the queues may start taking jobs before this
+   * provider's onModuleInit).
+   */
+  async mayClaim(): Promise<boolean> {
+    if (this.lastBeatAt === 0) await this.ready();
+    return Date.now() - this.lastBeatAt < WORKER_FRESH_MS;
+  }
+
+  private async ready(): Promise<void> {
+    if (this.lastBeatAt === 0) await this.beat();
   }
 
   private beat(): Promise<void> {
     this.beating ??= this.workers
       .beat(this.id, hostname(), process.pid)
       .then(() => {
+        this.lastBeatAt = Date.now();
         if (this.failing) this.logger.log({ workerId: this.id }, 'the worker beat is written again; it claims sends again');
         this.failing = false;
       })

@@ -16,7 +16,7 @@ export type SettleContradictedOutcomeCommand = JobPayloads[JobName.SettleContrad
 export const SETTLE_CHECKS = 4;
 const SETTLE_RETRY_MS = 10_000;
 
-type Verdict = 'confirmed' | 'corrected' | 'undecided';
+type Verdict = 'confirmed' | 'corrected' | 'undecided' | 'outdated';
 
 /**
  * A final callback said the opposite of how its request was recorded to end (a SERVICE_ALIVE
@@ -65,6 +65,12 @@ export class SettleContradictedOutcomeUseCase {
     const verdict = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx, instance): Promise<Verdict> => {
       for (const { vm, stage } of reading.vms ?? []) await recordVm(tx, request.escResourceId, vm, stage);
       const current = await tx.escRequest.findUniqueOrThrow({ where: { id: request.id } });
+      const latest = await tx.escRequest.findFirst({ where: { escResourceId: request.escResourceId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+      if (latest?.id !== request.id) {
+        // a later request (a delete, an update) speaks for the resource now: what ESC holds says nothing of this one
+        await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ${told}; a later request of the ${kind.kind} has spoken for it since: nothing is changed`);
+        return 'outdated';
+      }
       if ((current.status === EscRequestStatus.Succeeded) === (outcome === 'succeeded')) {
         await appendActionLog(tx, request.actionInstanceId, `step '${request.stepId}': ${said}; the recorded ${recorded} stands`);
         return 'confirmed';
@@ -86,7 +92,7 @@ export class SettleContradictedOutcomeUseCase {
     await this.counters.add('contradictions', verdict);
     const log = { serviceInstanceId: cmd.serviceInstanceId, escRequestId: request.id, internalId: request.escResource.internalId, verdict };
     if (verdict === 'corrected') this.logger.warn(log, `${said}; the records now follow ESC`);
-    else this.logger.log(log, `${said}; the recorded ${recorded} stands`);
+    else this.logger.log(log, verdict === 'outdated' ? `${told}; a later request speaks for the resource` : `${said}; the recorded ${recorded} stands`);
   }
 
   /** ESC cannot tell yet: asked again a little later, SETTLE_CHECKS times in all; then the recorded outcome stands. */

@@ -43,8 +43,8 @@ export class EscRequestRepository {
 
   /**
    * Takes the right to send a Pending request for worker `by` (sent_at and sent_by mark the claim):
-   * when nobody holds it, when its holder is gone (not seen for WORKER_GONE_MS) or when the claim
-   * is older than `leaseMs`. A claim taken over marks the request maybe received (the holder may
+   * when nobody holds it, when its holder is gone (not seen for WORKER_GONE_MS) or, for a claim
+   * that names no worker (written before workers were named), when it is older than `leaseMs`. A claim taken over marks the request maybe received (the holder may
    * have sent it before it died), so that ESC is asked before it is sent again. `by` must itself
    * have been seen within WORKER_FRESH_MS: a worker cut off from the database does not start sends.
    * All on the database's clock.
@@ -58,7 +58,7 @@ export class EscRequestRepository {
        WHERE r.id = prev.id
          AND EXISTS (SELECT 1 FROM worker_process me WHERE me.id = ${by} AND me.seen_at > ${OUTBOX_NOW} - ${WORKER_FRESH_MS} * interval '1 millisecond')
          AND (prev.sent_at IS NULL
-              OR prev.sent_at < ${OUTBOX_NOW} - ${leaseMs} * interval '1 millisecond'
+              OR (prev.sent_by IS NULL AND prev.sent_at < ${OUTBOX_NOW} - ${leaseMs} * interval '1 millisecond')
               OR (prev.sent_by IS NOT NULL AND NOT EXISTS (
                     SELECT 1 FROM worker_process w WHERE w.id = prev.sent_by AND w.seen_at > ${OUTBOX_NOW} - ${WORKER_GONE_MS} * interval '1 millisecond')))
       RETURNING prev.sent_at AS held_since, prev.sent_by AS held_by`;
@@ -67,19 +67,20 @@ export class EscRequestRepository {
     return row.held_since ? { claimed: true, tookOverFrom: { worker: row.held_by, since: row.held_since } } : { claimed: true };
   }
 
-  /** Gives the claim up (nothing was sent, or the answer is recorded and the request still Pending). */
-  async releaseSend(id: string): Promise<void> {
-    await this.prisma.escRequest.updateMany({ where: { id, status: 'Pending' }, data: { sentAt: null, sentBy: null } });
+  /** Gives `by`'s claim up (nothing was sent, or the answer is recorded and the request still Pending); a claim taken over since is left alone. */
+  async releaseSend(id: string, by: string): Promise<void> {
+    await this.prisma.escRequest.updateMany({ where: { id, status: 'Pending', sentBy: by }, data: { sentAt: null, sentBy: null } });
   }
 
   /**
-   * Pending requests claimed by a worker that is gone, or (claims written before workers were
+   * Pending requests of running actions claimed by a worker that is gone, or (claims written before workers were
    * named) claimed longer ago than `leaseMs`: their send died with its worker.
    */
   abandonedSends(leaseMs: number, limit: number): Promise<AbandonedSend[]> {
     return this.prisma.$queryRaw<AbandonedSend[]>`
       SELECT r.id::text AS id, r.action_instance_id::text AS "actionInstanceId", res.service_instance_id::text AS "serviceInstanceId", r.sent_at AS "sentAt"
         FROM esc_request r JOIN esc_resource res ON res.id = r.esc_resource_id
+        JOIN action_instance a ON a.id = r.action_instance_id AND a.status = 'In_Progress'
        WHERE r.status = 'Pending' AND r.sent_at IS NOT NULL
          AND (CASE WHEN r.sent_by IS NULL THEN r.sent_at < ${OUTBOX_NOW} - ${leaseMs} * interval '1 millisecond'
                    ELSE NOT EXISTS (SELECT 1 FROM worker_process w WHERE w.id = r.sent_by AND w.seen_at > ${OUTBOX_NOW} - ${WORKER_GONE_MS} * interval '1 millisecond') END)

@@ -4,12 +4,14 @@
  * or no longer owns); GET /cam/api/v1/drift reports each, POST …/repair fixes what is safe.
  */
 import request from 'supertest';
+import { flowService, RESOURCE_TEMPLATES, vnfFlowSteps } from './support/flow-payloads';
 import { asaTemplateContent, deployBody, escService, fixture } from './support/payloads';
 import { ESC_CREDENTIALS, Stack, startStack, TENANT_A, TENANT_B, waitFor } from './support/stack';
 
 const A = `Bearer ${TENANT_A.token}`;
 const B = `Bearer ${TENANT_B.token}`;
 const API = '/cam/composer/api/v1/ServiceInstances';
+const NO_RESOURCE_DRIFT = { orphans: [], missing: [], errors: [] };
 
 describe('drift between ESC and the records', () => {
   let stack: Stack;
@@ -34,7 +36,7 @@ describe('drift between ESC and the records', () => {
   it('reports nothing while ESC and the records agree', async () => {
     await deploy('drift-agree');
     const report = await drift();
-    expect(report.connections).toEqual([{ connection: 'default', orphans: [], missing: [], vm_states: [] }]);
+    expect(report.connections).toEqual([{ connection: 'default', orphans: [], missing: [], vm_states: [], resources: NO_RESOURCE_DRIFT }]);
   });
 
   it('reports a deployment deleted behind its back, a VM stopped without a callback, and orphans; repair fixes what is safe', async () => {
@@ -68,11 +70,11 @@ describe('drift between ESC and the records', () => {
     // on the shared connection a tenant sees only what its own records name
     expect(d.orphans).toEqual([{ internal_deployment_id: zombieId, deployment_name: zombie.esc.deployments[0].deployment_name, made_by_gateway: true, deletable: true, was_of_instance: 'drift-zombie' }]);
     // another tenant sees none of it, and can repair none of it
-    expect((await drift(B)).connections[0]).toEqual({ connection: 'default', orphans: [], missing: [], vm_states: [] });
-    expect((await http.post('/cam/api/v1/drift/repair').set('Authorization', B).expect(200)).body.repaired).toEqual({ vm_states_refreshed: 0, marked_gone: 0, orphans_deleted: [] });
+    expect((await drift(B)).connections[0]).toEqual({ connection: 'default', orphans: [], missing: [], vm_states: [], resources: NO_RESOURCE_DRIFT });
+    expect((await http.post('/cam/api/v1/drift/repair').set('Authorization', B).expect(200)).body.repaired).toEqual({ vm_states_refreshed: 0, marked_gone: 0, orphans_deleted: [], resources: { marked_gone: 0, orphans_deleted: [] } });
 
     const repaired = (await http.post('/cam/api/v1/drift/repair').set('Authorization', A).expect(200)).body;
-    expect(repaired.repaired).toEqual({ vm_states_refreshed: 1, marked_gone: 1, orphans_deleted: [{ connection: 'default', internal_deployment_id: zombieId, http_status: 200 }] });
+    expect(repaired.repaired).toEqual({ vm_states_refreshed: 1, marked_gone: 1, orphans_deleted: [{ connection: 'default', internal_deployment_id: zombieId, http_status: 200 }], resources: { marked_gone: 0, orphans_deleted: [] } });
     expect((await instance(gone.id)).Status).toBe('Error');
     expect((await instance(gone.id)).esc.deployments[0].status).toBe('Undeployed');
     expect((await instance(stopped.id)).esc.deployments[0].vms[0].state).toBe(d.vm_states[0].esc_stage);
@@ -80,6 +82,51 @@ describe('drift between ESC and the records', () => {
     // what is not the tenant's is left alone
     expect((await esc('get', '/v0/deployments/ceg-left-behind-1')).status).toBe(200);
     expect((await esc('get', '/v0/deployments/ops-by-hand-1')).status).toBe(200);
-    expect((await drift()).connections[0]).toEqual({ connection: 'default', orphans: [], missing: [], vm_states: [] });
+    expect((await drift()).connections[0]).toEqual({ connection: 'default', orphans: [], missing: [], vm_states: [], resources: NO_RESOURCE_DRIFT });
+  });
+
+  it('the other resources too: a network deleted behind its back is missing, a tenant the records say is gone is an orphan; repair marks the one gone and deletes the other', async () => {
+    for (const [kind, content] of Object.entries(RESOURCE_TEMPLATES)) {
+      if (kind !== 'deployment') await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: `vnf-${kind}`, version: '1.0', type: 'ESC', content }).expect(201);
+    }
+    const steps = vnfFlowSteps().slice(0, 2);
+    const created = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(flowService('VNF drift', steps, ['tenant1', 'net1'])).expect(200);
+    await http.post(`/cam/composer/api/v1/ServiceManifest/${created.body.serviceManifestId}/publish`).set('Authorization', A).expect(200);
+    const deployNetwork = async (name: string) => {
+      const id = (await http.post(`/cam/composer/api/v1/ServiceManifest/${created.body.serviceManifestId}/deploy`).set('Authorization', A).send(deployBody(name, {})).expect(200)).body.id as string;
+      await waitFor(() => instance(id), (i) => i.Status === 'Active' || i.Status === 'Error', `${name} to deploy`);
+      const { rows } = await stack.db.query<{ kind: string; internal_id: string; esc_tenant: string }>(`SELECT kind, internal_id, esc_tenant FROM esc_resource WHERE service_instance_id = $1`, [id]);
+      return { id, tenant: rows.find((r) => r.kind === 'tenant')!, network: rows.find((r) => r.kind === 'network')! };
+    };
+    const lost = await deployNetwork('drift-net-lost');
+    const forgotten = await deployNetwork('drift-net-forgotten');
+    expect((await instance(lost.id)).Status).toBe('Active');
+    // behind the gateway's back: ESC deletes a network; and the records of another instance say it is gone while ESC holds its tenant and network
+    await esc('delete', `/v0/${lost.network.esc_tenant}/networks/${lost.network.internal_id}`).set('Callback', 'http://127.0.0.1:9/nobody-listens').expect((r) => expect(r.status).toBeLessThan(300));
+    await waitFor(async () => (await esc('get', `/v0/${lost.network.esc_tenant}/networks/${lost.network.internal_id}`)).status, (s) => s === 404, 'ESC to delete the network');
+    await stack.db.query(`UPDATE esc_resource SET status = 'Undeployed' WHERE service_instance_id = $1 AND kind = 'network'`, [forgotten.id]);
+    await stack.db.query(`UPDATE esc_resource SET status = 'Undeployed' WHERE service_instance_id = $1 AND kind = 'tenant'`, [forgotten.id]);
+    await stack.db.query(`UPDATE service_instance SET status = 'Terminated' WHERE id = $1`, [forgotten.id]);
+
+    const report = await drift();
+    const [d] = report.connections;
+    expect(d.resources.errors).toEqual([]);
+    expect(d.resources.missing).toEqual([{ kind: 'network', service_instance_id: lost.id, instance_name: 'drift-net-lost', internal_id: lost.network.internal_id, esc_tenant: lost.network.esc_tenant, gateway_status: 'Active' }]);
+    expect(d.resources.orphans).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ kind: 'tenant', internal_id: forgotten.tenant.internal_id, made_by_gateway: true, deletable: true, was_of_instance: 'drift-net-forgotten' }),
+        expect.objectContaining({ kind: 'network', internal_id: forgotten.network.internal_id, esc_tenant: forgotten.network.esc_tenant, deletable: true, was_of_instance: 'drift-net-forgotten' }),
+      ]),
+    );
+    expect(d.resources.orphans).toHaveLength(2);
+    // another tenant sees none of it
+    expect((await drift(B)).connections[0].resources).toEqual(NO_RESOURCE_DRIFT);
+
+    const repaired = (await http.post('/cam/api/v1/drift/repair').set('Authorization', A).expect(200)).body.repaired;
+    expect(repaired.resources.marked_gone).toBe(1);
+    expect(repaired.resources.orphans_deleted.map((o: { kind: string; http_status: number }) => `${o.kind} ${o.http_status}`).sort()).toEqual(['network 200', 'tenant 200']);
+    const after = await instance(lost.id);
+    expect(after.Status).toBe('Error');
+    await waitFor(async () => (await esc('get', `/v0/${forgotten.network.esc_tenant}/networks/${forgotten.network.internal_id}`)).status, (s) => s === 404, 'the orphan network to be deleted');
   });
 });

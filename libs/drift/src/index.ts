@@ -1,3 +1,5 @@
 export * from './compare';
 export * from './drift-check';
 export * from './drift.module';
+export * from './resource-drift';
+export * from './resource-drift-check';

@@ -8,5 +8,6 @@ export * from './datamodel/esc-template';
 export * from './esc.module';
 export * from './datamodel/deployment-state';
 export * from './datamodel/deployment-list';
+export * from './datamodel/resource-list';
 export * from './datamodel/compiled-template';
 export * from './datamodel/xml-tree';

@@ -27,17 +27,24 @@ export class CheckDriftUseCase implements OnApplicationBootstrap {
   }
 
   async execute(): Promise<void> {
-    const tenants = await this.prisma.serviceInstance.findMany({ where: { escResources: { some: { kind: 'deployment' } } }, distinct: ['tenantId'], select: { tenantId: true } });
-    const totals = { orphans: 0, missing: 0, vm_states: 0, unreachable: 0 };
+    const tenants = await this.prisma.serviceInstance.findMany({ where: { escResources: { some: {} } }, distinct: ['tenantId'], select: { tenantId: true } });
+    const totals = { orphans: 0, missing: 0, vm_states: 0, resource_orphans: 0, resources_missing: 0, unreachable: 0 };
     for (const { tenantId } of tenants) {
       const report = await this.drift.report(tenantId);
       for (const c of report.connections) {
         if (c.error) totals.unreachable += 1;
+        totals.unreachable += c.resources.errors.length;
         totals.orphans += c.orphans.length;
         totals.missing += c.missing.length;
         totals.vm_states += c.vm_states.length;
-        if (c.orphans.length || c.missing.length || c.vm_states.length) {
-          this.logger.warn({ tenantId, connection: c.connection, orphans: c.orphans.length, missing: c.missing.length, vmStates: c.vm_states.length }, 'ESC and the records differ (GET /cam/api/v1/drift for the details, POST …/drift/repair to fix what is safe)');
+        totals.resource_orphans += c.resources.orphans.length;
+        totals.resources_missing += c.resources.missing.length;
+        const differs = c.orphans.length + c.missing.length + c.vm_states.length + c.resources.orphans.length + c.resources.missing.length;
+        if (differs) {
+          this.logger.warn(
+            { tenantId, connection: c.connection, orphans: c.orphans.length, missing: c.missing.length, vmStates: c.vm_states.length, resourceOrphans: c.resources.orphans.length, resourcesMissing: c.resources.missing.length },
+            'ESC and the records differ (GET /cam/api/v1/drift for the details, POST …/drift/repair to fix what is safe)',
+          );
         }
       }
     }

@@ -73,6 +73,8 @@ export function escResourceKind(d: EscResourceDescriptor): EscStepKind {
 
     getPath: path,
 
+    listPath: (escTenant) => (d.inTenant ? `/v0/${escTenant}/${d.collection}` : `/v0/${d.collection}`),
+
     roleOf(stage): CallbackRole {
       if (!stage) return 'other';
       return finals.has(stage) || /^(CREATE|UPDATE|DELETE)_/.test(stage) ? 'final' : 'other';

@@ -76,6 +76,8 @@ export interface EscStepKind {
   /** The request that deletes it, or undefined when it cannot be deleted on its own. */
   deleteRequest(resource: ResourceAddress): StepRequest | undefined;
   getPath(resource: ResourceAddress): string;
+  /** Where ESC lists every resource of this kind (in an ESC tenant, for kinds that live in one); deployments have their own list and comparison. */
+  listPath?(escTenant: string): string;
   roleOf(stage: string | undefined): CallbackRole;
   /** The final stages that end `verb` successfully. */
   successStages(verb: StepVerb): readonly string[];

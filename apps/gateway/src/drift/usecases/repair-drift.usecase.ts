@@ -10,7 +10,8 @@ export class RepairDriftUseCase {
 
   async execute(tenantId: string): Promise<DriftRepair> {
     const done = await this.drift.repair(tenantId);
-    this.logger.log({ tenantId, ...done.repaired, orphans_deleted: done.repaired.orphans_deleted.length }, 'drift repaired');
+    const { resources, ...deployments } = done.repaired;
+    this.logger.log({ tenantId, ...deployments, orphans_deleted: deployments.orphans_deleted.length, resources_marked_gone: resources.marked_gone, resource_orphans_deleted: resources.orphans_deleted.length }, 'drift repaired');
     return done;
   }
 }

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { EscClient } from '@cam-esc/esc';
 import { WORKER_BEAT_MS, WORKER_FRESH_MS, WorkerProcessRepository } from '@cam-esc/persistence';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -6,7 +7,8 @@ import { hostname } from 'node:os';
 /**
  * This worker process's name (host:pid:random) and its beat in worker_process: every
  * WORKER_BEAT_MS it says it is alive. The sends it claims carry its name, so that another worker
- * takes them over within seconds of its death, and never while it lives.
+ * takes them over within seconds of its death, and never while it lives. The count of live workers
+ * sizes this worker's share of each ESC connection's max_in_flight.
  */
 @Injectable()
 export class WorkerLiveness implements OnModuleInit, OnModuleDestroy {
@@ -18,7 +20,10 @@ export class WorkerLiveness implements OnModuleInit, OnModuleDestroy {
   /** When a beat was last written (this process's clock). */
   private lastBeatAt = 0;
 
-  constructor(private readonly workers: WorkerProcessRepository) {}
+  constructor(
+    private readonly workers: WorkerProcessRepository,
+    private readonly esc: EscClient,
+  ) {}
 
   async onModuleInit(): Promise<void> {
     await this.ready();
@@ -44,8 +49,10 @@ export class WorkerLiveness implements OnModuleInit, OnModuleDestroy {
   private beat(): Promise<void> {
     this.beating ??= this.workers
       .beat(this.id, hostname(), process.pid)
-      .then(() => {
+      .then(async () => {
         this.lastBeatAt = Date.now();
+        // the live workers split each ESC connection's max_in_flight between them
+        await this.workers.liveCount().then((n) => this.esc.shareInFlightAmong(n), () => undefined);
         if (this.failing) this.logger.log({ workerId: this.id }, 'the worker beat is written again; it claims sends again');
         this.failing = false;
       })

@@ -9,25 +9,40 @@ const CONNECT_TIMEOUT_MS = 10_000;
 /**
  * One undici Agent per connection version. The Agent's pool is what bounds a connection's
  * requests in flight: `connections: maxInFlight` clients with pipelining 1, so at most
- * maxInFlight requests run at once and the rest wait in undici's queue.
+ * maxInFlight requests run at once and the rest wait in undici's queue. Several worker processes
+ * split a connection's max_in_flight between them (shareAmong), so that together they stay within it.
  */
 export class EscAgents {
-  private readonly agents = new Map<string, { version: number; agent: Agent }>();
+  private readonly agents = new Map<string, { version: string; agent: Agent }>();
+  /** How many processes share each connection's budget of requests in flight (the live workers). */
+  private sharers = 1;
+
+  /** A new count of sharers: each connection's next request gets an Agent sized to its share. */
+  shareAmong(processes: number): void {
+    this.sharers = Math.max(1, Math.floor(processes));
+  }
+
+  /** This process's part of a connection's max_in_flight: at least one. */
+  shareOf(target: EscTarget): number {
+    return Math.max(1, Math.floor(target.maxInFlight / this.sharers));
+  }
 
   for(target: EscTarget): Agent {
     const key = target.id ?? target.name;
+    const connections = this.shareOf(target);
+    const version = `${target.version}:${connections}`;
     const cached = this.agents.get(key);
-    if (cached?.version === target.version) return cached.agent;
+    if (cached?.version === version) return cached.agent;
     if (cached) void cached.agent.close(); // lets its requests in flight finish
     this.agents.delete(key);
     const agent = new Agent({
-      connections: target.maxInFlight,
+      connections,
       pipelining: 1,
       headersTimeout: target.timeoutMs,
       bodyTimeout: target.timeoutMs,
       connect: { timeout: Math.min(target.timeoutMs, CONNECT_TIMEOUT_MS), ...(target.caBundle ? { ca: target.caBundle } : {}) },
     });
-    this.agents.set(key, { version: target.version, agent });
+    this.agents.set(key, { version, agent });
     if (this.agents.size > MAX_AGENTS) this.evictOldest();
     return agent;
   }

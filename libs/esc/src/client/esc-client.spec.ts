@@ -72,6 +72,48 @@ describe('EscClient', () => {
     expect(most).toBe(3);
   });
 
+  it('splits a connection\'s max_in_flight between the processes that share it: 3 workers on max 7 run 2 at once each', async () => {
+    let inFlight = 0;
+    let most = 0;
+    const held: ServerResponse[] = [];
+    handler = (_req, res) => {
+      most = Math.max(most, ++inFlight);
+      held.push(res);
+    };
+    client.shareInFlightAmong(3);
+    const calls = Promise.all(Array.from({ length: 5 }, () => client.call({ method: 'GET', path: '/v0/tenants' }, target({ url, maxInFlight: 7 }))));
+    while (held.length < 2) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(held).toHaveLength(2);
+    // one worker left: this one may now use all of it (a new pool; the old one's requests finish)
+    client.shareInFlightAmong(1);
+    const more = Promise.all(Array.from({ length: 5 }, () => client.call({ method: 'GET', path: '/v0/tenants' }, target({ url, maxInFlight: 7 }))));
+    while (held.length < 7) await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(held).toHaveLength(7);
+    // answered as they come: the old pool's 3 waiting requests go out as its 2 end
+    let settled = false;
+    const all = Promise.all([calls, more]).finally(() => (settled = true));
+    while (!settled) {
+      for (const res of held.splice(0)) {
+        inFlight -= 1;
+        res.end('<ok/>');
+      }
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect((await all).flat().map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(most).toBe(7);
+  });
+
+  it('keeps at least one request in flight per process, however many share a connection', () => {
+    const agents = new EscAgents();
+    agents.shareAmong(5);
+    expect(agents.shareOf(target({ maxInFlight: 3 }))).toBe(1);
+    expect(agents.shareOf(target({ maxInFlight: 16 }))).toBe(3);
+    agents.shareAmong(0);
+    expect(agents.shareOf(target({ maxInFlight: 16 }))).toBe(16);
+  });
+
   it('keeps the URL out of the message when ESC cannot be reached', async () => {
     const closed = `http://127.0.0.1:1/ESCManager`;
     const error = await client.call({ method: 'GET', path: '/v0/tenants' }, target({ url: closed })).catch((e: Error) => e);

@@ -46,6 +46,15 @@ export class EscClient implements OnModuleDestroy {
     this.circuits = new EscCircuits(config.escCircuit);
   }
 
+  /**
+   * The processes (worker processes) that send on the same connections: each keeps
+   * floor(max_in_flight / processes), at least one, in flight on a connection, so that together
+   * they stay within its max_in_flight (while there are no more processes than that).
+   */
+  shareInFlightAmong(processes: number): void {
+    this.agents.shareAmong(processes);
+  }
+
   /** Base URL of the default connection (ESC_URL). */
   get baseUrl(): string {
     return this.defaultTarget.url;

@@ -44,6 +44,12 @@ export class WorkerProcessRepository implements OnModuleDestroy {
     );
   }
 
+  /** Workers seen within WORKER_GONE_MS (this one included, once it beat). */
+  async liveCount(): Promise<number> {
+    const { rows } = await this.beats.query<{ n: number }>(`SELECT count(*)::int AS n FROM worker_process WHERE seen_at > ${UTC_NOW} - $1 * interval '1 millisecond'`, [WORKER_GONE_MS]);
+    return rows[0].n;
+  }
+
   /** A worker that stops cleanly: its remaining claims (if any) are free at once. */
   async forget(id: string): Promise<void> {
     await this.prisma.workerProcess.deleteMany({ where: { id } });

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { text } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { documentIdempotencyKey } from './common/idempotency/idempotency.interceptor';
 import { AppConfig } from '@cam-esc/config';
 import { DomainException } from '@cam-esc/errors';
 import { Logger } from 'nestjs-pino';
@@ -38,7 +39,11 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque token', description: 'a token of API_TOKENS (tenantId:token pairs); the development default is dev-token' })
     .build();
-  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, doc));
+  SwaggerModule.setup('docs', app, () => {
+    const document = SwaggerModule.createDocument(app, doc);
+    documentIdempotencyKey(document as unknown as Parameters<typeof documentIdempotencyKey>[0]);
+    return document;
+  });
   mountQueueBoard(app, config);
   return app;
 }

@@ -1,5 +1,5 @@
 import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { AppConfig, ConfigModule } from '@cam-esc/config';
 import { ConnectionsModule } from '@cam-esc/connections';
@@ -37,6 +37,8 @@ import { TemplatesController } from './templates/templates.controller';
 import { CreateTemplateUseCase } from './templates/usecases/create-template.usecase';
 import { DeleteTemplateUseCase } from './templates/usecases/delete-template.usecase';
 
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+
 /** The HTTP side: CAM API, template library, ESC callback receiver, health, metrics. It only enqueues jobs. */
 @Module({})
 export class GatewayModule implements NestModule {
@@ -52,6 +54,7 @@ export class GatewayModule implements NestModule {
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         CreateTemplateUseCase,
         DeleteTemplateUseCase,
         ServiceDocumentIntake,

@@ -14,6 +14,8 @@ export enum DomainErrorCode {
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   /** The record is held by work in progress that may not be interrupted yet (CAM's 419 ResourceLockError). */
   RESOURCE_LOCKED = 'RESOURCE_LOCKED',
+  /** An Idempotency-Key sent again with another request than the one it was first sent with. */
+  IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
   /** A dependency (Redis, ESC) is down; the client may retry. */
   UNAVAILABLE = 'UNAVAILABLE',
 }

@@ -16,3 +16,4 @@ export * from './repositories/job-outbox.repository';
 export * from './repositories/esc-circuit.repository';
 export * from './repositories/maintenance-counter.repository';
 export * from './repositories/worker-process.repository';
+export * from './repositories/idempotency-key.repository';

@@ -3,6 +3,7 @@ import { JobOutboxRepository } from './repositories/job-outbox.repository';
 import { EscCircuitRepository } from './repositories/esc-circuit.repository';
 import { MaintenanceCounterRepository } from './repositories/maintenance-counter.repository';
 import { WorkerProcessRepository } from './repositories/worker-process.repository';
+import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
 import { Global, Module } from '@nestjs/common';
 import { PrismaService } from './prisma.service';
 import { EscCallbackRepository } from './repositories/esc-callback.repository';
@@ -15,7 +16,7 @@ import { TemplateRepository } from './repositories/template.repository';
 import { EscConnectionRepository } from './repositories/esc-connection.repository';
 import { SharedParameterRepository } from './repositories/shared-parameter.repository';
 
-const providers = [PrismaService, InstanceEventRepository, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository, JobOutboxRepository, EscCircuitRepository, MaintenanceCounterRepository, WorkerProcessRepository];
+const providers = [PrismaService, InstanceEventRepository, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository, JobOutboxRepository, EscCircuitRepository, MaintenanceCounterRepository, WorkerProcessRepository, IdempotencyKeyRepository];
 
 @Global()
 @Module({ providers, exports: providers })

@@ -93,6 +93,8 @@ function statusOf(code: DomainErrorCode): number {
       return 415;
     case DomainErrorCode.RESOURCE_LOCKED:
       return 419;
+    case DomainErrorCode.IDEMPOTENCY_KEY_REUSED:
+      return 422;
     case DomainErrorCode.UNAVAILABLE:
       return 503;
     default: {

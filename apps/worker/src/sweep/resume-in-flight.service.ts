@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { AppConfig } from '@cam-esc/config';
 import { ActionStatus, CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobQueue, QueueStoreHeartbeat } from '@cam-esc/jobs';
-import { InstanceEventRepository, MaintenanceCounterRepository, PrismaService, ServiceVersionRepository } from '@cam-esc/persistence';
+import { IdempotencyKeyRepository, InstanceEventRepository, MaintenanceCounterRepository, PrismaService, ServiceVersionRepository } from '@cam-esc/persistence';
 
 /** How long live progress events are kept for a stream to resume from (GET …/events with Last-Event-ID). */
 export const EVENT_RETENTION_MS = 7 * 24 * 3600_000;
@@ -33,6 +33,7 @@ export class ResumeInFlightService implements OnApplicationBootstrap, OnModuleDe
     private readonly config: AppConfig,
     private readonly heartbeat: QueueStoreHeartbeat,
     private readonly counters: MaintenanceCounterRepository,
+    private readonly idempotencyKeys: IdempotencyKeyRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -43,11 +44,12 @@ export class ResumeInFlightService implements OnApplicationBootstrap, OnModuleDe
     this.watch.unref();
   }
 
-  /** The scheduled sweep: what has been quiet for two minutes, and checks overdue twice over; live progress events past their week. */
+  /** The scheduled sweep: what has been quiet for two minutes, and checks overdue twice over; live progress events past their week, Idempotency-Keys past their day. */
   async sweepQuiet(): Promise<void> {
     await this.sweep(`sweep-${Date.now().toString(36)}`, new Date(Date.now() - 2 * 60_000), new Date(Date.now() - 2 * this.config.escCallbackTimeoutMs));
     const pruned = await this.events.prune(new Date(Date.now() - EVENT_RETENTION_MS));
     if (pruned > 0) this.logger.log({ pruned }, 'live progress events older than a week dropped (the action logs keep the history)');
+    await this.idempotencyKeys.pruneExpired();
   }
 
   /** Versions with a retire date: their delayed jobs (idempotent ids), in pages. */

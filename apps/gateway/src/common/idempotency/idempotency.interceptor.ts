@@ -1,0 +1,103 @@
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import { DomainErrorCode, DomainException } from '@cam-esc/errors';
+import { IdempotencyKeyRepository } from '@cam-esc/persistence';
+import { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
+import { AuthenticatedRequest } from '../../auth/bearer-auth.guard';
+import { ERROR_SCHEMA } from '../../openapi/api-responses';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+
+/** Printable ASCII, no spaces: what a UUID, a ULID or a client's own request id is made of. */
+const KEY = /^[\x21-\x7E]{1,255}$/;
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** What makes two requests the same request: method, path, query and body (objects' keys in any order). */
+export function requestFingerprint(req: Pick<Request, 'method' | 'path' | 'query' | 'body'>): string {
+  return createHash('sha256').update(stableJson({ method: req.method, path: req.path, query: req.query ?? {}, body: req.body ?? null })).digest('hex');
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    return `{${Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null) ?? 'null';
+}
+
+/**
+ * `Idempotency-Key` on every mutating call of a tenant (deploy, terminate, update, custom
+ * actions, catalog changes, ...): the first request with a key runs and its answer is kept for
+ * 24 hours; a retry with the same key and the same request gets that answer again (with
+ * `Idempotent-Replayed: true`) without running it twice; the same key with another request is a
+ * 422; one that comes while the first still runs, a 409. A request that fails gives its key back
+ * (nothing was written: the use cases write in one transaction), so that a retry runs it.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly keys: IdempotencyKeyRepository,
+    private readonly reflector: Reflector,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const req = context.switchToHttp().getRequest<Request & Partial<AuthenticatedRequest>>();
+    const raw = req.headers[IDEMPOTENCY_HEADER];
+    if (raw === undefined || !MUTATING.has(req.method) || !req.tenantId) return next.handle();
+    const key = Array.isArray(raw) ? raw[0] : raw;
+    if (Array.isArray(raw) && raw.length > 1) throw DomainException.invalid('header Idempotency-Key: give it once');
+    if (!KEY.test(key)) throw DomainException.invalid('header Idempotency-Key: must be 1 to 255 printable ASCII characters without spaces (a UUID, say)');
+    const tenantId = req.tenantId;
+    const res = context.switchToHttp().getResponse<Response>();
+    const status: number = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
+    return from(this.keys.start(tenantId, key, requestFingerprint(req))).pipe(
+      mergeMap((started): Observable<unknown> => {
+        switch (started.kind) {
+          case 'run':
+            return next.handle().pipe(
+              mergeMap((body) => from(this.keys.finish(tenantId, key, status, body ?? null).then(() => body))),
+              catchError((e: unknown) => from(this.keys.release(tenantId, key).catch(() => undefined)).pipe(mergeMap(() => throwError(() => e)))),
+            );
+          case 'replay':
+            res.setHeader('Idempotent-Replayed', 'true');
+            res.status(started.status);
+            return of(started.body);
+          case 'other-request':
+            throw new DomainException(DomainErrorCode.IDEMPOTENCY_KEY_REUSED, `header Idempotency-Key: '${key}' was used in the last 24 hours for another request (another method, path or body); use a new key`);
+          case 'running':
+            throw DomainException.conflict(`header Idempotency-Key: the request first sent with '${key}' is still running; ask again in a moment`);
+        }
+      }),
+    );
+  }
+}
+
+/** The header on every mutating operation of the served OpenAPI document, with the answers it adds. */
+export function documentIdempotencyKey(doc: { paths: Record<string, Record<string, { parameters?: unknown[]; responses?: Record<string, unknown> }>> }): void {
+  for (const [path, operations] of Object.entries(doc.paths)) {
+    if (!path.startsWith('/cam/')) continue;
+    for (const [method, operation] of Object.entries(operations)) {
+      if (!MUTATING.has(method.toUpperCase())) continue;
+      operation.parameters = [
+        ...(operation.parameters ?? []),
+        {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description: 'Makes a retry safe: the first answer is kept 24 hours (per tenant) and given again, with Idempotent-Replayed: true, to a request with the same key and the same method, path, query and body; 1..255 printable ASCII characters without spaces',
+          schema: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[\\x21-\\x7E]+$' },
+        },
+      ];
+      const error = (description: string) => ({ description, content: { 'application/json': { schema: ERROR_SCHEMA } } });
+      operation.responses = {
+        ...(operation.responses ?? {}),
+        '409': operation.responses?.['409'] ?? error('the request first sent with this Idempotency-Key is still running'),
+        '422': operation.responses?.['422'] ?? error('the Idempotency-Key was used in the last 24 hours for another request'),
+      };
+    }
+  }
+}

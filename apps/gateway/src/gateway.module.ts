@@ -28,6 +28,7 @@ import { InstanceActionsController } from './instances/instance-actions.controll
 import { INSTANCE_USE_CASES } from './instances/instance.providers';
 import { InstanceEventsController } from './instances/events/instance-events.controller';
 import { DeployInstanceUseCase } from './instances/usecases/deploy-instance.usecase';
+import { DeploySubmission } from './instances/usecases/deploy-submission';
 import { DeployPreparation } from './instances/usecases/deploy-preparation';
 import { DryRunDeployUseCase } from './instances/usecases/dry-run-deploy.usecase';
 import { MetricsController } from './metrics/metrics.controller';
@@ -64,6 +65,7 @@ export class GatewayModule implements NestModule {
         IconUploadInterceptor,
         ...CATALOG_USE_CASES,
         DeployInstanceUseCase,
+        DeploySubmission,
         DeployPreparation,
         DryRunDeployUseCase,
         ...INSTANCE_USE_CASES,

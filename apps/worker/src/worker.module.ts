@@ -16,6 +16,7 @@ import { FlowProcessor } from './processors/flow.processor';
 import { RetireVersionUseCase } from './retire-version/retire-version.usecase';
 import { ReconcileEscRequestUseCase } from './reconcile/reconcile-esc-request.usecase';
 import { SettleContradictedOutcomeUseCase } from './reconcile/settle-contradicted-outcome.usecase';
+import { AdvanceBatchUseCase } from './batches/advance-batch.usecase';
 import { RunActionUseCase } from './run-action/run-action.usecase';
 import { StepStarter } from './run-action/step-starter';
 import { SendStepRequest } from './esc-requests/send-step-request';
@@ -35,7 +36,7 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule, ConnectionsModule, DriftModule],
-      providers: [RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, SettleContradictedOutcomeUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService, RelayOutboxService, CircuitStateRecorder, CheckDriftUseCase, WorkerLiveness, TakeOverAbandonedSendsService],
+      providers: [RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, SettleContradictedOutcomeUseCase, AdvanceBatchUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService, RelayOutboxService, CircuitStateRecorder, CheckDriftUseCase, WorkerLiveness, TakeOverAbandonedSendsService],
     };
   }
 }

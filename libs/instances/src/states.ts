@@ -12,6 +12,8 @@ export enum InstanceStatus {
 export const BUSY_INSTANCE_STATUSES: readonly string[] = [InstanceStatus.Submitted, InstanceStatus.InProgress, InstanceStatus.Terminating];
 
 export enum ActionStatus {
+  /** Waiting in its batch for a turn (a batch runs at most its concurrency at once). */
+  Queued = 'Queued',
   Submitted = 'Submitted',
   InProgress = 'In_Progress',
   Succeeded = 'Succeeded',

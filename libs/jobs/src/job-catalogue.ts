@@ -17,6 +17,8 @@ export enum JobName {
   ReconcileEscRequest = 'reconcile-esc-request',
   /** A final callback contradicts how a request was recorded to end: ask ESC (GET) which is true. */
   SettleContradictedOutcome = 'settle-contradicted-outcome',
+  /** Start a batch's next items, as many as its concurrency leaves room for; again every second while it runs. */
+  AdvanceBatch = 'advance-batch',
   /** Periodic (a BullMQ job scheduler): re-enqueue what lost its job. */
   SweepInFlight = 'sweep-in-flight',
   /** A version's retire date has come (setRetireOnDate): retire it. */
@@ -32,6 +34,8 @@ export interface JobPayloads {
   [JobName.ReconcileEscRequest]: { escRequestId: string; serviceInstanceId: string; round: string; check: number };
   /** `callbackId`: the callback that contradicts; `check` counts the GETs (ESC may still be busy). */
   [JobName.SettleContradictedOutcome]: { escRequestId: string; serviceInstanceId: string; callbackId: string; check: number };
+  /** `second`: the second (epoch) it is for; anything that queues the batch's run for the same second queues one job. */
+  [JobName.AdvanceBatch]: { batchId: string; second: number };
   [JobName.SweepInFlight]: Record<string, never>;
   /** `retireOn` (ISO) is part of the id, so a changed date is a new job and the old one a no-op. */
   [JobName.RetireVersion]: { serviceVersionId: string; retireOn: string };
@@ -50,6 +54,7 @@ export const QUEUE_OF_JOB: { [K in JobName]: QueueName } = {
   [JobName.ApplyEscCallback]: QueueName.EscCallbacks,
   [JobName.ReconcileEscRequest]: QueueName.Flow,
   [JobName.SettleContradictedOutcome]: QueueName.Flow,
+  [JobName.AdvanceBatch]: QueueName.Flow,
   [JobName.SweepInFlight]: QueueName.Flow,
   [JobName.RetireVersion]: QueueName.Catalog,
   [JobName.CheckDrift]: QueueName.Catalog,
@@ -75,6 +80,10 @@ export function jobIdOf<K extends JobName>(name: K, payload: JobPayloads[K]): st
     case JobName.SettleContradictedOutcome: {
       const p = payload as JobPayloads[JobName.SettleContradictedOutcome];
       return `${name}.${p.escRequestId}.${p.callbackId}.${p.check}`;
+    }
+    case JobName.AdvanceBatch: {
+      const p = payload as JobPayloads[JobName.AdvanceBatch];
+      return `${name}.${p.batchId}.${p.second}`;
     }
     case JobName.RetireVersion: {
       const p = payload as JobPayloads[JobName.RetireVersion];

@@ -17,3 +17,4 @@ export * from './repositories/esc-circuit.repository';
 export * from './repositories/maintenance-counter.repository';
 export * from './repositories/worker-process.repository';
 export * from './repositories/idempotency-key.repository';
+export * from './repositories/batch.repository';

@@ -4,6 +4,7 @@ import { EscCircuitRepository } from './repositories/esc-circuit.repository';
 import { MaintenanceCounterRepository } from './repositories/maintenance-counter.repository';
 import { WorkerProcessRepository } from './repositories/worker-process.repository';
 import { IdempotencyKeyRepository } from './repositories/idempotency-key.repository';
+import { BatchRepository } from './repositories/batch.repository';
 import { Global, Module } from '@nestjs/common';
 import { PrismaService } from './prisma.service';
 import { EscCallbackRepository } from './repositories/esc-callback.repository';
@@ -16,7 +17,7 @@ import { TemplateRepository } from './repositories/template.repository';
 import { EscConnectionRepository } from './repositories/esc-connection.repository';
 import { SharedParameterRepository } from './repositories/shared-parameter.repository';
 
-const providers = [PrismaService, InstanceEventRepository, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository, JobOutboxRepository, EscCircuitRepository, MaintenanceCounterRepository, WorkerProcessRepository, IdempotencyKeyRepository];
+const providers = [PrismaService, InstanceEventRepository, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository, JobOutboxRepository, EscCircuitRepository, MaintenanceCounterRepository, WorkerProcessRepository, IdempotencyKeyRepository, BatchRepository];
 
 @Global()
 @Module({ providers, exports: providers })

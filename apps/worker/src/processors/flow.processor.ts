@@ -1,15 +1,16 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
-import { JobName, JobPayloads, QueueName, storeErrors } from '@cam-esc/jobs';
+import { JobName, JobPayloads, JobQueue, QueueName, storeErrors } from '@cam-esc/jobs';
 import { InstanceGoneError } from '@cam-esc/persistence';
 import { Job } from 'bullmq';
 import { ReconcileEscRequestUseCase } from '../reconcile/reconcile-esc-request.usecase';
 import { SettleContradictedOutcomeUseCase } from '../reconcile/settle-contradicted-outcome.usecase';
+import { advanceBatchJob, AdvanceBatchUseCase } from '../batches/advance-batch.usecase';
 import { RunActionUseCase } from '../run-action/run-action.usecase';
 import { ResumeInFlightService } from '../sweep/resume-in-flight.service';
 
-type FlowJob = Job<JobPayloads[JobName.RunAction] | JobPayloads[JobName.ReconcileEscRequest] | JobPayloads[JobName.SettleContradictedOutcome] | JobPayloads[JobName.SweepInFlight], void, string>;
+type FlowJob = Job<JobPayloads[JobName.RunAction] | JobPayloads[JobName.ReconcileEscRequest] | JobPayloads[JobName.SettleContradictedOutcome] | JobPayloads[JobName.AdvanceBatch] | JobPayloads[JobName.SweepInFlight], void, string>;
 
 /** Thin: maps flow jobs to their use cases. */
 @Processor(QueueName.Flow)
@@ -20,8 +21,10 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
     private readonly runAction: RunActionUseCase,
     private readonly reconcile: ReconcileEscRequestUseCase,
     private readonly settle: SettleContradictedOutcomeUseCase,
+    private readonly advanceBatch: AdvanceBatchUseCase,
     private readonly sweep: ResumeInFlightService,
     private readonly config: AppConfig,
+    private readonly jobs: JobQueue,
   ) {
     super();
   }
@@ -41,6 +44,8 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
           return await this.reconcile.execute(job.data as JobPayloads[JobName.ReconcileEscRequest]);
         case JobName.SettleContradictedOutcome:
           return await this.settle.execute(job.data as JobPayloads[JobName.SettleContradictedOutcome]);
+        case JobName.AdvanceBatch:
+          return await this.advanceBatch.execute(job.data as JobPayloads[JobName.AdvanceBatch]);
         case JobName.SweepInFlight:
           return await this.sweep.sweepQuiet();
         default:
@@ -57,12 +62,17 @@ export class FlowProcessor extends WorkerHost implements OnModuleInit {
     try {
       if (!job) return;
       const final = job.attemptsMade >= (job.opts.attempts ?? 1);
-      this.logger.warn({ job: job.name, serviceInstanceId: job.data.serviceInstanceId, attempt: job.attemptsMade, final, err: error.message }, `${job.name} job failed`);
+      this.logger.warn({ job: job.name, serviceInstanceId: (job.data as { serviceInstanceId?: string }).serviceInstanceId, attempt: job.attemptsMade, final, err: error.message }, `${job.name} job failed`);
       if (!final) return;
       if (job.name === JobName.RunAction) {
         // out of retries: end the action instead of leaving it running with nothing queued
         const data = job.data as JobPayloads[JobName.RunAction];
         await this.runAction.abandon({ actionInstanceId: data.actionInstanceId, serviceInstanceId: data.serviceInstanceId }, `job ${job.id} failed ${job.attemptsMade} times`);
+      } else if (job.name === JobName.AdvanceBatch) {
+        // the batch goes on from the next sweep at the latest; meanwhile a second later
+        const data = job.data as JobPayloads[JobName.AdvanceBatch];
+        const next = advanceBatchJob(data.batchId, Date.now() + 5000);
+        await this.jobs.enqueue(JobName.AdvanceBatch, next.payload, { delayMs: next.delayMs });
       } else if (job.name === JobName.ReconcileEscRequest) {
         // the request may still complete on ESC: look again later rather than give up
         await this.reconcile.later(job.data as JobPayloads[JobName.ReconcileEscRequest]);

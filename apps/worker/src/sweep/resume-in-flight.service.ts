@@ -2,7 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@ne
 import { AppConfig } from '@cam-esc/config';
 import { ActionStatus, CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
 import { JobName, JobQueue, QueueStoreHeartbeat } from '@cam-esc/jobs';
-import { IdempotencyKeyRepository, InstanceEventRepository, MaintenanceCounterRepository, PrismaService, ServiceVersionRepository } from '@cam-esc/persistence';
+import { advanceBatchJob } from '../batches/advance-batch.usecase';
+import { BatchRepository, IdempotencyKeyRepository, InstanceEventRepository, MaintenanceCounterRepository, PrismaService, ServiceVersionRepository } from '@cam-esc/persistence';
 
 /** How long live progress events are kept for a stream to resume from (GET …/events with Last-Event-ID). */
 export const EVENT_RETENTION_MS = 7 * 24 * 3600_000;
@@ -34,6 +35,7 @@ export class ResumeInFlightService implements OnApplicationBootstrap, OnModuleDe
     private readonly heartbeat: QueueStoreHeartbeat,
     private readonly counters: MaintenanceCounterRepository,
     private readonly idempotencyKeys: IdempotencyKeyRepository,
+    private readonly batches: BatchRepository,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -99,10 +101,17 @@ export class ResumeInFlightService implements OnApplicationBootstrap, OnModuleDe
       (r) => this.jobs.enqueue(JobName.ReconcileEscRequest, { escRequestId: r.id, serviceInstanceId: r.escResource.serviceInstanceId, round, check: 1 }, { delayMs: checkDelayMs }),
     );
     const retirements = await this.reenqueueRetirements();
+    const batches = await inPages(
+      (after) => this.batches.running(after, PAGE),
+      (b) => {
+        const job = advanceBatchJob(b.id);
+        return this.jobs.enqueue(JobName.AdvanceBatch, job.payload, { delayMs: job.delayMs });
+      },
+    );
     await this.counters.add('sweeps', round.replace(/-[0-9a-z]+$/, ''));
-    for (const [what, n] of Object.entries({ actions, callbacks, overdue_checks: accepted, retirements })) await this.counters.add('sweep_requeued', what, n);
-    if (callbacks || actions || accepted || retirements) {
-      this.logger.log(`${round}: re-enqueued ${actions} running action(s), ${callbacks} unapplied callback(s), ${accepted} overdue check(s), ${retirements} retire date(s)`);
+    for (const [what, n] of Object.entries({ actions, callbacks, overdue_checks: accepted, retirements, batches })) await this.counters.add('sweep_requeued', what, n);
+    if (callbacks || actions || accepted || retirements || batches) {
+      this.logger.log(`${round}: re-enqueued ${actions} running action(s), ${callbacks} unapplied callback(s), ${accepted} overdue check(s), ${retirements} retire date(s), ${batches} running batch(es)`);
     }
   }
 

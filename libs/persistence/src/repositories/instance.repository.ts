@@ -117,10 +117,14 @@ export class InstanceRepository {
    * written. `id` is chosen by the caller.
    */
   /** Writes the instance, its first action, its "started" event and the job that runs it (an outbox row) in one statement. */
-  async createWithAction(id: string, instance: NewInstance, action: NewAction & { id: string }, version: VersionWithService, job: OutboxEntry): Promise<{ instance: InstanceDetails; outboxId: bigint }> {
+  /**
+   * The instance, its first action, its first event and (`job`) the outbox row that runs it, in one
+   * statement. Without a job the action waits for whoever starts it (a batch: action status Queued).
+   */
+  async createWithAction(id: string, instance: NewInstance, action: NewAction & { id: string }, version: VersionWithService, job?: OutboxEntry): Promise<{ instance: InstanceDetails; outboxId?: bigint }> {
     // timestamps from here, in UTC as Prisma writes them (the database's now() follows its session time zone)
     const now = new Date();
-    const [written] = await this.prisma.$queryRaw<{ outbox_id: bigint }[]>`
+    const [written] = await this.prisma.$queryRaw<{ outbox_id: bigint | null }[]>`
       WITH si AS (
         INSERT INTO service_instance (id, tenant_id, namespace_id, name, status, owner, "group", service_id, service_version_id, plan, plan_id, request, current_action_instance_id, created_at, updated_at)
         VALUES (${id}::uuid, ${instance.tenantId}, ${instance.namespaceId}, ${instance.name}, ${instance.status}, ${instance.owner}, ${instance.group}, ${instance.serviceId}::uuid,
@@ -139,11 +143,10 @@ export class InstanceRepository {
         FROM si
         RETURNING id, tenant_id, service_instance_id
       )
-      , ob AS (
-        ${outboxInsertFrom(job, 'si')}
-      )
-      SELECT ob.id AS outbox_id, pg_notify(${INSTANCE_EVENTS_CHANNEL}, json_build_object('id', ev.id::text, 'instance', ev.service_instance_id::text, 'tenant', ev.tenant_id)::text)::text AS notified FROM ev, ob`;
-    return { outboxId: written.outbox_id, instance: {
+      ${job ? Prisma.sql`, ob AS (${outboxInsertFrom(job, 'si')})` : Prisma.empty}
+      SELECT ${job ? Prisma.sql`ob.id` : Prisma.sql`NULL::bigint`} AS outbox_id, pg_notify(${INSTANCE_EVENTS_CHANNEL}, json_build_object('id', ev.id::text, 'instance', ev.service_instance_id::text, 'tenant', ev.tenant_id)::text)::text AS notified
+        FROM ev ${job ? Prisma.sql`, ob` : Prisma.empty}`;
+    return { outboxId: written.outbox_id ?? undefined, instance: {
       id,
       ...instance,
       request: instance.request as Prisma.JsonValue,

@@ -1,0 +1,40 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { JobName, JobPayloads, JobQueue } from '@cam-esc/jobs';
+import { BatchRepository, BatchState } from '@cam-esc/persistence';
+
+export type AdvanceBatchCommand = JobPayloads[JobName.AdvanceBatch];
+
+/** The job of a batch's second `at` (ms): every run, sweep or submission that asks for the same second makes one. */
+export function advanceBatchJob(batchId: string, at = Date.now()): { payload: AdvanceBatchCommand; delayMs: number } {
+  const second = Math.ceil(at / 1000);
+  return { payload: { batchId, second }, delayMs: Math.max(0, second * 1000 - Date.now()) };
+}
+
+/**
+ * Keeps a batch going: starts its next Pending items (their Queued Provision becomes Submitted
+ * and its run is queued) while fewer than its concurrency run, then looks again a second later,
+ * until every item has run. Its jobs are keyed by the second, so however many ask, one runs.
+ */
+@Injectable()
+export class AdvanceBatchUseCase {
+  private readonly logger = new Logger(AdvanceBatchUseCase.name);
+
+  constructor(
+    private readonly batches: BatchRepository,
+    private readonly jobs: JobQueue,
+  ) {}
+
+  async execute(cmd: AdvanceBatchCommand): Promise<void> {
+    const { started, pending, running, state } = await this.batches.startNext(cmd.batchId);
+    for (const s of started) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: s.actionInstanceId, serviceInstanceId: s.serviceInstanceId, trigger: 'start' });
+    if (started.length) this.logger.log({ batchId: cmd.batchId, started: started.length, pending, running }, `batch: ${started.length} item(s) started`);
+    if (state !== BatchState.Running) return;
+    if (pending === 0 && running === 0) {
+      await this.batches.finish(cmd.batchId);
+      this.logger.log({ batchId: cmd.batchId }, 'batch done: every item has run');
+      return;
+    }
+    const next = advanceBatchJob(cmd.batchId, Date.now() + 1000);
+    await this.jobs.enqueue(JobName.AdvanceBatch, next.payload, { delayMs: next.delayMs });
+  }
+}

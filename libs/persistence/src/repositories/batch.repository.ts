@@ -1,0 +1,160 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '../generated/prisma/client';
+import { PrismaService } from '../prisma.service';
+
+export enum BatchState {
+  /** Its items are being checked and written: not shown, dropped if the submission is refused. */
+  Validating = 'Validating',
+  Running = 'Running',
+  Cancelled = 'Cancelled',
+  /** Every item has run (each ended Active, Error, ... as its instance says). */
+  Done = 'Done',
+}
+
+export enum BatchItemState {
+  /** Refused by the checks (kept when the submission asked to go on with the valid ones): no instance. */
+  Invalid = 'Invalid',
+  /** Its instance's action waits (Queued) for the batch to start it. */
+  Pending = 'Pending',
+  Started = 'Started',
+  /** Cancelled before it started: its instance was never run and is gone. */
+  Cancelled = 'Cancelled',
+}
+
+/** What an item shows: its own state until it starts, then its instance's Status. */
+export interface BatchItemView {
+  index: number;
+  name: string;
+  serviceInstanceId: string | null;
+  state: string;
+  instanceStatus: string | null;
+  error: string | null;
+}
+
+export interface BatchCounts {
+  /** Items by what they show: Invalid, Pending, Cancelled, and the Status of started items' instances. */
+  byStatus: Record<string, number>;
+  /** Started items whose instance's action still runs. */
+  running: number;
+}
+
+/** Batches and their items (batch, batch_item). */
+@Injectable()
+export class BatchRepository {
+  constructor(private readonly prisma: PrismaService) {}
+
+  createValidating(id: string, tenantId: string, serviceVersionId: string, concurrency: number): Promise<unknown> {
+    const now = new Date();
+    return this.prisma.batch.create({ data: { id, tenantId, serviceVersionId, concurrency, state: BatchState.Validating, createdAt: now, updatedAt: now } });
+  }
+
+  /** Items as the submission writes them, in pages. */
+  async addItems(batchId: string, items: Array<{ index: number; name: string; serviceInstanceId?: string; state: BatchItemState; error?: string }>): Promise<void> {
+    if (items.length) await this.prisma.batchItem.createMany({ data: items.map((i) => ({ batchId, index: i.index, name: i.name, serviceInstanceId: i.serviceInstanceId ?? null, state: i.state, error: i.error ?? null })) });
+  }
+
+  async open(batchId: string, total: number, invalid: number): Promise<void> {
+    await this.prisma.batch.update({ where: { id: batchId }, data: { state: BatchState.Running, total, invalid, updatedAt: new Date() } });
+  }
+
+  /** A submission refused (or interrupted): the batch, its items and the instances they made (none of which ran). */
+  async drop(batchId: string): Promise<void> {
+    await this.prisma.$transaction([
+      this.prisma.serviceInstance.deleteMany({ where: { batchItem: { batchId } } }),
+      this.prisma.batch.deleteMany({ where: { id: batchId } }),
+    ]);
+  }
+
+  find(tenantId: string, id: string) {
+    return this.prisma.batch.findFirst({ where: { id, tenantId, state: { not: BatchState.Validating } } });
+  }
+
+  async counts(batchId: string): Promise<BatchCounts> {
+    const rows = await this.prisma.$queryRaw<Array<{ status: string; n: number; running: number }>>`
+      SELECT CASE WHEN b.state = 'Started' THEN COALESCE(si.status, 'Deleted') ELSE b.state END AS status,
+             count(*)::int AS n,
+             count(*) FILTER (WHERE b.state = 'Started' AND a.status IN ('Submitted', 'In_Progress'))::int AS running
+        FROM batch_item b
+        LEFT JOIN service_instance si ON si.id = b.service_instance_id
+        LEFT JOIN action_instance a ON a.id = si.current_action_instance_id
+       WHERE b.batch_id = ${batchId}::uuid
+       GROUP BY 1`;
+    return { byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])), running: rows.reduce((n, r) => n + r.running, 0) };
+  }
+
+  /** A page of items in index order, with what each shows. */
+  async items(batchId: string, skip: number, take: number, status?: string): Promise<BatchItemView[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ index: number; name: string; service_instance_id: string | null; state: string; instance_status: string | null; error: string | null }>>`
+      SELECT b.index, b.name, b.service_instance_id::text, b.state, si.status AS instance_status, b.error
+        FROM batch_item b LEFT JOIN service_instance si ON si.id = b.service_instance_id
+       WHERE b.batch_id = ${batchId}::uuid
+         ${status ? Prisma.sql`AND (CASE WHEN b.state = 'Started' THEN COALESCE(si.status, 'Deleted') ELSE b.state END) = ${status}` : Prisma.empty}
+       ORDER BY b.index
+       OFFSET ${skip} LIMIT ${take}`;
+    return rows.map((r) => ({ index: r.index, name: r.name, serviceInstanceId: r.service_instance_id, state: r.state, instanceStatus: r.instance_status, error: r.error }));
+  }
+
+  /**
+   * Starts up to the batch's free places (concurrency minus the items whose action still runs):
+   * the next Pending items in index order become Started and their Queued actions Submitted, in one
+   * statement under the batch's row lock (two runs of it at once start each item once). Returns
+   * the actions started, and whether the batch has anything left to run.
+   */
+  async startNext(batchId: string): Promise<{ started: Array<{ actionInstanceId: string; serviceInstanceId: string }>; pending: number; running: number; state: string | null }> {
+    return this.prisma.$transaction(async (tx) => {
+      const [batch] = await tx.$queryRaw<Array<{ state: string; concurrency: number }>>`SELECT state, concurrency FROM batch WHERE id = ${batchId}::uuid FOR UPDATE`;
+      if (!batch) return { started: [], pending: 0, running: 0, state: null };
+      const [{ running, pending }] = await tx.$queryRaw<Array<{ running: number; pending: number }>>`
+        SELECT count(*) FILTER (WHERE b.state = 'Started' AND a.status IN ('Submitted', 'In_Progress'))::int AS running,
+               count(*) FILTER (WHERE b.state = 'Pending')::int AS pending
+          FROM batch_item b
+          LEFT JOIN service_instance si ON si.id = b.service_instance_id
+          LEFT JOIN action_instance a ON a.id = si.current_action_instance_id
+         WHERE b.batch_id = ${batchId}::uuid AND b.state IN ('Started', 'Pending')`;
+      if (batch.state !== BatchState.Running) return { started: [], pending, running, state: batch.state };
+      const free = Math.max(0, batch.concurrency - running);
+      if (free === 0 || pending === 0) return { started: [], pending, running, state: batch.state };
+      const started = await tx.$queryRaw<Array<{ actionInstanceId: string; serviceInstanceId: string }>>`
+        WITH next AS (
+          SELECT b.batch_id, b.index, si.id AS instance_id, si.current_action_instance_id AS action_id
+            FROM batch_item b JOIN service_instance si ON si.id = b.service_instance_id
+           WHERE b.batch_id = ${batchId}::uuid AND b.state = 'Pending'
+           ORDER BY b.index
+           LIMIT ${free}
+        ), items AS (
+          UPDATE batch_item b SET state = 'Started', started_at = (now() AT TIME ZONE 'UTC')::timestamp(3)
+            FROM next WHERE b.batch_id = next.batch_id AND b.index = next.index
+        )
+        UPDATE action_instance a SET status = 'Submitted', updated_at = (now() AT TIME ZONE 'UTC')::timestamp(3)
+          FROM next WHERE a.id = next.action_id AND a.status = 'Queued'
+        RETURNING a.id::text AS "actionInstanceId", a.service_instance_id::text AS "serviceInstanceId"`;
+      return { started, pending: pending - started.length, running: running + started.length, state: batch.state };
+    });
+  }
+
+  async finish(batchId: string): Promise<void> {
+    await this.prisma.batch.updateMany({ where: { id: batchId, state: BatchState.Running }, data: { state: BatchState.Done, updatedAt: new Date() } });
+  }
+
+  /** Running batches (the sweep's: each gets its advance job back). */
+  running(after: string | undefined, take: number): Promise<Array<{ id: string }>> {
+    return this.prisma.batch.findMany({ where: { state: BatchState.Running, ...(after ? { id: { gt: after } } : {}) }, select: { id: true }, orderBy: { id: 'asc' }, take });
+  }
+
+  /**
+   * Cancels what has not started: the Pending items become Cancelled and their instances (whose
+   * Provision never ran) are deleted. Returns how many.
+   */
+  async cancel(batchId: string): Promise<number> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM batch WHERE id = ${batchId}::uuid FOR UPDATE`;
+      const pending = await tx.batchItem.findMany({ where: { batchId, state: BatchItemState.Pending }, select: { index: true, serviceInstanceId: true } });
+      const ids = pending.map((p) => p.serviceInstanceId).filter((id): id is string => !!id);
+      await tx.batchItem.updateMany({ where: { batchId, state: BatchItemState.Pending }, data: { state: BatchItemState.Cancelled } });
+      // only instances whose action still waits: one a concurrent start took is left to run
+      await tx.serviceInstance.deleteMany({ where: { id: { in: ids }, actions: { every: { status: 'Queued' } } } });
+      await tx.batch.updateMany({ where: { id: batchId, state: BatchState.Running }, data: { state: BatchState.Cancelled, updatedAt: new Date() } });
+      return pending.length;
+    });
+  }
+}

@@ -4,6 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { text } from 'express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { documentIdempotencyKey } from './common/idempotency/idempotency.interceptor';
+import { flattenValidationErrors } from './common/validation-errors';
 import { AppConfig } from '@cam-esc/config';
 import { DomainException } from '@cam-esc/errors';
 import { Logger } from 'nestjs-pino';
@@ -46,19 +47,4 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   });
   mountQueueBoard(app, config);
   return app;
-}
-
-interface ValidationErrorLike {
-  property: string;
-  constraints?: Record<string, string>;
-  children?: ValidationErrorLike[];
-}
-
-/** class-validator's nested errors as "resourceProperties.specifications.0.name must be a string". */
-function flattenValidationErrors(errors: ValidationErrorLike[], prefix = ''): string[] {
-  return errors.flatMap((e) => {
-    const path = prefix ? `${prefix}.${e.property}` : e.property;
-    const own = Object.values(e.constraints ?? {}).map((m) => (m.startsWith(e.property) ? `${path}${m.slice(e.property.length)}` : `${path}: ${m}`));
-    return [...own, ...flattenValidationErrors(e.children ?? [], path)];
-  });
 }

@@ -39,6 +39,10 @@ import { CreateTemplateUseCase } from './templates/usecases/create-template.usec
 import { DeleteTemplateUseCase } from './templates/usecases/delete-template.usecase';
 
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { BatchesController } from './batches/batches.controller';
+import { SubmitBatchUseCase } from './batches/usecases/submit-batch.usecase';
+import { GetBatchUseCase } from './batches/usecases/get-batch.usecase';
+import { CancelBatchUseCase } from './batches/usecases/cancel-batch.usecase';
 
 /** The HTTP side: CAM API, template library, ESC callback receiver, health, metrics. It only enqueues jobs. */
 @Module({})
@@ -51,7 +55,7 @@ export class GatewayModule implements NestModule {
     return {
       module: GatewayModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule, ConnectionsModule, ConnectionsApiModule, SharedParametersApiModule, DriftApiModule],
-      controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstanceEventsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController],
+      controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstanceEventsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController, BatchesController],
       providers: [
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
@@ -66,6 +70,9 @@ export class GatewayModule implements NestModule {
         ...CATALOG_USE_CASES,
         DeployInstanceUseCase,
         DeploySubmission,
+        SubmitBatchUseCase,
+        GetBatchUseCase,
+        CancelBatchUseCase,
         DeployPreparation,
         DryRunDeployUseCase,
         ...INSTANCE_USE_CASES,

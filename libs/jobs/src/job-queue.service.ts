@@ -76,3 +76,13 @@ export class JobQueue {
     if (job && ((await job.isDelayed()) || (await job.isWaiting()))) await job.remove();
   }
 }
+
+/**
+ * The advance job of a batch for the second `at` (ms) falls in: whatever queues a batch's run for
+ * the same second (its own previous run, the submission, the sweep) queues one job.
+ */
+export function advanceBatchJob(batchId: string, at = Date.now()): { payload: JobPayloads[JobName.AdvanceBatch]; delayMs: number; entry: QueuedEntry } {
+  const second = Math.ceil(at / 1000);
+  const payload = { batchId, second };
+  return { payload, delayMs: Math.max(0, second * 1000 - Date.now()), entry: outboxEntry(JobName.AdvanceBatch, payload, new Date(second * 1000)) };
+}

@@ -4,6 +4,7 @@ import { CallbackOutcome } from '@cam-esc/instances';
 import { QueueName, withTimeout } from '@cam-esc/jobs';
 import { EscCircuitRepository, JobOutboxRepository, MaintenanceCounterRepository, PrismaService } from '@cam-esc/persistence';
 import { registerReliabilityMetrics } from './reliability.metrics';
+import { registerBatchMetrics } from './batch.metrics';
 import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
@@ -114,5 +115,6 @@ export class MetricsService {
       },
     });
     registerReliabilityMetrics(this.registry, prisma, circuits, outbox, maintenance);
+    registerBatchMetrics(this.registry, prisma);
   }
 }

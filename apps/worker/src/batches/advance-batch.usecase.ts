@@ -1,14 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { JobName, JobPayloads, JobQueue } from '@cam-esc/jobs';
+import { advanceBatchJob, JobName, JobPayloads, JobQueue } from '@cam-esc/jobs';
 import { BatchRepository, BatchState } from '@cam-esc/persistence';
 
 export type AdvanceBatchCommand = JobPayloads[JobName.AdvanceBatch];
-
-/** The job of a batch's second `at` (ms): every run, sweep or submission that asks for the same second makes one. */
-export function advanceBatchJob(batchId: string, at = Date.now()): { payload: AdvanceBatchCommand; delayMs: number } {
-  const second = Math.ceil(at / 1000);
-  return { payload: { batchId, second }, delayMs: Math.max(0, second * 1000 - Date.now()) };
-}
 
 /**
  * Keeps a batch going: starts its next Pending items (their Queued Provision becomes Submitted

@@ -1,12 +1,12 @@
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
-import { JobName, JobPayloads, JobQueue, QueueName, storeErrors } from '@cam-esc/jobs';
+import { advanceBatchJob, JobName, JobPayloads, JobQueue, QueueName, storeErrors } from '@cam-esc/jobs';
 import { InstanceGoneError } from '@cam-esc/persistence';
 import { Job } from 'bullmq';
 import { ReconcileEscRequestUseCase } from '../reconcile/reconcile-esc-request.usecase';
 import { SettleContradictedOutcomeUseCase } from '../reconcile/settle-contradicted-outcome.usecase';
-import { advanceBatchJob, AdvanceBatchUseCase } from '../batches/advance-batch.usecase';
+import { AdvanceBatchUseCase } from '../batches/advance-batch.usecase';
 import { RunActionUseCase } from '../run-action/run-action.usecase';
 import { ResumeInFlightService } from '../sweep/resume-in-flight.service';
 

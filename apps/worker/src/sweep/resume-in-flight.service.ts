@@ -1,8 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { ActionStatus, CallbackOutcome, EscRequestStatus } from '@cam-esc/instances';
-import { JobName, JobQueue, QueueStoreHeartbeat } from '@cam-esc/jobs';
-import { advanceBatchJob } from '../batches/advance-batch.usecase';
+import { advanceBatchJob, JobName, JobQueue, QueueStoreHeartbeat } from '@cam-esc/jobs';
 import { BatchRepository, IdempotencyKeyRepository, InstanceEventRepository, MaintenanceCounterRepository, PrismaService, ServiceVersionRepository } from '@cam-esc/persistence';
 
 /** How long live progress events are kept for a stream to resume from (GET …/events with Last-Event-ID). */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '../generated/prisma/client';
 import { PrismaService } from '../prisma.service';
+import { OutboxEntry, writeOutbox } from './job-outbox.repository';
 
 export enum BatchState {
   /** Its items are being checked and written: not shown, dropped if the submission is refused. */
@@ -53,8 +54,13 @@ export class BatchRepository {
     if (items.length) await this.prisma.batchItem.createMany({ data: items.map((i) => ({ batchId, index: i.index, name: i.name, serviceInstanceId: i.serviceInstanceId ?? null, state: i.state, error: i.error ?? null })) });
   }
 
-  async open(batchId: string, total: number, invalid: number): Promise<void> {
-    await this.prisma.batch.update({ where: { id: batchId }, data: { state: BatchState.Running, total, invalid, updatedAt: new Date() } });
+  /** The submission went through: the batch runs, and its first advance job is written with it (returns the outbox row's id). */
+  async open(batchId: string, total: number, invalid: number, job: OutboxEntry): Promise<bigint> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.batch.update({ where: { id: batchId }, data: { state: BatchState.Running, total, invalid, updatedAt: new Date() } });
+      const [id] = await writeOutbox(tx, [job]);
+      return id;
+    });
   }
 
   /** A submission refused (or interrupted): the batch, its items and the instances they made (none of which ran). */
@@ -104,6 +110,8 @@ export class BatchRepository {
     return this.prisma.$transaction(async (tx) => {
       const [batch] = await tx.$queryRaw<Array<{ state: string; concurrency: number }>>`SELECT state, concurrency FROM batch WHERE id = ${batchId}::uuid FOR UPDATE`;
       if (!batch) return { started: [], pending: 0, running: 0, state: null };
+      // an instance deleted (cleanup) before its turn: its item has nothing left to start
+      await tx.$executeRaw`UPDATE batch_item SET state = 'Cancelled', error = 'its instance was deleted before its turn' WHERE batch_id = ${batchId}::uuid AND state = 'Pending' AND service_instance_id IS NULL`;
       const [{ running, pending }] = await tx.$queryRaw<Array<{ running: number; pending: number }>>`
         SELECT count(*) FILTER (WHERE b.state = 'Started' AND a.status IN ('Submitted', 'In_Progress'))::int AS running,
                count(*) FILTER (WHERE b.state = 'Pending')::int AS pending

@@ -1,0 +1,137 @@
+/**
+ * Batch deploys: a list of instance requests (JSON, NDJSON or CSV) checked as a whole before
+ * anything starts, then run by the worker at most `concurrency` at a time, against esc-sim.
+ */
+import request from 'supertest';
+import { SimRequest } from './support/hook-server';
+import { asaTemplateContent, escService } from './support/payloads';
+import { Stack, startStack, TENANT_A, TENANT_B, waitFor } from './support/stack';
+
+const A = `Bearer ${TENANT_A.token}`;
+const B = `Bearer ${TENANT_B.token}`;
+
+describe('batch deploys', () => {
+  let stack: Stack;
+  let http: ReturnType<typeof request>;
+  let manifestId: string;
+
+  const submit = (body: unknown, query = '', type = 'application/json') => {
+    const req = http.post(`/cam/composer/api/v1/ServiceManifest/${manifestId}/deployBatch${query}`).set('Authorization', A).set('Content-Type', type);
+    return req.send(typeof body === 'string' ? body : JSON.stringify(body));
+  };
+  const batch = async (id: string, query = '', auth = A) => (await http.get(`/cam/composer/api/v1/Batches/${id}${query}`).set('Authorization', auth)).body;
+  const untilDone = (id: string, timeoutMs = 60_000) => waitFor(() => batch(id), (b) => b.state === 'Done' || b.state === 'Cancelled', `batch ${id} to finish`, timeoutMs);
+  const instancesNamed = async (prefix: string) => (await stack.db.query(`SELECT id, status FROM service_instance WHERE name LIKE $1`, [`${prefix}%`])).rows;
+  const items = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ name: `${prefix}-${String(i).padStart(3, '0')}`, parameters: { image: 'ASA' } }));
+
+  beforeAll(async () => {
+    // ESC takes a while to answer each create: the batch's concurrency shows
+    stack = await startStack();
+    http = request(stack.gatewayUrl);
+    await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-deployment', version: '1.0', type: 'ESC', content: asaTemplateContent() }).expect(201);
+    manifestId = (await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('ASA batch')).expect(200)).body.serviceManifestId;
+  });
+  afterEach(() => request(stack.sim.baseUrl).delete('/_sim/faults'));
+  afterAll(() => stack?.close());
+
+  it('deploys every item of a JSON batch, at most `concurrency` at once, and counts them', async () => {
+    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, delayMs: 300 }).expect(201);
+    const res = await submit({ items: items('json', 12), concurrency: 3 }).expect(202);
+    expect(res.body).toEqual({ batch_id: expect.any(String), state: 'Running', concurrency: 3, total: 12, valid: 12, invalid_count: 0, invalid: [] });
+    // while it runs: never more than 3 started and unfinished
+    let most = 0;
+    const done = await waitFor(
+      async () => {
+        const b = await batch(res.body.batch_id);
+        most = Math.max(most, b.running);
+        return b;
+      },
+      (b) => b.state === 'Done',
+      'the batch to finish',
+      60_000,
+    );
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(3);
+    expect(done).toMatchObject({ total: 12, invalid: 0, concurrency: 3, counts: { Active: 12 }, running: 0 });
+    expect(done.items).toHaveLength(12);
+    expect(done.items[0]).toEqual({ index: 0, name: 'json-000', instance_id: expect.any(String), status: 'Active', error: null });
+    const rows = await instancesNamed('json-');
+    expect(rows).toHaveLength(12);
+    expect(rows.every((r) => r.status === 'Active')).toBe(true);
+    // ESC got one create per item
+    const creates = ((await request(stack.sim.baseUrl).get('/_sim/requests')).body as SimRequest[]).filter((r) => r.method === 'POST' && r.path.includes('/v0/deployments/'));
+    expect(creates.length).toBeGreaterThanOrEqual(12);
+    // pages of items, and a filter by status
+    const page = await batch(res.body.batch_id, '?filter[limit]=5&filter[skip]=10');
+    expect(page.items.map((i: { index: number }) => i.index)).toEqual([10, 11]);
+    expect((await batch(res.body.batch_id, '?filter[where][status]=Error')).items).toEqual([]);
+    const metrics = (await http.get('/metrics')).text;
+    expect(metrics).toMatch(/^cam_esc_batches\{state="Done"\} [1-9]/m);
+    expect(metrics).toMatch(/^cam_esc_batch_concurrency \d+/m);
+  });
+
+  it('refuses a batch with invalid items, naming each by index and field, and writes nothing', async () => {
+    const list = [...items('bad', 3), { name: '' }, { name: 'bad-x', parameters: { image: '' } }, 'not an object'];
+    const res = await submit({ items: list }).expect(400);
+    expect(res.body.error.message).toMatch(/^3 of 6 items are invalid, nothing was started \(continue_on_invalid=true runs the valid ones\): items\[3\]: .*name.*; items\[4\]: .*image.*; items\[5\]: must be an object/);
+    expect(await instancesNamed('bad-')).toEqual([]);
+    const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM batch`);
+    const before = rows[0].n;
+    // with continue_on_invalid, the valid ones run and the invalid ones are reported
+    const goOn = await submit({ items: list, continue_on_invalid: true }).expect(202);
+    expect(goOn.body).toMatchObject({ total: 6, valid: 3, invalid_count: 3 });
+    expect(goOn.body.invalid.map((i: { index: number }) => i.index)).toEqual([3, 4, 5]);
+    const done = await untilDone(goOn.body.batch_id);
+    expect(done.counts).toEqual({ Active: 3, Invalid: 3 });
+    expect((await stack.db.query(`SELECT count(*)::int AS n FROM batch`)).rows[0].n).toBe(before + 1);
+  });
+
+  it('takes NDJSON and CSV uploads, streamed', async () => {
+    const ndjson = items('nd', 3).map((i) => JSON.stringify(i)).join('\n') + '\n\n';
+    const nd = await submit(ndjson, '?concurrency=2', 'application/x-ndjson').expect(202);
+    expect(nd.body).toMatchObject({ total: 3, valid: 3, concurrency: 2 });
+    const csv = 'name,image\ncsv-000,ASA\ncsv-001,ASA\n';
+    const c = await submit(csv, '', 'text/csv').expect(202);
+    expect(c.body).toMatchObject({ total: 2, valid: 2 });
+    expect((await untilDone(nd.body.batch_id)).counts).toEqual({ Active: 3 });
+    expect((await untilDone(c.body.batch_id)).counts).toEqual({ Active: 2 });
+    // a CSV line that breaks the format, a line that is not JSON, a type the call does not take
+    expect((await submit('name,image\n"open quote,ASA\n', '', 'text/csv').expect(400)).body.error.message).toMatch(/^body: is not the CSV a batch takes/);
+    expect((await submit('{"name": "nd-x"\n', '', 'application/x-ndjson').expect(400)).body.error.message).toMatch(/items\[0\]: line 1: is not JSON/);
+    expect((await submit('<items/>', '', 'application/xml').expect(415)).body.error.message).toMatch(/^Content-Type: a batch is application\/json/);
+  });
+
+  it('cancel stops the items not started; the started ones run on', async () => {
+    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, delayMs: 1500 }).expect(201);
+    const res = await submit({ items: items('cancel', 8), concurrency: 2 }).expect(202);
+    await waitFor(() => batch(res.body.batch_id), (b) => b.running > 0, 'the first items to start');
+    const cancelled = await http.post(`/cam/composer/api/v1/Batches/${res.body.batch_id}/cancel`).set('Authorization', A).expect(200);
+    expect(cancelled.body).toMatchObject({ id: res.body.batch_id, state: 'Cancelled' });
+    expect(cancelled.body.cancelled).toBeGreaterThanOrEqual(4);
+    await waitFor(() => batch(res.body.batch_id), (b) => b.running === 0, 'the started items to end', 30_000);
+    const after = await batch(res.body.batch_id);
+    expect(after.counts.Cancelled).toBe(cancelled.body.cancelled);
+    expect((after.counts.Active ?? 0) + after.counts.Cancelled).toBe(8);
+    // the cancelled items' instances never ran, and are gone
+    expect(await instancesNamed('cancel-')).toHaveLength(8 - cancelled.body.cancelled);
+  });
+
+  it('a retried submission with the same Idempotency-Key returns the first batch; another tenant cannot see it', async () => {
+    const first = await submit({ items: items('idem', 2) }).set('Idempotency-Key', 'batch-idem-1').expect(202);
+    const again = await submit({ items: items('idem', 2) }).set('Idempotency-Key', 'batch-idem-1').expect(202);
+    expect(again.body.batch_id).toBe(first.body.batch_id);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    await untilDone(first.body.batch_id);
+    expect(await instancesNamed('idem-')).toHaveLength(2);
+    expect((await http.get(`/cam/composer/api/v1/Batches/${first.body.batch_id}`).set('Authorization', B)).status).toBe(404);
+  });
+
+  it.each([
+    ['no items', { items: [] }, /^items: the batch has no item/],
+    ['items not a list', { items: 'x' }, /^items: is required and must be an array/],
+    ['concurrency 0', { items: [{ name: 'c0', parameters: { image: 'ASA' } }], concurrency: 0 }, /^concurrency: must be an integer from 1 to 1000/],
+    ['continue_on_invalid not a boolean', { items: [], continue_on_invalid: 'yes' }, /^continue_on_invalid: must be true or false/],
+  ])('refuses %s with a 400 naming the field', async (_, body, message) => {
+    expect((await submit(body).expect(400)).body.error.message).toMatch(message);
+  });
+});

@@ -116,6 +116,29 @@ describe('batch deploys', () => {
     expect(await instancesNamed('cancel-')).toHaveLength(8 - cancelled.body.cancelled);
   });
 
+  it('retry runs the failed items again at the batch\'s concurrency; terminate ends every instance of the batch', async () => {
+    // ESC refuses the first 2 creates for good (a 4xx): those items end in Error
+    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, respond: { status: 400, body: 'image not found' }, times: 2 }).expect(201);
+    const res = await submit({ items: items('rt', 5), concurrency: 1 }).expect(202);
+    const first = await untilDone(res.body.batch_id);
+    expect(first.counts).toEqual({ Active: 3, Error: 2 });
+    expect(first.items.filter((i: { status: string }) => i.status === 'Error').map((i: { index: number }) => i.index)).toEqual([0, 1]);
+
+    const retried = await http.post(`/cam/composer/api/v1/Batches/${res.body.batch_id}/retry`).set('Authorization', A).expect(200);
+    expect(retried.body).toMatchObject({ id: res.body.batch_id, queued: 2, skipped_count: 0, state: 'Running' });
+    const again = await untilDone(res.body.batch_id);
+    expect(again.counts).toEqual({ Active: 5 });
+
+    const ended = await http.post(`/cam/composer/api/v1/Batches/${res.body.batch_id}/terminate`).set('Authorization', A).expect(200);
+    expect(ended.body).toMatchObject({ queued: 5, cancelled: 0, state: 'Running' });
+    expect((await untilDone(res.body.batch_id)).counts).toEqual({ Terminated: 5 });
+    // nothing of it is left on ESC
+    const rows = await instancesNamed('rt-');
+    expect(rows.every((r) => r.status === 'Terminated')).toBe(true);
+    // a retry with nothing to retry queues nothing
+    expect((await http.post(`/cam/composer/api/v1/Batches/${res.body.batch_id}/retry`).set('Authorization', A).expect(200)).body).toMatchObject({ queued: 0, state: 'Done' });
+  });
+
   it('a retried submission with the same Idempotency-Key returns the first batch; another tenant cannot see it', async () => {
     const first = await submit({ items: items('idem', 2) }).set('Idempotency-Key', 'batch-idem-1').expect(202);
     const again = await submit({ items: items('idem', 2) }).set('Idempotency-Key', 'batch-idem-1').expect(202);

@@ -43,6 +43,9 @@ import { BatchesController } from './batches/batches.controller';
 import { SubmitBatchUseCase } from './batches/usecases/submit-batch.usecase';
 import { GetBatchUseCase } from './batches/usecases/get-batch.usecase';
 import { CancelBatchUseCase } from './batches/usecases/cancel-batch.usecase';
+import { RerunBatchItems } from './batches/usecases/rerun-batch-items';
+import { RetryBatchUseCase } from './batches/usecases/retry-batch.usecase';
+import { TerminateBatchUseCase } from './batches/usecases/terminate-batch.usecase';
 
 /** The HTTP side: CAM API, template library, ESC callback receiver, health, metrics. It only enqueues jobs. */
 @Module({})
@@ -73,6 +76,9 @@ export class GatewayModule implements NestModule {
         SubmitBatchUseCase,
         GetBatchUseCase,
         CancelBatchUseCase,
+        RerunBatchItems,
+        RetryBatchUseCase,
+        TerminateBatchUseCase,
         DeployPreparation,
         DryRunDeployUseCase,
         ...INSTANCE_USE_CASES,

@@ -51,3 +51,15 @@ export const BATCH_SCHEMA = {
 };
 
 export const BATCH_CANCELLED_SCHEMA = { type: 'object', properties: { id: { ...str, format: 'uuid' }, cancelled: int, state: str } };
+
+export const BATCH_RERUN_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { ...str, format: 'uuid' },
+    queued: { ...int, description: 'items whose action now waits for its turn' },
+    cancelled: { ...int, description: 'terminate: items not started, cancelled' },
+    skipped_count: int,
+    skipped: { type: 'array', items: { type: 'object', properties: { index: int, error: str } } },
+    state: str,
+  },
+};

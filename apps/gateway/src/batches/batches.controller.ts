@@ -7,10 +7,12 @@ import { CamQuery, CamQueryParams } from '../common/cam-query';
 import { EntityIdPipe } from '../common/entity-id.pipe';
 import { parseListFilter, RawQuery } from '../common/list-filter';
 import { ApiErrors, ApiOk } from '../openapi/api-responses';
-import { BATCH_REQUEST_SCHEMA, BATCH_SCHEMA, BATCH_SUBMITTED_SCHEMA, BATCH_CANCELLED_SCHEMA } from './batch.openapi';
+import { BATCH_CANCELLED_SCHEMA, BATCH_REQUEST_SCHEMA, BATCH_RERUN_SCHEMA, BATCH_SCHEMA, BATCH_SUBMITTED_SCHEMA } from './batch.openapi';
 import { batchFormatOf, itemsOfCsv, itemsOfJson, itemsOfNdjson } from './batch-items';
 import { CancelBatchUseCase } from './usecases/cancel-batch.usecase';
 import { GetBatchUseCase } from './usecases/get-batch.usecase';
+import { RetryBatchUseCase } from './usecases/retry-batch.usecase';
+import { TerminateBatchUseCase } from './usecases/terminate-batch.usecase';
 import { SubmitBatchUseCase } from './usecases/submit-batch.usecase';
 
 const versionId = new EntityIdPipe('service version');
@@ -29,6 +31,8 @@ export class BatchesController {
     private readonly submit: SubmitBatchUseCase,
     private readonly get: GetBatchUseCase,
     private readonly cancelBatch: CancelBatchUseCase,
+    private readonly retryBatch: RetryBatchUseCase,
+    private readonly terminateBatch: TerminateBatchUseCase,
   ) {}
 
   @Post('ServiceManifest/:id/deployBatch')
@@ -73,6 +77,24 @@ export class BatchesController {
   @ApiErrors(404)
   cancel(@TenantId() tenantId: string, @Param('id', batchId) id: string) {
     return this.cancelBatch.execute(tenantId, id);
+  }
+
+  @Post('Batches/:id/retry')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Run the failed action of every item whose instance is in Error again, at the batch's concurrency" })
+  @ApiOk(BATCH_RERUN_SCHEMA)
+  @ApiErrors(404)
+  retry(@TenantId() tenantId: string, @Param('id', batchId) id: string) {
+    return this.retryBatch.execute(tenantId, id);
+  }
+
+  @Post('Batches/:id/terminate')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Cancel the items not started and terminate every instance the batch made, at the batch's concurrency" })
+  @ApiOk(BATCH_RERUN_SCHEMA)
+  @ApiErrors(404)
+  terminate(@TenantId() tenantId: string, @Param('id', batchId) id: string) {
+    return this.terminateBatch.execute(tenantId, id);
   }
 }
 

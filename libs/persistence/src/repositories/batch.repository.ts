@@ -140,6 +140,25 @@ export class BatchRepository {
     });
   }
 
+  /** Started items whose instance is in one of `statuses`, in index order after `afterIndex`: a page. */
+  startedWithStatus(batchId: string, statuses: string[], afterIndex: number, take: number): Promise<Array<{ index: number; serviceInstanceId: string }>> {
+    return this.prisma.$queryRaw<Array<{ index: number; serviceInstanceId: string }>>`
+      SELECT b.index, b.service_instance_id::text AS "serviceInstanceId"
+        FROM batch_item b JOIN service_instance si ON si.id = b.service_instance_id
+       WHERE b.batch_id = ${batchId}::uuid AND b.state = 'Started' AND si.status = ANY(${statuses}::text[]) AND b.index > ${afterIndex}
+       ORDER BY b.index
+       LIMIT ${take}`;
+  }
+
+  /** The batch runs (again: a retry, a terminate), its advance job written with it; returns the outbox row's id. */
+  async reopen(batchId: string, job: OutboxEntry): Promise<bigint> {
+    return this.prisma.$transaction(async (tx) => {
+      await tx.batch.update({ where: { id: batchId }, data: { state: BatchState.Running, updatedAt: new Date() } });
+      const [id] = await writeOutbox(tx, [job]);
+      return id;
+    });
+  }
+
   async finish(batchId: string): Promise<void> {
     await this.prisma.batch.updateMany({ where: { id: batchId, state: BatchState.Running }, data: { state: BatchState.Done, updatedAt: new Date() } });
   }
@@ -150,8 +169,9 @@ export class BatchRepository {
   }
 
   /**
-   * Cancels what has not started: the Pending items become Cancelled and their instances (whose
-   * Provision never ran) are deleted. Returns how many.
+   * Cancels what has not started: the Pending items become Cancelled; an instance whose Provision
+   * never ran is deleted, a retry or terminate that waited ends unrun (Failed) and its instance
+   * goes back to the Status it had. Returns how many.
    */
   async cancel(batchId: string): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
@@ -159,8 +179,16 @@ export class BatchRepository {
       const pending = await tx.batchItem.findMany({ where: { batchId, state: BatchItemState.Pending }, select: { index: true, serviceInstanceId: true } });
       const ids = pending.map((p) => p.serviceInstanceId).filter((id): id is string => !!id);
       await tx.batchItem.updateMany({ where: { batchId, state: BatchItemState.Pending }, data: { state: BatchItemState.Cancelled } });
-      // only instances whose action still waits: one a concurrent start took is left to run
+      // a deploy that never ran: its instance goes
       await tx.serviceInstance.deleteMany({ where: { id: { in: ids }, actions: { every: { status: 'Queued' } } } });
+      // a retry or terminate that waited: its action ends unrun, and its instance is as it was before
+      const now = new Date();
+      const ended = await tx.$queryRaw<Array<{ id: string; before: string | null }>>`
+        UPDATE action_instance a SET status = 'Failed', finished_at = ${now}, updated_at = ${now}, log = a.log || ${`${now.toISOString()} cancelled with its batch before its turn\n`}
+          FROM service_instance si
+         WHERE si.id = ANY(${ids}::uuid[]) AND a.id = si.current_action_instance_id AND a.status = 'Queued'
+        RETURNING si.id::text AS id, a.details->>'statusBefore' AS before`;
+      for (const e of ended) await tx.serviceInstance.update({ where: { id: e.id }, data: { status: e.before ?? 'Error', updatedAt: now } });
       await tx.batch.updateMany({ where: { id: batchId, state: BatchState.Running }, data: { state: BatchState.Cancelled, updatedAt: new Date() } });
       return pending.length;
     });

@@ -107,6 +107,12 @@ const LOCKED_INSTANCE_COLUMNS = Prisma.raw(
     .join(', '),
 );
 
+/** An item of a batch whose next action waits for the batch to start it. */
+export interface BatchTurn {
+  batchId: string;
+  index: number;
+}
+
 @Injectable()
 export class InstanceRepository {
   constructor(private readonly prisma: PrismaService) {}
@@ -219,8 +225,9 @@ export class InstanceRepository {
     check: (instance: ServiceInstance, current: Pick<ActionInstance, 'id' | 'name' | 'type' | 'status' | 'startedAt' | 'createdAt'> | null) => void,
     action: NewAction & { id: string },
     status: string,
-    job: OutboxEntry,
-  ): Promise<{ instance: ServiceInstance; outboxId: bigint }> {
+    /** The job that runs it; or, for an action that waits for its batch's turn (status Queued), the batch item that waits. */
+    start: { job: OutboxEntry } | { turn: BatchTurn },
+  ): Promise<{ instance: ServiceInstance; outboxId?: bigint }> {
     return this.withInstanceLock(instanceId, async (tx, instance) => {
       const current = instance.currentActionInstanceId
         ? await tx.actionInstance.findUnique({ where: { id: instance.currentActionInstanceId }, select: { id: true, name: true, type: true, status: true, startedAt: true, createdAt: true } })
@@ -229,7 +236,11 @@ export class InstanceRepository {
       await tx.actionInstance.create({ data: { ...action, serviceInstanceId: instanceId } });
       const updated = await tx.serviceInstance.update({ where: { id: instanceId }, data: { status, currentActionInstanceId: action.id } });
       await recordInstanceEvent(tx, { serviceInstanceId: instanceId, actionInstanceId: action.id, type: 'action', data: { event: 'started', action: action.name, action_type: action.type, action_status: action.status, Status: status } });
-      const [outboxId] = await writeOutbox(tx, [job]);
+      if ('turn' in start) {
+        await tx.batchItem.updateMany({ where: { batchId: start.turn.batchId, index: start.turn.index, serviceInstanceId: instanceId }, data: { state: 'Pending', startedAt: null } });
+        return { instance: updated };
+      }
+      const [outboxId] = await writeOutbox(tx, [start.job]);
       return { instance: updated, outboxId };
     });
   }

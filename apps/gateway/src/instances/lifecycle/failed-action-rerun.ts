@@ -3,7 +3,7 @@ import { CamAction, CamServiceDocument } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { ActionParameters } from '@cam-esc/flow';
 import { ActionDetails, ActionMode, ActionStatus, ActionType, InstanceStatus } from '@cam-esc/instances';
-import { ActionInstance, InstanceDetails, InstanceRepository, Prisma, ServiceRepository, VersionWithService } from '@cam-esc/persistence';
+import { ActionInstance, InstanceDetails, InstanceRepository, Prisma, ServiceRepository, VersionWithService, BatchTurn } from '@cam-esc/persistence';
 import { FlowRunPreparation } from './flow-run-preparation';
 import { InstanceActionStarter } from './instance-action-starter';
 import { bodyObject, flowActionName, givenValues, instanceParameters, knownFields, mergeValues, provisionActionOf } from './instance-values';
@@ -24,7 +24,8 @@ export class FailedActionRerun {
     private readonly starter: InstanceActionStarter,
   ) {}
 
-  async start(tenantId: string, id: string, body: unknown, mode: RerunMode) {
+  /** `turn`: a batch's retry, whose action waits for the batch to start it. */
+  async start(tenantId: string, id: string, body: unknown, mode: RerunMode, turn?: BatchTurn) {
     const key = mode === ActionMode.Retry ? 'retry_details' : 'resume_details';
     const call = mode === ActionMode.Retry ? 'retry' : 'resume';
     knownFields(body, [key], 'body');
@@ -59,6 +60,7 @@ export class FailedActionRerun {
         status: terminate ? InstanceStatus.Terminating : InstanceStatus.InProgress,
         allowedFrom: [InstanceStatus.Active, InstanceStatus.Error],
         call,
+        turn,
       });
       return { started, name: failed.name };
     }
@@ -77,7 +79,7 @@ export class FailedActionRerun {
       details: { ...was, ...rerun, mode, scope: was.scope ?? (was.mode === ActionMode.Flow ? failed.id : undefined) },
     });
     // a failed custom flow left the instance Active: what is rerun is the failed action
-    const started = await this.starter.start({ tenantId, instanceId: id, action: newAction, status: InstanceStatus.InProgress, allowedFrom: [InstanceStatus.Active, InstanceStatus.Error], call });
+    const started = await this.starter.start({ tenantId, instanceId: id, action: newAction, status: InstanceStatus.InProgress, allowedFrom: [InstanceStatus.Active, InstanceStatus.Error], call, turn });
     return { started, name: failed.name };
   }
 

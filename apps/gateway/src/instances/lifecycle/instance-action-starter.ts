@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DomainException } from '@cam-esc/errors';
 import { ActionStatus, InstanceStatus } from '@cam-esc/instances';
 import { JobName, OutboxRelay, outboxEntry } from '@cam-esc/jobs';
-import { ActionInstance, InstanceRepository, NewAction, Prisma, ServiceInstance } from '@cam-esc/persistence';
+import { ActionInstance, BatchTurn, InstanceRepository, NewAction, Prisma, ServiceInstance } from '@cam-esc/persistence';
 import { randomUUID } from 'node:crypto';
 
 const RUNNING: string[] = [ActionStatus.Submitted, ActionStatus.InProgress];
@@ -18,6 +18,8 @@ export interface StartActionCommand {
   allowedFrom: readonly InstanceStatus[];
   /** What the call is, for messages: "update", "retry", "invokeCustomAction", ... */
   call: string;
+  /** For a batch (its retry, its terminate): the action waits (Queued) for the batch to start it. */
+  turn?: BatchTurn;
 }
 
 /**
@@ -38,7 +40,7 @@ export class InstanceActionStarter {
   async start(cmd: StartActionCommand): Promise<{ instance: ServiceInstance; actionId: string }> {
     const actionId = randomUUID();
     const details: Record<string, unknown> = { ...((cmd.action.details ?? {}) as object) };
-    const action = { ...cmd.action, id: actionId, status: ActionStatus.Submitted, details: details as Prisma.InputJsonValue };
+    const action = { ...cmd.action, id: actionId, status: cmd.turn ? ActionStatus.Queued : ActionStatus.Submitted, details: details as Prisma.InputJsonValue };
     const job = outboxEntry(JobName.RunAction, { actionInstanceId: actionId, serviceInstanceId: cmd.instanceId, trigger: 'start' });
     const { instance, outboxId } = await this.instances.startAction(
       cmd.instanceId,
@@ -53,9 +55,9 @@ export class InstanceActionStarter {
       },
       action,
       cmd.status,
-      job,
+      cmd.turn ? { turn: cmd.turn } : { job },
     );
-    this.outbox.relaySoon(outboxId, job);
+    if (outboxId !== undefined) this.outbox.relaySoon(outboxId, job);
     this.logger.log({ serviceInstanceId: cmd.instanceId, actionInstanceId: actionId }, `${cmd.call} submitted (${cmd.action.name})`);
     return { instance, actionId };
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ActionMode } from '@cam-esc/instances';
+import { BatchTurn } from '@cam-esc/persistence';
 import { FailedActionRerun } from '../lifecycle/failed-action-rerun';
 import { startedAnswer } from './started-answer';
 
@@ -8,8 +9,9 @@ import { startedAnswer } from './started-answer';
 export class RetryInstanceUseCase {
   constructor(private readonly rerun: FailedActionRerun) {}
 
-  async execute(tenantId: string, id: string, body: unknown) {
-    const { started, name } = await this.rerun.start(tenantId, id, body, ActionMode.Retry);
+  /** `turn`: a batch's retry, which waits for the batch to start it. */
+  async execute(tenantId: string, id: string, body: unknown, turn?: BatchTurn) {
+    const { started, name } = await this.rerun.start(tenantId, id, body, ActionMode.Retry, turn);
     return startedAnswer(started, name);
   }
 }

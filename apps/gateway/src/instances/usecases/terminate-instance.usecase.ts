@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ActionMode, ActionType, InstanceStatus } from '@cam-esc/instances';
-import { ServiceInstance } from '@cam-esc/persistence';
+import { BatchTurn, ServiceInstance } from '@cam-esc/persistence';
 import { InstanceActionStarter } from '../lifecycle/instance-action-starter';
 import { knownFields } from '../lifecycle/instance-values';
 
@@ -10,7 +10,8 @@ export class TerminateInstanceUseCase {
   constructor(private readonly starter: InstanceActionStarter) {}
 
   /** `body`: CAM's service__instance_terminate.json is `{}`; a field it does not take is a 400. */
-  async execute(tenantId: string, instanceId: string, body?: unknown): Promise<ServiceInstance> {
+  /** `turn`: a batch's terminate, which waits for the batch to start it. */
+  async execute(tenantId: string, instanceId: string, body?: unknown, turn?: BatchTurn): Promise<ServiceInstance> {
     knownFields(body, [], 'body');
     const { instance } = await this.starter.start({
       tenantId,
@@ -19,6 +20,7 @@ export class TerminateInstanceUseCase {
       status: InstanceStatus.Terminating,
       allowedFrom: [InstanceStatus.Active, InstanceStatus.Error],
       call: 'terminate',
+      turn,
     });
     return instance;
   }

@@ -4,6 +4,7 @@
  */
 import request from 'supertest';
 import { SimRequest } from './support/hook-server';
+import { openSse } from './support/sse-client';
 import { asaTemplateContent, escService } from './support/payloads';
 import { Stack, startStack, TENANT_A, TENANT_B, waitFor } from './support/stack';
 
@@ -99,6 +100,21 @@ describe('batch deploys', () => {
     expect((await submit('name,image\n"open quote,ASA\n', '', 'text/csv').expect(400)).body.error.message).toMatch(/^body: is not the CSV a batch takes/);
     expect((await submit('{"name": "nd-x"\n', '', 'application/x-ndjson').expect(400)).body.error.message).toMatch(/items\[0\]: line 1: is not JSON/);
     expect((await submit('<items/>', '', 'application/xml').expect(415)).body.error.message).toMatch(/^Content-Type: a batch is application\/json/);
+  });
+
+  it('streams its progress as Server-Sent Events, ending with done', async () => {
+    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, delayMs: 500 }).expect(201);
+    const res = await submit({ items: items('sse', 4), concurrency: 2 }).expect(202);
+    const stream = await openSse(`${stack.gatewayUrl}/cam/composer/api/v1/Batches/${res.body.batch_id}/events`, { Authorization: A });
+    expect(stream.status).toBe(200);
+    const events = await stream.until((e) => e.event === 'done', 30_000);
+    await stream.ended;
+    expect(events[0].event).toBe('progress');
+    expect(events.filter((e) => e.event === 'progress').length).toBeGreaterThan(1);
+    expect(events.at(-1)).toEqual({ event: 'done', data: { id: res.body.batch_id, state: 'Done', total: 4, counts: { Active: 4 }, running: 0, concurrency: 2 } });
+    // every progress event shows at most the concurrency running
+    expect(events.every((e) => (e.data.running as number) <= 2)).toBe(true);
+    expect((await http.get('/cam/composer/api/v1/Batches/00000000-0000-4000-8000-000000000000/events').set('Authorization', A)).status).toBe(404);
   });
 
   it('cancel stops the items not started; the started ones run on', async () => {

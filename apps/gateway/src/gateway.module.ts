@@ -46,6 +46,7 @@ import { CancelBatchUseCase } from './batches/usecases/cancel-batch.usecase';
 import { RerunBatchItems } from './batches/usecases/rerun-batch-items';
 import { RetryBatchUseCase } from './batches/usecases/retry-batch.usecase';
 import { TerminateBatchUseCase } from './batches/usecases/terminate-batch.usecase';
+import { StreamBatchProgressUseCase } from './batches/usecases/stream-batch-progress.usecase';
 
 /** The HTTP side: CAM API, template library, ESC callback receiver, health, metrics. It only enqueues jobs. */
 @Module({})
@@ -79,6 +80,7 @@ export class GatewayModule implements NestModule {
         RerunBatchItems,
         RetryBatchUseCase,
         TerminateBatchUseCase,
+        StreamBatchProgressUseCase,
         DeployPreparation,
         DryRunDeployUseCase,
         ...INSTANCE_USE_CASES,

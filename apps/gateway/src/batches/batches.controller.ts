@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
-import { Request } from 'express';
+import { Request, Response } from 'express';
+import { sseSink } from '../instances/events/sse';
 import { TenantId } from '../auth/tenant.decorator';
 import { CamQuery, CamQueryParams } from '../common/cam-query';
 import { EntityIdPipe } from '../common/entity-id.pipe';
@@ -13,6 +14,7 @@ import { CancelBatchUseCase } from './usecases/cancel-batch.usecase';
 import { GetBatchUseCase } from './usecases/get-batch.usecase';
 import { RetryBatchUseCase } from './usecases/retry-batch.usecase';
 import { TerminateBatchUseCase } from './usecases/terminate-batch.usecase';
+import { StreamBatchProgressUseCase } from './usecases/stream-batch-progress.usecase';
 import { SubmitBatchUseCase } from './usecases/submit-batch.usecase';
 
 const versionId = new EntityIdPipe('service version');
@@ -33,6 +35,7 @@ export class BatchesController {
     private readonly cancelBatch: CancelBatchUseCase,
     private readonly retryBatch: RetryBatchUseCase,
     private readonly terminateBatch: TerminateBatchUseCase,
+    private readonly progress: StreamBatchProgressUseCase,
   ) {}
 
   @Post('ServiceManifest/:id/deployBatch')
@@ -68,6 +71,17 @@ export class BatchesController {
     const status = filter.where.status;
     if (status !== undefined && !/^[A-Za-z_]{1,32}$/.test(status)) throw DomainException.invalid('filter[where][status]: must be a status (Pending, Invalid, Cancelled, In_Progress, Active, Error, ...)');
     return this.get.execute(tenantId, id, { limit: filter.limit, skip: filter.skip, status });
+  }
+
+  @Get('Batches/:id/events')
+  @ApiOperation({ summary: "A batch's progress as Server-Sent Events: `progress` (state, counts, running) now and at every change, `done` when it has run (the stream ends)" })
+  @ApiProduces('text/event-stream')
+  @ApiResponse({ status: 200, description: 'text/event-stream of `progress` and `done` events, JSON data', content: { 'text/event-stream': { schema: { type: 'string', example: 'event: progress\ndata: {"id":"…","state":"Running","total":5000,"counts":{"Active":1200,"In_Progress":20,"Pending":3780},"running":20,"concurrency":20}\n\n' } } } })
+  @ApiErrors(404)
+  async events(@TenantId() tenantId: string, @Param('id', batchId) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    let stop: (() => void) | undefined;
+    stop = await this.progress.execute(tenantId, id, () => sseSink(req, res, () => stop?.()));
+    if (req.destroyed) stop();
   }
 
   @Post('Batches/:id/cancel')

@@ -16,13 +16,14 @@ import { redisAnswers } from '../libs/jobs/src/queue-backend';
 import { Backend, createBenchService, live, ROOT, servers, Stack } from './lib/stack';
 import { BenchReport, Machine, markdown } from './report';
 import { LoadSettings, measureAccept } from './sections/accept';
+import { measureBatch } from './sections/batch';
 import { measureCallbacks } from './sections/callbacks';
 import { measureEndToEnd } from './sections/end-to-end';
 import { measureLists } from './sections/lists';
 import { measurePgbench } from './sections/pgbench';
 import { runRenderScenario } from './sections/render';
 
-const SECTIONS = ['accept', 'callbacks', 'end-to-end', 'render', 'lists'] as const;
+const SECTIONS = ['accept', 'callbacks', 'end-to-end', 'render', 'lists', 'batch'] as const;
 type Section = (typeof SECTIONS)[number];
 const int = (v: string) => (/^\d+$/.test(v.trim()) ? Number(v) : NaN);
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -37,6 +38,8 @@ const program = new Command()
   .option('--rounds <n>', 'accept and callbacks: rounds per side (floor and gateway alternate)', int, 3)
   .option('--list-sizes <list>', 'lists: instance counts to measure at, comma-separated', (v) => list(v).map(int), [1000, 100000])
   .option('--list-seconds <n>', 'lists: seconds per measured request', int, 5)
+  .option('--batch-items <n>', 'batch: items in the one batch', int, 10000)
+  .option('--batch-concurrency <n>', 'batch: its concurrency (items running at once)', int, 50)
   .option('--worker-concurrency <n>', 'WORKER_CONCURRENCY of the worker (default: its own)', int)
   .option('--backends <list>', 'queue backends to run end to end on', list, ['redis', 'postgres'])
   .option('--sections <list>', `sections to run (${SECTIONS.join(', ')})`, list, [...SECTIONS])
@@ -60,6 +63,8 @@ type Options = {
   listSizes: number[];
   listSeconds: number;
   workerConcurrency?: number;
+  batchItems: number;
+  batchConcurrency: number;
   backends: string[];
   sections: string[];
   port: number;
@@ -73,13 +78,13 @@ type Options = {
   out: string;
 };
 const opts = program.opts<Options>();
-if (opts.smoke) Object.assign(opts, { instances: 4, concurrency: 2, connections: 2, seconds: 1, rounds: 1, listSizes: [20, 200], listSeconds: 1 });
+if (opts.smoke) Object.assign(opts, { instances: 4, concurrency: 2, connections: 2, seconds: 1, rounds: 1, listSizes: [20, 200], listSeconds: 1, batchItems: 6, batchConcurrency: 3 });
 
 function check(): void {
   const bad = [
     ...opts.backends.filter((b) => b !== 'redis' && b !== 'postgres').map((b) => `--backends: '${b}' is not redis or postgres`),
     ...opts.sections.filter((s) => !(SECTIONS as readonly string[]).includes(s)).map((s) => `--sections: '${s}' is not one of ${SECTIONS.join(', ')}`),
-    ...Object.entries({ instances: opts.instances, concurrency: opts.concurrency, connections: opts.connections, seconds: opts.seconds, rounds: opts.rounds, 'list-seconds': opts.listSeconds })
+    ...Object.entries({ instances: opts.instances, concurrency: opts.concurrency, connections: opts.connections, seconds: opts.seconds, rounds: opts.rounds, 'list-seconds': opts.listSeconds, 'batch-items': opts.batchItems, 'batch-concurrency': opts.batchConcurrency })
       .filter(([, v]) => !Number.isInteger(v) || v < 1)
       .map(([k]) => `--${k} must be a whole number ≥ 1`),
     ...(opts.listSizes.some((n) => !Number.isInteger(n) || n < 1) ? ['--list-sizes must be whole numbers ≥ 1'] : []),
@@ -159,11 +164,18 @@ async function main(): Promise<void> {
         await stack.clearInstances();
       }
       if (main && want('lists')) report.lists = await measureLists(stack, manifest, opts.listSizes, Math.min(opts.connections, 10), opts.listSeconds);
+      if (main && want('batch')) {
+        await stack.clearInstances();
+        // after the other sections' peaks are taken: it runs on a gateway and a worker of its own
+        if (['accept', 'callbacks', 'lists'].some((s) => want(s as Section))) report.peakRssMb.gateway = stack.rss('gateway');
+        if (want('end-to-end')) report.peakRssMb.worker = stack.rss('worker');
+        report.batch = await measureBatch(stack, manifest, opts.batchItems, opts.batchConcurrency);
+      }
       if (main) {
         await Promise.all((['gateway', 'worker'] as const).map((app) => stack.stop(app)));
         // a peak means something only for an app that carried load
-        if (['accept', 'callbacks', 'lists'].some((s) => want(s as Section))) report.peakRssMb.gateway = stack.peakRss.gateway;
-        if (want('end-to-end')) report.peakRssMb.worker = stack.peakRss.worker;
+        if (!want('batch') && ['accept', 'callbacks', 'lists'].some((s) => want(s as Section))) report.peakRssMb.gateway = stack.peakRss.gateway;
+        if (!want('batch') && want('end-to-end')) report.peakRssMb.worker = stack.peakRss.worker;
       }
     } finally {
       await stack.destroy();

@@ -17,7 +17,7 @@ export enum JobName {
   ReconcileEscRequest = 'reconcile-esc-request',
   /** A final callback contradicts how a request was recorded to end: ask ESC (GET) which is true. */
   SettleContradictedOutcome = 'settle-contradicted-outcome',
-  /** Start a batch's next items, as many as its concurrency leaves room for; again every second while it runs. */
+  /** Start a batch's next items, as many as its concurrency leaves room for; again every quarter second while it runs. */
   AdvanceBatch = 'advance-batch',
   /** Periodic (a BullMQ job scheduler): re-enqueue what lost its job. */
   SweepInFlight = 'sweep-in-flight',
@@ -34,8 +34,8 @@ export interface JobPayloads {
   [JobName.ReconcileEscRequest]: { escRequestId: string; serviceInstanceId: string; round: string; check: number };
   /** `callbackId`: the callback that contradicts; `check` counts the GETs (ESC may still be busy). */
   [JobName.SettleContradictedOutcome]: { escRequestId: string; serviceInstanceId: string; callbackId: string; check: number };
-  /** `second`: the second (epoch) it is for; anything that queues the batch's run for the same second queues one job. */
-  [JobName.AdvanceBatch]: { batchId: string; second: number };
+  /** `tick`: the quarter second (epoch ms / 250) it is for; anything that queues the batch's run for the same tick queues one job. */
+  [JobName.AdvanceBatch]: { batchId: string; tick: number };
   [JobName.SweepInFlight]: Record<string, never>;
   /** `retireOn` (ISO) is part of the id, so a changed date is a new job and the old one a no-op. */
   [JobName.RetireVersion]: { serviceVersionId: string; retireOn: string };
@@ -83,7 +83,7 @@ export function jobIdOf<K extends JobName>(name: K, payload: JobPayloads[K]): st
     }
     case JobName.AdvanceBatch: {
       const p = payload as JobPayloads[JobName.AdvanceBatch];
-      return `${name}.${p.batchId}.${p.second}`;
+      return `${name}.${p.batchId}.${p.tick}`;
     }
     case JobName.RetireVersion: {
       const p = payload as JobPayloads[JobName.RetireVersion];

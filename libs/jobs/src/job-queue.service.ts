@@ -78,11 +78,14 @@ export class JobQueue {
 }
 
 /**
- * The advance job of a batch for the second `at` (ms) falls in: whatever queues a batch's run for
- * the same second (its own previous run, the submission, the sweep) queues one job.
+ * The advance job of a batch for the quarter second `at` (ms) falls in: whatever queues a batch's
+ * run for the same tick (its own previous run, the submission, the sweep) queues one job.
  */
+/** How often a running batch looks for room to start its next items. */
+export const BATCH_TICK_MS = 250;
+
 export function advanceBatchJob(batchId: string, at = Date.now()): { payload: JobPayloads[JobName.AdvanceBatch]; delayMs: number; entry: QueuedEntry } {
-  const second = Math.ceil(at / 1000);
-  const payload = { batchId, second };
-  return { payload, delayMs: Math.max(0, second * 1000 - Date.now()), entry: outboxEntry(JobName.AdvanceBatch, payload, new Date(second * 1000)) };
+  const tick = Math.ceil(at / BATCH_TICK_MS);
+  const payload = { batchId, tick };
+  return { payload, delayMs: Math.max(0, tick * BATCH_TICK_MS - Date.now()), entry: outboxEntry(JobName.AdvanceBatch, payload, new Date(tick * BATCH_TICK_MS)) };
 }

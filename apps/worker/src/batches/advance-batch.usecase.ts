@@ -1,13 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { advanceBatchJob, JobName, JobPayloads, JobQueue } from '@cam-esc/jobs';
+import { advanceBatchJob, BATCH_TICK_MS, JobName, JobPayloads, JobQueue } from '@cam-esc/jobs';
 import { BatchRepository, BatchState } from '@cam-esc/persistence';
 
 export type AdvanceBatchCommand = JobPayloads[JobName.AdvanceBatch];
 
 /**
  * Keeps a batch going: starts its next Pending items (their Queued Provision becomes Submitted
- * and its run is queued) while fewer than its concurrency run, then looks again a second later,
- * until every item has run. Its jobs are keyed by the second, so however many ask, one runs.
+ * and its run is queued) while fewer than its concurrency run, then looks again a quarter second later,
+ * until every item has run. Its jobs are keyed by the tick, so however many ask, one runs.
  */
 @Injectable()
 export class AdvanceBatchUseCase {
@@ -28,7 +28,7 @@ export class AdvanceBatchUseCase {
       this.logger.log({ batchId: cmd.batchId }, 'batch done: every item has run');
       return;
     }
-    const next = advanceBatchJob(cmd.batchId, Date.now() + 1000);
+    const next = advanceBatchJob(cmd.batchId, Date.now() + BATCH_TICK_MS);
     await this.jobs.enqueue(JobName.AdvanceBatch, next.payload, { delayMs: next.delayMs });
   }
 }

@@ -72,12 +72,13 @@ describe('batch deploys', () => {
   });
 
   it('refuses a batch with invalid items, naming each by index and field, and writes nothing', async () => {
+    const batchesBefore = (await stack.db.query(`SELECT count(*)::int AS n FROM batch`)).rows[0].n;
     const list = [...items('bad', 3), { name: '' }, { name: 'bad-x', parameters: { image: '' } }, 'not an object'];
     const res = await submit({ items: list }).expect(400);
     expect(res.body.error.message).toMatch(/^3 of 6 items are invalid, nothing was started \(continue_on_invalid=true runs the valid ones\): items\[3\]: .*name.*; items\[4\]: .*image.*; items\[5\]: must be an object/);
     expect(await instancesNamed('bad-')).toEqual([]);
-    const { rows } = await stack.db.query(`SELECT count(*)::int AS n FROM batch`);
-    const before = rows[0].n;
+    const before = (await stack.db.query(`SELECT count(*)::int AS n FROM batch`)).rows[0].n;
+    expect(before).toBe(batchesBefore);
     // with continue_on_invalid, the valid ones run and the invalid ones are reported
     const goOn = await submit({ items: list, continue_on_invalid: true }).expect(202);
     expect(goOn.body).toMatchObject({ total: 6, valid: 3, invalid_count: 3 });
@@ -85,6 +86,23 @@ describe('batch deploys', () => {
     const done = await untilDone(goOn.body.batch_id);
     expect(done.counts).toEqual({ Active: 3, Invalid: 3 });
     expect((await stack.db.query(`SELECT count(*)::int AS n FROM batch`)).rows[0].n).toBe(before + 1);
+  });
+
+  it('a CSV whose format breaks after 250 good rows is refused with nothing left: no batch, no instance', async () => {
+    const batchesBefore = (await stack.db.query(`SELECT count(*)::int AS n FROM batch`)).rows[0].n;
+    const rows = Array.from({ length: 250 }, (_, i) => `late-${i},ASA`);
+    const res = await submit(['name,image', ...rows, 'late-x,ASA,extra'].join('\n') + '\n', '', 'text/csv').expect(400);
+    expect(res.body.error.message).toMatch(/^body: is not the CSV a batch takes/);
+    expect(await instancesNamed('late-')).toEqual([]);
+    expect((await stack.db.query(`SELECT count(*)::int AS n FROM batch`)).rows[0].n).toBe(batchesBefore);
+    // an item PostgreSQL could not store, and one nested past any CAM document, are invalid items (no 500)
+    const hostile = [{ name: 'nul\u0000', parameters: { image: 'ASA' } }, { name: 'deep', parameters: { image: JSON.parse('['.repeat(200) + ']'.repeat(200)) } }];
+    const refused = await submit(hostile.map((h) => JSON.stringify(h)).join('\n'), '', 'application/x-ndjson').expect(400);
+    expect(refused.body.error.message).toMatch(/items\[0\]: item\.name: must not contain the NUL character.*items\[1\]: item.*nested more than 64 levels deep/);
+    // a line that is not JSON is named by its line and position, never quoted
+    const secret = await submit('{"name": "x", "parameters": {"password": hunter2}}\n', '', 'application/x-ndjson').expect(400);
+    expect(secret.body.error.message).toMatch(/items\[0\]: line 1: is not JSON/);
+    expect(secret.body.error.message).not.toContain('hunter2');
   });
 
   it('takes NDJSON and CSV uploads, streamed', async () => {

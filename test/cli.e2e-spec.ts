@@ -92,10 +92,9 @@ describe('cam-esc (the CLI)', () => {
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/POST \/v0\/deployments\/\S+/);
 
-    const terminate = cli(['terminate', instance.id, '--no-wait']);
-    const watch = cli(['watch', instance.id]);
-    expect((await terminate).code).toBe(0);
-    const watched = await watch;
+    // the terminate is taken before the watch opens: the watch follows it to its end
+    expect((await cli(['terminate', instance.id, '--no-wait'])).code).toBe(0);
+    const watched = await cli(['watch', instance.id]);
     expect(watched.code).toBe(0);
     expect(watched.stdout).toMatch(/Terminated/);
     const after = await cli(['instances', '--status', 'Terminated', '--json']);

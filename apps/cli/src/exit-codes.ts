@@ -30,6 +30,8 @@ export class CliError extends Error {
   constructor(
     readonly code: ExitCode,
     message: string,
+    /** A connection that broke or was refused: the request may be sent once more. */
+    readonly retriable = false,
   ) {
     super(message);
   }

@@ -6,6 +6,9 @@ import { Settings } from './settings';
 
 const TIMEOUT_MS = 60_000;
 
+/** Connection failures after which the request may not have arrived, or got no answer: worth the one retry (with the same key). */
+const RETRIABLE = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED']);
+
 /** The gateway's HTTP API, as the CLI uses it: JSON in and out, its error body turned into a CliError. */
 export class GatewayClient {
   private readonly agent = new Agent({ headersTimeout: TIMEOUT_MS, bodyTimeout: 0, connect: { timeout: 10_000 } });
@@ -27,7 +30,8 @@ export class GatewayClient {
 
   /** A mutating call whose body is streamed (a file): `open` gives the stream, again for the retry. */
   upload<T>(path: string, open: () => Readable, contentType: string): Promise<T> {
-    return this.once((key) => this.call<T>('POST', path, open(), contentType, key));
+    // the gateway answers once it has checked every item: no time limit on that
+    return this.once((key) => this.call<T>('POST', path, open(), contentType, key, 0));
   }
 
   /**
@@ -39,7 +43,8 @@ export class GatewayClient {
     try {
       return await send(key);
     } catch (e) {
-      if (e instanceof CliError && e.code === ExitCode.Unreachable) return send(key);
+      // only a connection that broke or was refused: an answer that is late may still be coming, and a retry would wait on the first
+      if (e instanceof CliError && e.code === ExitCode.Unreachable && e.retriable) return send(key);
       throw e;
     }
   }
@@ -55,8 +60,8 @@ export class GatewayClient {
     return this.agent.close();
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: string | Readable, contentType?: string, key?: string): Promise<T> {
-    const res = await this.send(method, path, body, contentType, key);
+  private async call<T>(method: 'GET' | 'POST', path: string, body?: string | Readable, contentType?: string, key?: string, headersTimeout?: number): Promise<T> {
+    const res = await this.send(method, path, body, contentType, key, {}, headersTimeout);
     const text = await res.body.text();
     if (res.statusCode >= 400) throw await this.failure(res.statusCode, text);
     try {
@@ -66,14 +71,15 @@ export class GatewayClient {
     }
   }
 
-  private async send(method: 'GET' | 'POST', path: string, body?: string | Readable, contentType?: string, key?: string, extra: Record<string, string> = {}) {
+  private async send(method: 'GET' | 'POST', path: string, body?: string | Readable, contentType?: string, key?: string, extra: Record<string, string> = {}, headersTimeout?: number) {
     const headers: Record<string, string> = { Authorization: `Bearer ${this.settings.token}`, Accept: 'application/json', ...extra };
     if (contentType) headers['Content-Type'] = contentType;
     if (key) headers['Idempotency-Key'] = key;
     try {
-      return await request(`${this.settings.url}${path}`, { method, headers, body, dispatcher: this.agent });
+      return await request(`${this.settings.url}${path}`, { method, headers, body, dispatcher: this.agent, ...(headersTimeout !== undefined ? { headersTimeout } : {}) });
     } catch (e) {
-      throw new CliError(ExitCode.Unreachable, `the gateway at ${this.settings.url} did not answer ${method} ${path}: ${(e as Error).message}`);
+      const code = (e as { code?: string }).code ?? '';
+      throw new CliError(ExitCode.Unreachable, `the gateway at ${this.settings.url} did not answer ${method} ${path}: ${(e as Error).message}`, RETRIABLE.has(code));
     }
   }
 

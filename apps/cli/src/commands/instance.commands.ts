@@ -100,7 +100,7 @@ interface DeployOptions {
 function deployBody(opts: DeployOptions) {
   return {
     name: opts.name,
-    ...(opts.plan ? { plan: opts.plan } : {}),
+    ...(opts.plan ? { instance_plan: opts.plan } : {}),
     resourceProperties: { templateParameters: [], specifications: Object.entries(opts.set).map(([name, value]) => ({ name, value })) },
   };
 }

@@ -1,6 +1,6 @@
 import { DomainException } from '@cam-esc/errors';
 import { parse } from 'csv-parse';
-import { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import split2 from 'split2';
 
 /** One item of a batch as it came: its value, or why it could not be read. */
@@ -38,13 +38,15 @@ export async function* itemsOfJson(body: unknown): AsyncIterable<RawItem> {
 export async function* itemsOfNdjson(stream: Readable): AsyncIterable<RawItem> {
   let index = 0;
   let line = 0;
-  const lines = stream.pipe(split2(/\r?\n/, { maxLength: MAX_LINE }));
+  // pipeline: an upload that breaks off (the client went, a timeout) ends the read with an error instead of leaving it waiting
+  const lines = pipeline(stream, split2(/\r?\n/, { maxLength: MAX_LINE }), () => undefined) as Transform;
   const read = lines[Symbol.asyncIterator]();
   for (;;) {
     let next: IteratorResult<string>;
     try {
       next = await read.next();
-    } catch {
+    } catch (e) {
+      if (lines.readableAborted || (e as { code?: string }).code === 'ERR_STREAM_PREMATURE_CLOSE') throw DomainException.invalid(`body: the upload broke off after line ${line}`);
       throw DomainException.invalid(`body: line ${line + 1} is longer than ${MAX_LINE / 1024} KB`);
     }
     if (next.done) return;
@@ -53,7 +55,9 @@ export async function* itemsOfNdjson(stream: Readable): AsyncIterable<RawItem> {
     try {
       yield { index, value: JSON.parse(next.value) };
     } catch (e) {
-      yield { index, error: `line ${line}: is not JSON (${(e as Error).message})` };
+      // JSON.parse quotes the text it read, which may be a secret: only where it broke
+      const at = /position (\d+)/.exec((e as Error).message)?.[1];
+      yield { index, error: `line ${line}: is not JSON${at ? ` (at character ${at})` : ''}` };
     }
     index += 1;
   }
@@ -64,24 +68,28 @@ export async function* itemsOfNdjson(stream: Readable): AsyncIterable<RawItem> {
  * an input parameter (an empty cell gives no value). Read as the upload streams in.
  */
 export async function* itemsOfCsv(stream: Readable): AsyncIterable<RawItem> {
-  const records = stream.pipe(parse({ columns: (header: string[]) => header.map((h) => h.trim()), bom: true, skip_empty_lines: true, trim: true, max_record_size: MAX_LINE, relax_column_count: false }));
+  const records = pipeline(stream, parse({ columns: (header: string[]) => header.map((h) => h.trim()), bom: true, skip_empty_lines: true, trim: true, max_record_size: MAX_LINE, relax_column_count: false }), () => undefined);
   let index = 0;
   try {
     for await (const record of records as AsyncIterable<Record<string, string>>) {
       const { name, plan, ...parameters } = record;
       const specifications = Object.entries(parameters).filter(([, v]) => v !== '').map(([n, value]) => ({ name: n, value }));
-      yield { index, value: { name, ...(plan ? { plan } : {}), resourceProperties: { templateParameters: [], specifications } } };
+      yield { index, value: { name, ...(plan ? { instance_plan: plan } : {}), resourceProperties: { templateParameters: [], specifications } } };
       index += 1;
     }
   } catch (e) {
     // a record that breaks the format (a wrong number of columns, an open quote) stops the read: it names its line
-    throw DomainException.invalid(`body: is not the CSV a batch takes (a header line with name, and a column per input parameter): ${(e as Error).message}`);
+    // csv-parse names the line and the rule; it quotes no cell
+    throw DomainException.invalid(`body: is not the CSV a batch takes (a header line with name, and a column per input parameter): ${(e as Error).message.split('\n')[0].slice(0, 300)}`);
   }
 }
 
 /** An item's request as deploy takes it; `{name, parameters: {k: v}}` is a shorter way to write one. */
 export function deployBodyOf(value: unknown): unknown {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const { plan, ...planless } = value as { plan?: unknown; instance_plan?: unknown };
+  // `plan` for short, as the CSV column is named
+  if (typeof plan === 'string' && planless.instance_plan === undefined) value = { ...planless, instance_plan: plan };
   const { parameters, ...rest } = value as { parameters?: unknown; resourceProperties?: unknown };
   if (parameters === undefined || rest.resourceProperties !== undefined) return value;
   if (!parameters || typeof parameters !== 'object' || Array.isArray(parameters)) return value;

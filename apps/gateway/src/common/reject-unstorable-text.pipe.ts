@@ -20,7 +20,8 @@ export class RejectUnstorableTextPipe implements PipeTransform {
   }
 }
 
-function findProblem(root: unknown, rootPath: string): string | undefined {
+/** Where `root` holds what PostgreSQL cannot store, or nests too deep: `path: why`; undefined when it is fine. */
+export function findProblem(root: unknown, rootPath: string): string | undefined {
   // iterative: a hostile body nested 100,000 deep must not exhaust the stack
   const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: root, path: rootPath, depth: 0 }];
   while (stack.length > 0) {

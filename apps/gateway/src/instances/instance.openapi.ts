@@ -45,7 +45,7 @@ const ACTION_HISTORY_ENTRY = {
   properties: {
     actionInstanceId: str,
     Status: { type: 'string', example: 'Active' },
-    action_status: { type: 'string', enum: ['Submitted', 'In_Progress', 'Succeeded', 'Failed'] },
+    action_status: { type: 'string', enum: ['Queued', 'Submitted', 'In_Progress', 'Succeeded', 'Failed'] },
     instance_action: { type: 'string', example: 'Provision' },
     type: str,
     mode: { type: 'string', enum: ['deploy', 'update', 'retry', 'resume', 'version_change', 'flow', 'esc_operation', 'terminate'] },

@@ -108,7 +108,7 @@ export const ACTION_INSTANCE_SCHEMA = {
     id: str,
     name: str,
     type: str,
-    Status: { type: 'string', enum: ['Submitted', 'In_Progress', 'Succeeded', 'Failed'] },
+    Status: { type: 'string', enum: ['Queued', 'Submitted', 'In_Progress', 'Succeeded', 'Failed'] },
     serviceInstanceId: str,
     serviceInstanceName: str,
     action_id: str,

@@ -22,12 +22,8 @@ export class AdvanceBatchUseCase {
     const { started, pending, running, state } = await this.batches.startNext(cmd.batchId);
     for (const s of started) await this.jobs.enqueue(JobName.RunAction, { actionInstanceId: s.actionInstanceId, serviceInstanceId: s.serviceInstanceId, trigger: 'start' });
     if (started.length) this.logger.log({ batchId: cmd.batchId, started: started.length, pending, running }, `batch: ${started.length} item(s) started`);
+    if (state === BatchState.Done && started.length === 0 && pending === 0 && running === 0) this.logger.log({ batchId: cmd.batchId }, 'batch done: every item has run');
     if (state !== BatchState.Running) return;
-    if (pending === 0 && running === 0) {
-      await this.batches.finish(cmd.batchId);
-      this.logger.log({ batchId: cmd.batchId }, 'batch done: every item has run');
-      return;
-    }
     const next = advanceBatchJob(cmd.batchId, Date.now() + BATCH_TICK_MS);
     await this.jobs.enqueue(JobName.AdvanceBatch, next.payload, { delayMs: next.delayMs });
   }

@@ -51,6 +51,9 @@ export class ResumeInFlightService implements OnApplicationBootstrap, OnModuleDe
     const pruned = await this.events.prune(new Date(Date.now() - EVENT_RETENTION_MS));
     if (pruned > 0) this.logger.log({ pruned }, 'live progress events older than a week dropped (the action logs keep the history)');
     await this.idempotencyKeys.pruneExpired();
+    // batch submissions whose gateway died mid-upload
+    const dropped = await this.batches.dropStaleValidating(new Date(Date.now() - 3600_000));
+    if (dropped > 0) this.logger.warn({ dropped }, 'batch submissions left unfinished for an hour (their gateway stopped mid-upload) dropped, with their instances that never ran');
   }
 
   /** Versions with a retire date: their delayed jobs (idempotent ids), in pages. */

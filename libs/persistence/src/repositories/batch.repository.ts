@@ -64,11 +64,23 @@ export class BatchRepository {
   }
 
   /** A submission refused (or interrupted): the batch, its items and the instances they made (none of which ran). */
-  async drop(batchId: string): Promise<void> {
+  async drop(batchId: string, alsoInstances: string[] = []): Promise<void> {
     await this.prisma.$transaction([
-      this.prisma.serviceInstance.deleteMany({ where: { batchItem: { batchId } } }),
+      this.prisma.serviceInstance.deleteMany({ where: { OR: [{ batchItem: { batchId } }, ...(alsoInstances.length ? [{ id: { in: alsoInstances }, actions: { every: { status: 'Queued' } } }] : [])] } }),
       this.prisma.batch.deleteMany({ where: { id: batchId } }),
     ]);
+  }
+
+  /**
+   * Submissions that never finished (their gateway died mid-upload): their instances (which never
+   * ran) and the batch go. Instances written in the last page before the death have no item row:
+   * they are the Queued Provisions of instances no batch item names.
+   */
+  async dropStaleValidating(olderThan: Date): Promise<number> {
+    const stale = await this.prisma.batch.findMany({ where: { state: BatchState.Validating, createdAt: { lt: olderThan } }, select: { id: true } });
+    for (const b of stale) await this.drop(b.id);
+    await this.prisma.serviceInstance.deleteMany({ where: { createdAt: { lt: olderThan }, batchItem: null, actions: { every: { status: 'Queued' } }, NOT: { actions: { none: {} } } } });
+    return stale.length;
   }
 
   find(tenantId: string, id: string) {
@@ -121,6 +133,11 @@ export class BatchRepository {
          WHERE b.batch_id = ${batchId}::uuid AND b.state IN ('Started', 'Pending')`;
       if (batch.state !== BatchState.Running) return { started: [], pending, running, state: batch.state };
       const free = Math.max(0, batch.concurrency - running);
+      if (pending === 0 && running === 0) {
+        // everything has run: Done, under the same lock a retry's reopening waits for
+        await tx.batch.update({ where: { id: batchId }, data: { state: BatchState.Done, updatedAt: new Date() } });
+        return { started: [], pending, running, state: BatchState.Done };
+      }
       if (free === 0 || pending === 0) return { started: [], pending, running, state: batch.state };
       const started = await tx.$queryRaw<Array<{ actionInstanceId: string; serviceInstanceId: string }>>`
         WITH next AS (
@@ -140,6 +157,11 @@ export class BatchRepository {
     });
   }
 
+  /** Running batches (the sweep's: each gets its advance job back). */
+  running(after: string | undefined, take: number): Promise<Array<{ id: string }>> {
+    return this.prisma.batch.findMany({ where: { state: BatchState.Running, ...(after ? { id: { gt: after } } : {}) }, select: { id: true }, orderBy: { id: 'asc' }, take });
+  }
+
   /** Started items whose instance is in one of `statuses`, in index order after `afterIndex`: a page. */
   startedWithStatus(batchId: string, statuses: string[], afterIndex: number, take: number): Promise<Array<{ index: number; serviceInstanceId: string }>> {
     return this.prisma.$queryRaw<Array<{ index: number; serviceInstanceId: string }>>`
@@ -153,20 +175,13 @@ export class BatchRepository {
   /** The batch runs (again: a retry, a terminate), its advance job written with it; returns the outbox row's id. */
   async reopen(batchId: string, job: OutboxEntry): Promise<bigint> {
     return this.prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT 1 FROM batch WHERE id = ${batchId}::uuid FOR UPDATE`;
       await tx.batch.update({ where: { id: batchId }, data: { state: BatchState.Running, updatedAt: new Date() } });
       const [id] = await writeOutbox(tx, [job]);
       return id;
     });
   }
 
-  async finish(batchId: string): Promise<void> {
-    await this.prisma.batch.updateMany({ where: { id: batchId, state: BatchState.Running }, data: { state: BatchState.Done, updatedAt: new Date() } });
-  }
-
-  /** Running batches (the sweep's: each gets its advance job back). */
-  running(after: string | undefined, take: number): Promise<Array<{ id: string }>> {
-    return this.prisma.batch.findMany({ where: { state: BatchState.Running, ...(after ? { id: { gt: after } } : {}) }, select: { id: true }, orderBy: { id: 'asc' }, take });
-  }
 
   /**
    * Cancels what has not started: the Pending items become Cancelled; an instance whose Provision
@@ -176,9 +191,10 @@ export class BatchRepository {
   async cancel(batchId: string): Promise<number> {
     return this.prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT 1 FROM batch WHERE id = ${batchId}::uuid FOR UPDATE`;
-      const pending = await tx.batchItem.findMany({ where: { batchId, state: BatchItemState.Pending }, select: { index: true, serviceInstanceId: true } });
+      // one statement: exactly the items it cancels, whatever starts or queues meanwhile
+      const pending = await tx.$queryRaw<Array<{ serviceInstanceId: string | null }>>`
+        UPDATE batch_item SET state = 'Cancelled' WHERE batch_id = ${batchId}::uuid AND state = 'Pending' RETURNING service_instance_id::text AS "serviceInstanceId"`;
       const ids = pending.map((p) => p.serviceInstanceId).filter((id): id is string => !!id);
-      await tx.batchItem.updateMany({ where: { batchId, state: BatchItemState.Pending }, data: { state: BatchItemState.Cancelled } });
       // a deploy that never ran: its instance goes
       await tx.serviceInstance.deleteMany({ where: { id: { in: ids }, actions: { every: { status: 'Queued' } } } });
       // a retry or terminate that waited: its action ends unrun, and its instance is as it was before

@@ -7,10 +7,13 @@ import { OUTBOX_NOW } from './job-outbox.repository';
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
 
 /**
- * A key whose request started this long ago without an answer being stored belongs to a gateway
- * that died mid-request: a retry may run it again.
+ * A key whose request has not said it still runs (IDEMPOTENCY_TOUCH_MS) for this long belongs to a
+ * gateway that died mid-request: a retry may run it again.
  */
 export const IDEMPOTENCY_STALE_MS = 60_000;
+
+/** How often a request that runs long (a large batch upload) says it still runs. */
+export const IDEMPOTENCY_TOUCH_MS = 15_000;
 
 /** What a request carrying a key may do. */
 export type IdempotencyStart =
@@ -45,6 +48,11 @@ export class IdempotencyKeyRepository {
     if (row.fingerprint !== fingerprint) return { kind: 'other-request' };
     if (row.state !== 'done') return { kind: 'running' };
     return { kind: 'replay', status: row.responseStatus ?? 200, body: row.responseBody };
+  }
+
+  /** The request still runs: its key is not stale. */
+  async touch(tenantId: string, key: string): Promise<void> {
+    await this.prisma.$executeRaw`UPDATE idempotency_key SET created_at = ${OUTBOX_NOW} WHERE tenant_id = ${tenantId} AND key = ${key} AND state = 'started'`;
   }
 
   /** The answer the request got, for its retries. */

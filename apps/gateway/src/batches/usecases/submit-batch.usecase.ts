@@ -6,6 +6,7 @@ import { BatchItemState, BatchRepository } from '@cam-esc/persistence';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { randomUUID } from 'node:crypto';
+import { findProblem } from '../../common/reject-unstorable-text.pipe';
 import { flattenValidationErrors } from '../../common/validation-errors';
 import { DeployInstanceDto } from '../../instances/dto/deploy-instance.dto';
 import { BuiltDeploy, DeploySubmission } from '../../instances/usecases/deploy-submission';
@@ -65,6 +66,7 @@ export class SubmitBatchUseCase {
     let total = 0;
     let invalidCount = 0;
     const invalid: InvalidItem[] = [];
+    const unlisted: string[] = [];
     try {
       let page: Parameters<BatchRepository['addItems']>[1] = [];
       for await (const item of cmd.items) {
@@ -76,15 +78,19 @@ export class SubmitBatchUseCase {
           if (invalid.length < LISTED_INVALID) invalid.push({ index: item.index, ...(checked.name ? { name: checked.name } : {}), error: checked.error });
           page.push({ index: item.index, name: checked.name ?? '', state: BatchItemState.Invalid, error: checked.error });
         } else {
+          // in memory until its item row is written: a refusal before that drops it too
+          unlisted.push(checked.built.instanceId);
           await this.submission.write(checked.built);
           page.push({ index: item.index, name: checked.built.instance.name, serviceInstanceId: checked.built.instanceId, state: BatchItemState.Pending });
         }
         if (page.length >= PAGE) {
           await this.batches.addItems(batchId, page);
           page = [];
+          unlisted.length = 0;
         }
       }
       await this.batches.addItems(batchId, page);
+      unlisted.length = 0;
       if (total === 0) throw DomainException.invalid('items: the batch has no item');
       if (invalidCount === total || (invalidCount > 0 && !cmd.continueOnInvalid)) {
         const named = invalid.slice(0, 20).map((i) => `items[${i.index}]: ${i.error}`).join('; ');
@@ -97,7 +103,7 @@ export class SubmitBatchUseCase {
       this.outbox.relaySoon(outboxId, job.entry);
     } catch (e) {
       // refused or interrupted: what it wrote goes (no instance of it ever ran)
-      await this.batches.drop(batchId).catch((err) => this.logger.error({ batchId, err: (err as Error).message }, 'could not drop a refused batch; the sweep drops it'));
+      await this.batches.drop(batchId, unlisted).catch((err) => this.logger.error({ batchId, err: (err as Error).message }, 'could not drop a refused batch; the sweep drops it within the hour'));
       throw e;
     }
     this.logger.log({ batchId, total, invalid: invalidCount, concurrency: cmd.concurrency }, 'batch submitted');
@@ -110,6 +116,9 @@ export class SubmitBatchUseCase {
     const value = deployBodyOf(item.value);
     const name = typeof (value as { name?: unknown })?.name === 'string' ? ((value as { name: string }).name) : undefined;
     if (!value || typeof value !== 'object' || Array.isArray(value)) return { error: 'must be an object: an instance request as deploy takes it' };
+    // what the body pipes check for deploy, for an item read from a stream
+    const unstorable = findProblem(value, 'item');
+    if (unstorable) return { name: unstorable.startsWith('item.name') ? undefined : name, error: unstorable };
     const body = plainToInstance(DeployInstanceDto, value);
     const errors = await validate(body);
     if (errors.length) return { name, error: flattenValidationErrors(errors).join('; ') };

@@ -19,7 +19,7 @@ export class TerminateBatchUseCase {
   async execute(tenantId: string, id: string): Promise<BatchRerun & { cancelled: number }> {
     const batch = await this.batches.find(tenantId, id);
     const cancelled = batch?.state === 'Running' ? await this.batches.cancel(id) : 0;
-    const done = await this.rerun.run(tenantId, id, [InstanceStatus.Active, InstanceStatus.Error], 'terminate', (instanceId, turn) => this.terminate.execute(tenantId, instanceId, {}, turn));
+    const done = await this.rerun.run(tenantId, id, [InstanceStatus.Active, InstanceStatus.Error, InstanceStatus.InProgress, InstanceStatus.Submitted], 'terminate', (instanceId, turn) => this.terminate.execute(tenantId, instanceId, {}, turn));
     return { ...done, cancelled };
   }
 }

@@ -1,11 +1,11 @@
-import { CallHandler, ExecutionContext, HttpStatus, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, HttpStatus, Injectable, Logger, NestInterceptor } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
-import { IdempotencyKeyRepository } from '@cam-esc/persistence';
+import { IDEMPOTENCY_TOUCH_MS, IdempotencyKeyRepository } from '@cam-esc/persistence';
 import { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
-import { catchError, from, mergeMap, Observable, of, throwError } from 'rxjs';
+import { catchError, finalize, from, mergeMap, Observable, of, throwError } from 'rxjs';
 import { AuthenticatedRequest } from '../../auth/bearer-auth.guard';
 import { ERROR_SCHEMA } from '../../openapi/api-responses';
 
@@ -16,9 +16,14 @@ const KEY = /^[\x21-\x7E]{1,255}$/;
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** What makes two requests the same request: method, path, query and body (objects' keys in any order). */
-export function requestFingerprint(req: Pick<Request, 'method' | 'path' | 'query' | 'body'>): string {
-  return createHash('sha256').update(stableJson({ method: req.method, path: req.path, query: req.query ?? {}, body: req.body ?? null })).digest('hex');
+/**
+ * What makes two requests the same request: method, path, query and body (objects' keys in any
+ * order). A body the call streams (a batch's NDJSON or CSV, not read twice) counts by its type and
+ * length.
+ */
+export function requestFingerprint(req: Pick<Request, 'method' | 'path' | 'query' | 'body' | 'headers'>): string {
+  const streamed = req.body === undefined ? { type: req.headers['content-type'] ?? null, length: req.headers['content-length'] ?? null } : null;
+  return createHash('sha256').update(stableJson({ method: req.method, path: req.path, query: req.query ?? {}, body: req.body ?? null, streamed })).digest('hex');
 }
 
 function stableJson(value: unknown): string {
@@ -39,6 +44,8 @@ function stableJson(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(IdempotencyInterceptor.name);
+
   constructor(
     private readonly keys: IdempotencyKeyRepository,
     private readonly reflector: Reflector,
@@ -57,11 +64,24 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.keys.start(tenantId, key, requestFingerprint(req))).pipe(
       mergeMap((started): Observable<unknown> => {
         switch (started.kind) {
-          case 'run':
+          case 'run': {
+            // a long request (a large batch upload) says it still runs, so that its key is not taken for abandoned
+            const alive = setInterval(() => void this.keys.touch(tenantId, key).catch(() => undefined), IDEMPOTENCY_TOUCH_MS);
+            alive.unref();
             return next.handle().pipe(
-              mergeMap((body) => from(this.keys.finish(tenantId, key, status, body ?? null).then(() => body))),
+              mergeMap((body) =>
+                from(
+                  this.keys.finish(tenantId, key, status, body ?? null).then(
+                    () => body,
+                    // it ran: its answer goes out all the same; a retry within a minute is a 409, later it may run again
+                    (e: Error) => (this.logger.error({ tenantId, err: e.message }, 'could not store the answer of an Idempotency-Key request'), body),
+                  ),
+                ),
+              ),
               catchError((e: unknown) => from(this.keys.release(tenantId, key).catch(() => undefined)).pipe(mergeMap(() => throwError(() => e)))),
+              finalize(() => clearInterval(alive)),
             );
+          }
           case 'replay':
             res.setHeader('Idempotent-Replayed', 'true');
             res.status(started.status);

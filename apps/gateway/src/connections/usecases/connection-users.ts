@@ -14,7 +14,7 @@ export class ConnectionUsers {
   async refuseWhileInUse(tenantId: string, name: string, what: string): Promise<void> {
     // resources made there, and steps of running actions still to make them
     const made = await this.connections.liveInstancesUsing(tenantId, name, ENDED_USE, 6);
-    const planned = await this.connections.instancesPlanningOn(tenantId, name, [ActionStatus.Submitted, ActionStatus.InProgress], 6);
+    const planned = await this.connections.instancesPlanningOn(tenantId, name, [ActionStatus.Queued, ActionStatus.Submitted, ActionStatus.InProgress], 6);
     const instances = [...new Set([...made, ...planned])];
     if (instances.length === 0) return;
     const named = instances.slice(0, 5).join(', ') + (instances.length > 5 ? ', ...' : '');

@@ -20,7 +20,8 @@ const REPLAY_PAGE = 500;
 /** A tenant's events are numbered in commit order per instance only: a resume looks back as long as a lock transaction may last. */
 const TENANT_LOOKBACK_MS = 30_000;
 const TENANT_REPLAY_MAX = 5000;
-const RUNNING: string[] = [ActionStatus.Submitted, ActionStatus.InProgress];
+// a Queued action (waiting for its batch) runs later: its stream waits with it
+const RUNNING: string[] = [ActionStatus.Queued, ActionStatus.Submitted, ActionStatus.InProgress];
 
 /** The SSE form of a stored event. */
 export function toStreamed(e: StoredInstanceEvent): StreamedEvent {

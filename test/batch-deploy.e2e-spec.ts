@@ -44,7 +44,9 @@ describe('batch deploys', () => {
     const done = await waitFor(
       async () => {
         const b = await batch(res.body.batch_id);
-        most = Math.max(most, b.running);
+        // and, read from the instances themselves rather than the batch's own count, never more than 3 in progress
+        const inProgress = (await stack.db.query(`SELECT count(*)::int AS n FROM service_instance WHERE name LIKE 'json-%' AND status = 'In_Progress'`)).rows[0].n;
+        most = Math.max(most, b.running, inProgress);
         return b;
       },
       (b) => b.state === 'Done',

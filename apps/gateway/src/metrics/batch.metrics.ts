@@ -1,4 +1,4 @@
-import { PrismaService } from '@cam-esc/persistence';
+import { BATCH_ITEM_SHOWS, PrismaService } from '@cam-esc/persistence';
 import { Gauge, Registry } from 'prom-client';
 
 /**
@@ -27,7 +27,7 @@ export function registerBatchMetrics(registry: Registry, prisma: PrismaService):
     collect: async function (this: Gauge) {
       this.reset();
       const rows = await prisma.$queryRaw<Array<{ status: string; n: number }>>`
-        SELECT CASE WHEN b.state = 'Started' THEN COALESCE(si.status, 'Deleted') ELSE b.state END AS status, count(*)::int AS n
+        SELECT ${BATCH_ITEM_SHOWS} AS status, count(*)::int AS n
           FROM batch_item b JOIN batch ba ON ba.id = b.batch_id AND ba.state = 'Running'
           LEFT JOIN service_instance si ON si.id = b.service_instance_id
          GROUP BY 1`;

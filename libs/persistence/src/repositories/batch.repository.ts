@@ -39,6 +39,12 @@ export interface BatchCounts {
   running: number;
 }
 
+/** What an item of `batch_item b` shows (its own state until it starts, then the Status of `service_instance si`), in SQL. */
+export const BATCH_ITEM_SHOWS = Prisma.raw(`CASE WHEN b.state = 'Started' THEN COALESCE(si.status, 'Deleted') ELSE b.state END`);
+
+/** A started item whose action (`action_instance a`, the instance's current one) still runs, in SQL. */
+const ITEM_RUNS = Prisma.raw(`b.state = 'Started' AND a.status IN ('Submitted', 'In_Progress')`);
+
 /** Batches and their items (batch, batch_item). */
 @Injectable()
 export class BatchRepository {
@@ -89,9 +95,9 @@ export class BatchRepository {
 
   async counts(batchId: string): Promise<BatchCounts> {
     const rows = await this.prisma.$queryRaw<Array<{ status: string; n: number; running: number }>>`
-      SELECT CASE WHEN b.state = 'Started' THEN COALESCE(si.status, 'Deleted') ELSE b.state END AS status,
+      SELECT ${BATCH_ITEM_SHOWS} AS status,
              count(*)::int AS n,
-             count(*) FILTER (WHERE b.state = 'Started' AND a.status IN ('Submitted', 'In_Progress'))::int AS running
+             count(*) FILTER (WHERE ${ITEM_RUNS})::int AS running
         FROM batch_item b
         LEFT JOIN service_instance si ON si.id = b.service_instance_id
         LEFT JOIN action_instance a ON a.id = si.current_action_instance_id
@@ -106,7 +112,7 @@ export class BatchRepository {
       SELECT b.index, b.name, b.service_instance_id::text, b.state, si.status AS instance_status, b.error
         FROM batch_item b LEFT JOIN service_instance si ON si.id = b.service_instance_id
        WHERE b.batch_id = ${batchId}::uuid
-         ${status ? Prisma.sql`AND (CASE WHEN b.state = 'Started' THEN COALESCE(si.status, 'Deleted') ELSE b.state END) = ${status}` : Prisma.empty}
+         ${status ? Prisma.sql`AND (${BATCH_ITEM_SHOWS}) = ${status}` : Prisma.empty}
        ORDER BY b.index
        OFFSET ${skip} LIMIT ${take}`;
     return rows.map((r) => ({ index: r.index, name: r.name, serviceInstanceId: r.service_instance_id, state: r.state, instanceStatus: r.instance_status, error: r.error }));
@@ -125,7 +131,7 @@ export class BatchRepository {
       // an instance deleted (cleanup) before its turn: its item has nothing left to start
       await tx.$executeRaw`UPDATE batch_item SET state = 'Cancelled', error = 'its instance was deleted before its turn' WHERE batch_id = ${batchId}::uuid AND state = 'Pending' AND service_instance_id IS NULL`;
       const [{ running, pending }] = await tx.$queryRaw<Array<{ running: number; pending: number }>>`
-        SELECT count(*) FILTER (WHERE b.state = 'Started' AND a.status IN ('Submitted', 'In_Progress'))::int AS running,
+        SELECT count(*) FILTER (WHERE ${ITEM_RUNS})::int AS running,
                count(*) FILTER (WHERE b.state = 'Pending')::int AS pending
           FROM batch_item b
           LEFT JOIN service_instance si ON si.id = b.service_instance_id

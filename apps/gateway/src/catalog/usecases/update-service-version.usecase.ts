@@ -3,6 +3,7 @@ import { CamServiceDocument } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { Prisma, ServiceRepository, ServiceVersionRepository, VersionWithService } from '@cam-esc/persistence';
 import { ServiceDocumentIntake } from '../service-document-intake';
+import { canonicalJson } from '../../common/canonical-json';
 
 /**
  * ServiceManifest/{id}/updateServiceVersion: replaces a version's document. The flows of a
@@ -46,17 +47,6 @@ export class UpdateServiceVersionUseCase {
 
 /** Key order does not count (PostgreSQL's jsonb keeps its own). */
 function flowsChanged(before: CamServiceDocument, after: CamServiceDocument): boolean {
-  const flows = (doc: CamServiceDocument) => canonical(doc.actions.map((a) => [a.name, a.type, a.input_parameters ?? [], a.flow ?? {}]));
+  const flows = (doc: CamServiceDocument) => canonicalJson(doc.actions.map((a) => [a.name, a.type, a.input_parameters ?? [], a.flow ?? {}]));
   return flows(before) !== flows(after);
-}
-
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }

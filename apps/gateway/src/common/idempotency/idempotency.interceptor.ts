@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { catchError, finalize, from, mergeMap, Observable, of, throwError } from 'rxjs';
 import { AuthenticatedRequest } from '../../auth/bearer-auth.guard';
 import { ERROR_SCHEMA } from '../../openapi/api-responses';
+import { canonicalJson } from '../canonical-json';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
@@ -23,15 +24,7 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function requestFingerprint(req: Pick<Request, 'method' | 'path' | 'query' | 'body' | 'headers'>): string {
   const streamed = req.body === undefined ? { type: req.headers['content-type'] ?? null, length: req.headers['content-length'] ?? null } : null;
-  return createHash('sha256').update(stableJson({ method: req.method, path: req.path, query: req.query ?? {}, body: req.body ?? null, streamed })).digest('hex');
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    return `{${Object.keys(value as object).sort().map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null) ?? 'null';
+  return createHash('sha256').update(canonicalJson({ method: req.method, path: req.path, query: req.query ?? {}, body: req.body ?? null, streamed })).digest('hex');
 }
 
 /**

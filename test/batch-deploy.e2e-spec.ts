@@ -2,6 +2,7 @@
  * Batch deploys: a list of instance requests (JSON, NDJSON or CSV) checked as a whole before
  * anything starts, then run by the worker at most `concurrency` at a time, against esc-sim.
  */
+import { Client } from 'pg';
 import request from 'supertest';
 import { SimRequest } from './support/hook-server';
 import { openSse } from './support/sse-client';
@@ -173,6 +174,43 @@ describe('batch deploys', () => {
     expect(rows.every((r) => r.status === 'Terminated')).toBe(true);
     // a retry with nothing to retry queues nothing
     expect((await http.post(`/cam/composer/api/v1/Batches/${res.body.batch_id}/retry`).set('Authorization', A).expect(200)).body).toMatchObject({ queued: 0, state: 'Done' });
+  });
+
+  it('a cancel that comes while a retry queues its items ends the retry: nothing it queued runs, the batch stays Cancelled', async () => {
+    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, respond: { status: 400, body: 'image not found' }, times: 10 }).expect(201);
+    const res = await submit({ items: items('race', 10), concurrency: 1 }).expect(202);
+    const id = res.body.batch_id;
+    expect((await untilDone(id)).counts).toEqual({ Error: 10 });
+    const byIndex = (await stack.db.query(`SELECT b.index, b.service_instance_id AS instance FROM batch_item b WHERE b.batch_id = $1 ORDER BY b.index`, [id])).rows;
+    // the retry stops at item 5, whose instance the test holds locked, while the cancel comes
+    const holder = new Client({ connectionString: stack.env.DATABASE_URL });
+    await holder.connect();
+    await holder.query('BEGIN');
+    await holder.query('SELECT 1 FROM service_instance WHERE id = $1 FOR UPDATE', [byIndex[5].instance]);
+    const retry = http.post(`/cam/composer/api/v1/Batches/${id}/retry`).set('Authorization', A).then((r) => r);
+    const waitingOnLocks = async () => Number((await stack.db.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
+    await waitFor(waitingOnLocks, (n) => n >= 1, 'the retry to wait for item 5');
+    const cancel = http.post(`/cam/composer/api/v1/Batches/${id}/cancel`).set('Authorization', A).then((r) => r);
+    await waitFor(waitingOnLocks, (n) => n >= 2, 'the cancel to wait for the retry');
+    await holder.query('ROLLBACK');
+    await holder.end();
+    const [retried, cancelled] = await Promise.all([retry, cancel]);
+    expect(cancelled.status).toBe(200);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toMatchObject({ state: 'Cancelled' });
+    // the retry queued items 0 to 5 and no more; whatever had not started of them was cancelled
+    expect(retried.body.queued).toBe(6);
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = await batch(id);
+    expect(after.state).toBe('Cancelled');
+    expect(after.counts.Pending).toBeUndefined();
+    const queuedActions = await stack.db.query(`SELECT count(*)::int AS n FROM action_instance a JOIN batch_item b ON b.service_instance_id = a.service_instance_id WHERE b.batch_id = $1 AND a.status = 'Queued'`, [id]);
+    expect(queuedActions.rows[0].n).toBe(0);
+    // items 6 to 9 were never retried: their instances are still in Error, with the one failed Provision
+    for (const item of byIndex.slice(6)) {
+      const actions = await stack.db.query(`SELECT count(*)::int AS n FROM action_instance WHERE service_instance_id = $1`, [item.instance]);
+      expect(actions.rows[0].n).toBe(1);
+    }
   });
 
   it('a retried submission with the same Idempotency-Key returns the first batch; another tenant cannot see it', async () => {

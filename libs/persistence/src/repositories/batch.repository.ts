@@ -188,6 +188,15 @@ export class BatchRepository {
     });
   }
 
+  /** A running batch's advance job written again (one that may have ended meanwhile); null when the batch does not run. */
+  async kick(batchId: string, job: OutboxEntry): Promise<bigint | null> {
+    return this.prisma.$transaction(async (tx) => {
+      const [batch] = await tx.$queryRaw<Array<{ state: string }>>`SELECT state FROM batch WHERE id = ${batchId}::uuid FOR UPDATE`;
+      if (batch?.state !== BatchState.Running) return null;
+      const [id] = await writeOutbox(tx, [job]);
+      return id;
+    });
+  }
 
   /**
    * Cancels what has not started: the Pending items become Cancelled; an instance whose Provision

@@ -228,6 +228,8 @@ export class InstanceRepository {
     /** The job that runs it; or, for an action that waits for its batch's turn (status Queued), the batch item that waits. */
     start: { job: OutboxEntry } | { turn: BatchTurn },
   ): Promise<{ instance: ServiceInstance; outboxId?: bigint }> {
+    // a batch's turn takes the batch's lock first (as its cancel does), so that a cancel ends the rerun that races it
+    const first = 'turn' in start ? (tx: Tx) => takeBatchTurn(tx, start.turn.batchId) : undefined;
     return this.withInstanceLock(instanceId, async (tx, instance) => {
       const current = instance.currentActionInstanceId
         ? await tx.actionInstance.findUnique({ where: { id: instance.currentActionInstanceId }, select: { id: true, name: true, type: true, status: true, startedAt: true, createdAt: true } })
@@ -242,16 +244,17 @@ export class InstanceRepository {
       }
       const [outboxId] = await writeOutbox(tx, [start.job]);
       return { instance: updated, outboxId };
-    });
+    }, first);
   }
 
   /**
    * Runs fn in a transaction holding the instance's row lock, so the steps and callbacks of one
    * instance are applied one at a time, whatever worker or gateway process runs them.
    */
-  withInstanceLock<T>(instanceId: string, fn: (tx: Tx, instance: ServiceInstance) => Promise<T>): Promise<T> {
+  withInstanceLock<T>(instanceId: string, fn: (tx: Tx, instance: ServiceInstance) => Promise<T>, first?: (tx: Tx) => Promise<void>): Promise<T> {
     return this.prisma.$transaction(
       async (tx) => {
+        await first?.(tx);
         // one round trip takes the lock and reads the row
         const [instance] = await tx.$queryRaw<ServiceInstance[]>`SELECT ${LOCKED_INSTANCE_COLUMNS} FROM service_instance WHERE id = ${instanceId}::uuid FOR UPDATE`;
         if (!instance) throw new InstanceGoneError(instanceId);
@@ -259,6 +262,25 @@ export class InstanceRepository {
       },
       { timeout: 30_000, maxWait: 30_000 },
     );
+  }
+}
+
+/**
+ * A batch's lock, for an action that waits for its turn in it: refused (BatchClosedError) once the
+ * batch was cancelled; a batch that was Done runs again.
+ */
+async function takeBatchTurn(tx: Tx, batchId: string): Promise<void> {
+  const [batch] = await tx.$queryRaw<Array<{ state: string }>>`SELECT state FROM batch WHERE id = ${batchId}::uuid FOR UPDATE`;
+  if (!batch || batch.state === 'Cancelled' || batch.state === 'Validating') throw new BatchClosedError(batchId, batch?.state ?? 'gone');
+  if (batch.state === 'Done') await tx.$executeRaw`UPDATE batch SET state = 'Running', updated_at = (now() AT TIME ZONE 'UTC')::timestamp(3) WHERE id = ${batchId}::uuid`;
+}
+
+export class BatchClosedError extends Error {
+  constructor(
+    readonly batchId: string,
+    readonly state: string,
+  ) {
+    super(`batch ${batchId} is ${state}: it runs nothing more`);
   }
 }
 

@@ -188,10 +188,14 @@ describe('batch deploys', () => {
     await holder.query('BEGIN');
     await holder.query('SELECT 1 FROM service_instance WHERE id = $1 FOR UPDATE', [byIndex[5].instance]);
     const retry = http.post(`/cam/composer/api/v1/Batches/${id}/retry`).set('Authorization', A).then((r) => r);
-    const waitingOnLocks = async () => Number((await stack.db.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
-    await waitFor(waitingOnLocks, (n) => n >= 1, 'the retry to wait for item 5');
+    const waitingOn = async (table: string) =>
+      Number((await stack.db.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE $1`, [`%FROM ${table} WHERE id = %FOR UPDATE%`])).rows[0].count);
+    let answered: unknown;
+    void retry.then((r) => (answered = r.body));
+    await waitFor(async () => ({ n: await waitingOn('service_instance'), answered }), (w) => w.n >= 1 || w.answered !== undefined, 'the retry to wait for item 5');
+    expect(answered).toBeUndefined();
     const cancel = http.post(`/cam/composer/api/v1/Batches/${id}/cancel`).set('Authorization', A).then((r) => r);
-    await waitFor(waitingOnLocks, (n) => n >= 2, 'the cancel to wait for the retry');
+    await waitFor(() => waitingOn('batch'), (n) => n >= 1, 'the cancel to wait for the retry');
     await holder.query('ROLLBACK');
     await holder.end();
     const [retried, cancelled] = await Promise.all([retry, cancel]);
@@ -221,6 +225,22 @@ describe('batch deploys', () => {
     await untilDone(first.body.batch_id);
     expect(await instancesNamed('idem-')).toHaveLength(2);
     expect((await http.get(`/cam/composer/api/v1/Batches/${first.body.batch_id}`).set('Authorization', B)).status).toBe(404);
+  });
+
+  it('a streamed upload under an Idempotency-Key is the same request only when its bytes are the same', async () => {
+    const ndjson = (names: string[]) => names.map((name) => JSON.stringify({ name, parameters: { image: 'ASA' } })).join('\n') + '\n';
+    const body = ndjson(['idnd-aa', 'idnd-bb']);
+    const first = await submit(body, '', 'application/x-ndjson').set('Idempotency-Key', 'batch-idem-nd').expect(202);
+    const again = await submit(body, '', 'application/x-ndjson').set('Idempotency-Key', 'batch-idem-nd').expect(202);
+    expect(again.body.batch_id).toBe(first.body.batch_id);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    // as long, other names: another request
+    const other = ndjson(['idnd-ab', 'idnd-ba']);
+    expect(other.length).toBe(body.length);
+    const refused = await submit(other, '', 'application/x-ndjson').set('Idempotency-Key', 'batch-idem-nd').expect(422);
+    expect(refused.body.error.message).toMatch(/Idempotency-Key: 'batch-idem-nd' was used in the last 24 hours for another request/);
+    await untilDone(first.body.batch_id);
+    expect(await instancesNamed('idnd-')).toHaveLength(2);
   });
 
   it.each([

@@ -6,6 +6,7 @@ import { sseSink } from '../instances/events/sse';
 import { TenantId } from '../auth/tenant.decorator';
 import { CamQuery, CamQueryParams } from '../common/cam-query';
 import { EntityIdPipe } from '../common/entity-id.pipe';
+import { streamedBody } from '../common/idempotency/streamed-body';
 import { parseListFilter, RawQuery } from '../common/list-filter';
 import { ApiErrors, ApiOk } from '../openapi/api-responses';
 import { BATCH_CANCELLED_SCHEMA, BATCH_REQUEST_SCHEMA, BATCH_RERUN_SCHEMA, BATCH_SCHEMA, BATCH_SUBMITTED_SCHEMA } from './batch.openapi';
@@ -54,7 +55,7 @@ export class BatchesController {
     const fromBody = format === 'json' ? (body as { continue_on_invalid?: unknown; concurrency?: unknown } | null) : null;
     const continueOnInvalid = flag('continue_on_invalid', query.continue_on_invalid ?? fromBody?.continue_on_invalid);
     const concurrency = count('concurrency', query.concurrency ?? fromBody?.concurrency);
-    const items = format === 'json' ? itemsOfJson(body) : format === 'ndjson' ? itemsOfNdjson(req) : itemsOfCsv(req);
+    const items = format === 'json' ? itemsOfJson(body) : format === 'ndjson' ? itemsOfNdjson(streamedBody(req)) : itemsOfCsv(streamedBody(req));
     return this.submit.execute({ tenantId, versionId: id, items, continueOnInvalid, concurrency, aceOrgGuid: q.aceOrgGuid, namespace: q.namespace });
   }
 

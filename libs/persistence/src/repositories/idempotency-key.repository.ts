@@ -18,7 +18,8 @@ export const IDEMPOTENCY_TOUCH_MS = 15_000;
 /** What a request carrying a key may do. */
 export type IdempotencyStart =
   | { kind: 'run' }
-  | { kind: 'replay'; status: number; body: unknown }
+  /** `fingerprint`: the one stored, which may say more than the one asked with (a streamed body's digest). */
+  | { kind: 'replay'; status: number; body: unknown; fingerprint: string }
   | { kind: 'other-request' }
   | { kind: 'running' };
 
@@ -30,7 +31,9 @@ export class IdempotencyKeyRepository {
   /**
    * Takes the key for a request with this fingerprint: `run` when it is new (or expired, or left
    * by a request that died), else what the first request left: its answer (`replay`), another
-   * request under the same key (`other-request`), or the first still running (`running`).
+   * request under the same key (`other-request`), or the first still running (`running`). A
+   * stored fingerprint `<fingerprint>.<more>` (a streamed body's digest, known once it was read)
+   * is this request's too until the caller has compared the rest.
    */
   async start(tenantId: string, key: string, fingerprint: string): Promise<IdempotencyStart> {
     const taken = await this.prisma.$queryRaw<unknown[]>`
@@ -45,9 +48,9 @@ export class IdempotencyKeyRepository {
     const row = await this.prisma.idempotencyKey.findUnique({ where: { tenantId_key: { tenantId, key } } });
     // gone meanwhile (its request failed and gave the key back): this one may run
     if (!row) return this.start(tenantId, key, fingerprint);
-    if (row.fingerprint !== fingerprint) return { kind: 'other-request' };
+    if (row.fingerprint !== fingerprint && !row.fingerprint.startsWith(`${fingerprint}.`)) return { kind: 'other-request' };
     if (row.state !== 'done') return { kind: 'running' };
-    return { kind: 'replay', status: row.responseStatus ?? 200, body: row.responseBody };
+    return { kind: 'replay', status: row.responseStatus ?? 200, body: row.responseBody, fingerprint: row.fingerprint };
   }
 
   /** The request still runs: its key is not stale. */
@@ -55,11 +58,11 @@ export class IdempotencyKeyRepository {
     await this.prisma.$executeRaw`UPDATE idempotency_key SET created_at = ${OUTBOX_NOW} WHERE tenant_id = ${tenantId} AND key = ${key} AND state = 'started'`;
   }
 
-  /** The answer the request got, for its retries. */
-  async finish(tenantId: string, key: string, status: number, body: unknown): Promise<void> {
+  /** The answer the request got, for its retries (and its whole fingerprint, when it says more than at the start). */
+  async finish(tenantId: string, key: string, status: number, body: unknown, fingerprint?: string): Promise<void> {
     await this.prisma.idempotencyKey.updateMany({
       where: { tenantId, key, state: 'started' },
-      data: { state: 'done', responseStatus: status, responseBody: (body ?? Prisma.JsonNull) as Prisma.InputJsonValue },
+      data: { state: 'done', responseStatus: status, responseBody: (body ?? Prisma.JsonNull) as Prisma.InputJsonValue, ...(fingerprint ? { fingerprint } : {}) },
     });
   }
 

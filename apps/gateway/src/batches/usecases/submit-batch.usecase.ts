@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { findProblem } from '../../common/reject-unstorable-text.pipe';
 import { flattenValidationErrors } from '../../common/validation-errors';
 import { DeployInstanceDto } from '../../instances/dto/deploy-instance.dto';
+import { LookupMemo } from '../../instances/usecases/deploy-preparation';
 import { BuiltDeploy, DeploySubmission } from '../../instances/usecases/deploy-submission';
 import { deployBodyOf, MAX_BATCH_ITEMS, RawItem } from '../batch-items';
 
@@ -67,12 +68,14 @@ export class SubmitBatchUseCase {
     let invalidCount = 0;
     const invalid: InvalidItem[] = [];
     const unlisted: string[] = [];
+    // the version, its templates and connections, read once for every item
+    const memo = new LookupMemo();
     try {
       let page: Parameters<BatchRepository['addItems']>[1] = [];
       for await (const item of cmd.items) {
         total += 1;
         if (total > MAX_BATCH_ITEMS) throw DomainException.invalid(`items: at most ${MAX_BATCH_ITEMS} in one batch`);
-        const checked = await this.check(cmd, item);
+        const checked = await this.check(cmd, item, memo);
         if ('error' in checked) {
           invalidCount += 1;
           if (invalid.length < LISTED_INVALID) invalid.push({ index: item.index, ...(checked.name ? { name: checked.name } : {}), error: checked.error });
@@ -111,7 +114,7 @@ export class SubmitBatchUseCase {
   }
 
   /** One item checked as deploy checks it: its instance ready to write, or why not. */
-  private async check(cmd: SubmitBatchCommand, item: RawItem): Promise<{ built: BuiltDeploy } | { name?: string; error: string }> {
+  private async check(cmd: SubmitBatchCommand, item: RawItem, memo: LookupMemo): Promise<{ built: BuiltDeploy } | { name?: string; error: string }> {
     if (item.error) return { error: item.error };
     const value = deployBodyOf(item.value);
     const name = typeof (value as { name?: unknown })?.name === 'string' ? ((value as { name: string }).name) : undefined;
@@ -123,7 +126,7 @@ export class SubmitBatchUseCase {
     const errors = await validate(body);
     if (errors.length) return { name, error: flattenValidationErrors(errors).join('; ') };
     try {
-      return { built: await this.submission.build({ tenantId: cmd.tenantId, versionId: cmd.versionId, body, aceOrgGuid: cmd.aceOrgGuid, namespace: cmd.namespace }, ActionStatus.Queued) };
+      return { built: await this.submission.build({ tenantId: cmd.tenantId, versionId: cmd.versionId, body, aceOrgGuid: cmd.aceOrgGuid, namespace: cmd.namespace, memo }, ActionStatus.Queued) };
     } catch (e) {
       if (e instanceof DomainException && e.code === 'INVALID_INPUT') return { name, error: e.message };
       // a missing version, a database away: the whole batch, not one item

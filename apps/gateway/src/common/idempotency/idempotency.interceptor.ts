@@ -9,6 +9,7 @@ import { catchError, finalize, from, mergeMap, Observable, of, throwError } from
 import { AuthenticatedRequest } from '../../auth/bearer-auth.guard';
 import { ERROR_SCHEMA } from '../../openapi/api-responses';
 import { canonicalJson } from '../canonical-json';
+import { digestWhileStreamed, drainDigest, streamedDigest } from './streamed-body';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
@@ -19,11 +20,11 @@ const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * What makes two requests the same request: method, path, query and body (objects' keys in any
- * order). A body the call streams (a batch's NDJSON or CSV, not read twice) counts by its type and
- * length.
+ * order). A body the call streams (a batch's NDJSON or CSV) counts by its type here, and by the
+ * digest of its bytes once it was read (`<fingerprint>.<digest>`).
  */
 export function requestFingerprint(req: Pick<Request, 'method' | 'path' | 'query' | 'body' | 'headers'>): string {
-  const streamed = req.body === undefined ? { type: req.headers['content-type'] ?? null, length: req.headers['content-length'] ?? null } : null;
+  const streamed = req.body === undefined ? { type: req.headers['content-type'] ?? null } : null;
   return createHash('sha256').update(canonicalJson({ method: req.method, path: req.path, query: req.query ?? {}, body: req.body ?? null, streamed })).digest('hex');
 }
 
@@ -54,7 +55,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const tenantId = req.tenantId;
     const res = context.switchToHttp().getResponse<Response>();
     const status: number = this.reflector.get<number>(HTTP_CODE_METADATA, context.getHandler()) ?? (req.method === 'POST' ? HttpStatus.CREATED : HttpStatus.OK);
-    return from(this.keys.start(tenantId, key, requestFingerprint(req))).pipe(
+    const fingerprint = requestFingerprint(req);
+    const streamed = req.body === undefined;
+    if (streamed) digestWhileStreamed(req);
+    return from(this.keys.start(tenantId, key, fingerprint)).pipe(
       mergeMap((started): Observable<unknown> => {
         switch (started.kind) {
           case 'run': {
@@ -64,7 +68,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
             return next.handle().pipe(
               mergeMap((body) =>
                 from(
-                  this.keys.finish(tenantId, key, status, body ?? null).then(
+                  this.keys.finish(tenantId, key, status, body ?? null, streamed ? wholeFingerprint(fingerprint, streamedDigest(req)) : undefined).then(
                     () => body,
                     // it ran: its answer goes out all the same; a retry within a minute is a 409, later it may run again
                     (e: Error) => (this.logger.error({ tenantId, err: e.message }, 'could not store the answer of an Idempotency-Key request'), body),
@@ -75,18 +79,37 @@ export class IdempotencyInterceptor implements NestInterceptor {
               finalize(() => clearInterval(alive)),
             );
           }
-          case 'replay':
-            res.setHeader('Idempotent-Replayed', 'true');
-            res.status(started.status);
-            return of(started.body);
+          case 'replay': {
+            const replay = () => {
+              res.setHeader('Idempotent-Replayed', 'true');
+              res.status(started.status);
+              return started.body;
+            };
+            if (started.fingerprint === fingerprint) return of(replay());
+            // the first request's streamed body was read: this one's is compared by its digest
+            return from(drainDigest(req).catch(() => Promise.reject(DomainException.invalid('body: the upload broke off before its end')))).pipe(
+              mergeMap((digest) => {
+                if (wholeFingerprint(fingerprint, digest) !== started.fingerprint) throw reused(key);
+                return of(replay());
+              }),
+            );
+          }
           case 'other-request':
-            throw new DomainException(DomainErrorCode.IDEMPOTENCY_KEY_REUSED, `header Idempotency-Key: '${key}' was used in the last 24 hours for another request (another method, path or body); use a new key`);
+            throw reused(key);
           case 'running':
             throw DomainException.conflict(`header Idempotency-Key: the request first sent with '${key}' is still running; ask again in a moment`);
         }
       }),
     );
   }
+}
+
+function wholeFingerprint(fingerprint: string, digest: string | undefined): string {
+  return digest ? `${fingerprint}.${digest}` : fingerprint;
+}
+
+function reused(key: string): DomainException {
+  return new DomainException(DomainErrorCode.IDEMPOTENCY_KEY_REUSED, `header Idempotency-Key: '${key}' was used in the last 24 hours for another request (another method, path or body); use a new key`);
 }
 
 /** The header on every mutating operation of the served OpenAPI document, with the answers it adds. */

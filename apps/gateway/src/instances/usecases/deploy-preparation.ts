@@ -14,6 +14,22 @@ export interface DeployRequest {
   aceOrgGuid?: string;
   /** The kind of service the version belongs to (a standalone action's, for invokeAction). */
   serviceKind?: string;
+  /** Lookups shared by many deploys of one submission (a batch): each read once. */
+  memo?: LookupMemo;
+}
+
+/**
+ * What many deploys of one version look up, read once for all of them: the version, its
+ * templates, connections and shared parameters, as they were when the submission began.
+ */
+export class LookupMemo {
+  private readonly seen = new Map<string, Promise<unknown>>();
+
+  once<T>(key: unknown[], read: () => Promise<T>): Promise<T> {
+    const k = JSON.stringify(key);
+    if (!this.seen.has(k)) this.seen.set(k, read());
+    return this.seen.get(k) as Promise<T>;
+  }
 }
 
 /** One run of an action of a version, as prepareAction checks it. */
@@ -26,6 +42,7 @@ export interface ActionRunInput {
   svcInstance: SvcInstanceContext;
   /** Where the values came from, for messages (resourceProperties.specifications by default). */
   parametersField?: string;
+  memo?: LookupMemo;
 }
 
 /** An action run checked through and through. */
@@ -85,7 +102,7 @@ export class DeployPreparation {
     const owner = body.ownership?.username || body.ownership?.displayName || 'admin';
     const group = body.ownership?.orgGuid || req.aceOrgGuid || 'all';
     const svcInstance = { name: body.name, owner, group, service_instance_id: instanceId };
-    const prepared = await this.prepareAction({ tenantId: req.tenantId, version, action, plan, specifications: body.resourceProperties?.specifications ?? [], svcInstance });
+    const prepared = await this.prepareAction({ tenantId: req.tenantId, version, action, plan, specifications: body.resourceProperties?.specifications ?? [], svcInstance, memo: req.memo });
     return { version, action, plan, instanceId, owner, group, ...prepared };
   }
 
@@ -99,18 +116,15 @@ export class DeployPreparation {
     const doc = version.document as unknown as CamServiceDocument;
     // the checker behind createService's warnings: here what it finds stops the run;
     // it reads each template once, and the planning and rendering below use what it read
-    const read = new Map<string, Promise<EscTemplate | null>>();
-    const findTemplate = (name: string, v: string) => {
-      const key = JSON.stringify([name, v]);
-      if (!read.has(key)) read.set(key, this.templates.findByNameAndVersion(tenantId, name, v));
-      return read.get(key)!;
-    };
-    const connectionExists = (name: string) => this.connections.exists(tenantId, name);
+    const memo = input.memo ?? new LookupMemo();
+    const findTemplate = (name: string, v: string): Promise<EscTemplate | null> => memo.once(['template', name, v], () => this.templates.findByNameAndVersion(tenantId, name, v));
+    const lookups = this.lookups(tenantId, memo);
+    const connectionExists = lookups.connectionExists;
     const flowProblem = blockingMessage(await checkServiceDocument(doc, findTemplate, { actionName: action.name, planName: plan.name, connectionExists }));
     // the parameters' problems and the flow's, in one answer
     let input2: Awaited<ReturnType<typeof resolveInputParameters>>;
     try {
-      input2 = await resolveInputParameters(action, plan, specifications, svcInstance, this.lookups(tenantId), input.parametersField);
+      input2 = await resolveInputParameters(action, plan, specifications, svcInstance, lookups, input.parametersField);
     } catch (e) {
       if (!(e instanceof DomainException) || !flowProblem) throw e;
       throw DomainException.invalid(`${e.message}; ${flowProblem}`, e.details);
@@ -140,7 +154,8 @@ export class DeployPreparation {
   }
 
   private async findVersion(req: DeployRequest): Promise<VersionWithService> {
-    const version = await this.services.findVersion(req.tenantId, req.versionId, req.serviceKind);
+    const find = () => this.services.findVersion(req.tenantId, req.versionId, req.serviceKind);
+    const version = await (req.memo ? req.memo.once(['version', req.versionId, req.serviceKind], find) : find());
     if (!version) {
       const service = await this.services.findById(req.tenantId, req.versionId);
       if (service) {
@@ -155,10 +170,10 @@ export class DeployPreparation {
     return version;
   }
 
-  private lookups(tenantId: string): ParameterLookups {
+  private lookups(tenantId: string, memo: LookupMemo): ParameterLookups {
     return {
-      connectionExists: (name) => this.connections.exists(tenantId, name),
-      sharedParameter: (name) => this.sharedParameters.resolve(tenantId, name),
+      connectionExists: (name) => memo.once(['connection', name], () => this.connections.exists(tenantId, name)),
+      sharedParameter: (name) => memo.once(['shared', name], () => this.sharedParameters.resolve(tenantId, name)),
     };
   }
 }

@@ -6,7 +6,7 @@ import { InstanceDetails, InstanceRepository, NewAction, NewInstance, OutboxEntr
 import { randomUUID } from 'node:crypto';
 import { DeployInstanceDto } from '../dto/deploy-instance.dto';
 import { InstanceRequestEcho } from '../instance.view';
-import { DeployPreparation } from './deploy-preparation';
+import { DeployPreparation, LookupMemo } from './deploy-preparation';
 
 export interface DeployInstanceCommand {
   tenantId: string;
@@ -16,6 +16,8 @@ export interface DeployInstanceCommand {
   namespace?: string;
   /** The kind of service the version belongs to (a standalone action's, for invokeAction). */
   serviceKind?: string;
+  /** Lookups shared by the deploys of one batch. */
+  memo?: LookupMemo;
 }
 
 /** An instance and its Provision action as a deploy makes them, checked and ready to write. */

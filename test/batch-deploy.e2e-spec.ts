@@ -39,12 +39,26 @@ describe('batch deploys', () => {
   it('deploys every item of a JSON batch, at most `concurrency` at once, and counts them', async () => {
     await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, delayMs: 300 }).expect(201);
     const res = await submit({ items: items('json', 12), concurrency: 3 }).expect(202);
-    expect(res.body).toEqual({ batch_id: expect.any(String), state: 'Running', concurrency: 3, total: 12, valid: 12, invalid_count: 0, invalid: [] });
+    expect(res.body).toEqual({
+      batch_id: expect.any(String),
+      state: 'Running',
+      concurrency: 3,
+      total: 12,
+      valid: 12,
+      invalid_count: 0,
+      invalid: [],
+      // the other bound: the ESC connection its steps run on takes 16 requests in flight at once
+      esc_connections: [{ name: 'default', max_in_flight: 16, in_flight: expect.any(Number) }],
+    });
     // while it runs: never more than 3 started and unfinished
     let most = 0;
+    let sending = 0;
     const done = await waitFor(
       async () => {
         const b = await batch(res.body.batch_id);
+        expect(b.esc_connections).toEqual([{ name: 'default', max_in_flight: 16, in_flight: expect.any(Number) }]);
+        // ESC takes 300 ms to answer each create: the requests waiting for it show
+        sending = Math.max(sending, b.esc_connections[0].in_flight);
         // and, read from the instances themselves rather than the batch's own count, never more than 3 in progress
         const inProgress = (await stack.db.query(`SELECT count(*)::int AS n FROM service_instance WHERE name LIKE 'json-%' AND status = 'In_Progress'`)).rows[0].n;
         most = Math.max(most, b.running, inProgress);
@@ -56,6 +70,8 @@ describe('batch deploys', () => {
     );
     expect(most).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(3);
+    expect(sending).toBeGreaterThan(0);
+    expect(sending).toBeLessThanOrEqual(3);
     expect(done).toMatchObject({ total: 12, invalid: 0, concurrency: 3, counts: { Active: 12 }, running: 0 });
     expect(done.items).toHaveLength(12);
     expect(done.items[0]).toEqual({ index: 0, name: 'json-000', instance_id: expect.any(String), status: 'Active', error: null });
@@ -72,6 +88,8 @@ describe('batch deploys', () => {
     const metrics = (await http.get('/metrics')).text;
     expect(metrics).toMatch(/^cam_esc_batches\{state="Done"\} [1-9]/m);
     expect(metrics).toMatch(/^cam_esc_batch_concurrency \d+/m);
+    expect(metrics).toMatch(/^cam_esc_connection_max_in_flight\{tenant="",connection="default"\} 16$/m);
+    expect(metrics).toMatch(/^# TYPE cam_esc_connection_in_flight gauge$/m);
   });
 
   it('refuses a batch with invalid items, naming each by index and field, and writes nothing', async () => {

@@ -41,6 +41,7 @@ import { DeleteTemplateUseCase } from './templates/usecases/delete-template.usec
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { BatchesController } from './batches/batches.controller';
 import { SubmitBatchUseCase } from './batches/usecases/submit-batch.usecase';
+import { BatchConnections } from './batches/batch-connections';
 import { GetBatchUseCase } from './batches/usecases/get-batch.usecase';
 import { CancelBatchUseCase } from './batches/usecases/cancel-batch.usecase';
 import { RerunBatchItems } from './batches/usecases/rerun-batch-items';
@@ -75,6 +76,7 @@ export class GatewayModule implements NestModule {
         DeployInstanceUseCase,
         DeploySubmission,
         SubmitBatchUseCase,
+        BatchConnections,
         GetBatchUseCase,
         CancelBatchUseCase,
         RerunBatchItems,

@@ -1,5 +1,10 @@
 const str = { type: 'string' };
 const int = { type: 'integer' };
+const ESC_CONNECTIONS = {
+  type: 'array',
+  description: "the ESC connections its items run on: each bounds its requests in flight at once (max_in_flight; null: deleted since), in_flight: the tenant's requests being sent on it now",
+  items: { type: 'object', required: ['name', 'max_in_flight', 'in_flight'], properties: { name: str, max_in_flight: { type: 'integer', nullable: true }, in_flight: int } },
+};
 
 export const BATCH_REQUEST_SCHEMA = {
   type: 'object',
@@ -28,6 +33,7 @@ export const BATCH_SUBMITTED_SCHEMA = {
     valid: int,
     invalid_count: int,
     invalid: { type: 'array', description: 'the first 100 invalid items (with continue_on_invalid)', items: { type: 'object', properties: { index: int, name: str, error: str } } },
+    esc_connections: ESC_CONNECTIONS,
   },
 };
 
@@ -42,6 +48,7 @@ export const BATCH_SCHEMA = {
     invalid: int,
     counts: { type: 'object', additionalProperties: int, description: 'items by what they show: Pending (not started), Invalid, Cancelled, or their instance Status' },
     running: { ...int, description: 'items whose action runs now' },
+    esc_connections: ESC_CONNECTIONS,
     created_at: { ...str, format: 'date-time' },
     updated_at: { ...str, format: 'date-time' },
     items: { type: 'array', items: { type: 'object', properties: { index: int, name: str, instance_id: { type: 'string', nullable: true }, status: str, error: { type: 'string', nullable: true } } } },

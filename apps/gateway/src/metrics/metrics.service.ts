@@ -2,9 +2,11 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { CallbackOutcome } from '@cam-esc/instances';
 import { QueueName, withTimeout } from '@cam-esc/jobs';
-import { EscCircuitRepository, JobOutboxRepository, MaintenanceCounterRepository, PrismaService } from '@cam-esc/persistence';
+import { AppConfig } from '@cam-esc/config';
+import { EscCircuitRepository, EscRequestRepository, JobOutboxRepository, MaintenanceCounterRepository, PrismaService } from '@cam-esc/persistence';
 import { registerReliabilityMetrics } from './reliability.metrics';
 import { registerBatchMetrics } from './batch.metrics';
+import { registerConnectionMetrics } from './connection.metrics';
 import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
@@ -22,6 +24,8 @@ export class MetricsService {
     circuits: EscCircuitRepository,
     outbox: JobOutboxRepository,
     maintenance: MaintenanceCounterRepository,
+    requests: EscRequestRepository,
+    config: AppConfig,
     @InjectQueue(QueueName.Flow) flow: Queue,
     @InjectQueue(QueueName.EscCallbacks) callbacks: Queue,
     @InjectQueue(QueueName.Catalog) catalog: Queue,
@@ -116,5 +120,6 @@ export class MetricsService {
     });
     registerReliabilityMetrics(this.registry, prisma, circuits, outbox, maintenance);
     registerBatchMetrics(this.registry, prisma);
+    registerConnectionMetrics(this.registry, prisma, requests, config.esc);
   }
 }

@@ -163,6 +163,23 @@ export class BatchRepository {
     });
   }
 
+  /**
+   * The ESC connections a batch's items run on: those its first item's Provision plans (a flow
+   * names them, or a parameter does), and those its items' ESC resources were made on.
+   */
+  async connectionNames(batchId: string): Promise<string[]> {
+    const rows = await this.prisma.$queryRaw<Array<{ name: string }>>`
+      SELECT step->>'connection' AS name
+        FROM (SELECT a.parameters FROM batch_item b JOIN action_instance a ON a.service_instance_id = b.service_instance_id AND a.type = 'provision'
+               WHERE b.batch_id = ${batchId}::uuid ORDER BY b.index LIMIT 1) first, jsonb_array_elements(first.parameters->'plan') step
+       WHERE COALESCE(step->>'connection', '') <> ''
+      UNION
+      SELECT DISTINCT res.connection_name FROM batch_item b JOIN esc_resource res ON res.service_instance_id = b.service_instance_id
+       WHERE b.batch_id = ${batchId}::uuid AND res.connection_name <> ''
+      ORDER BY 1`;
+    return rows.map((r) => r.name);
+  }
+
   /** Running batches (the sweep's: each gets its advance job back). */
   running(after: string | undefined, take: number): Promise<Array<{ id: string }>> {
     return this.prisma.batch.findMany({ where: { state: BatchState.Running, ...(after ? { id: { gt: after } } : {}) }, select: { id: true }, orderBy: { id: 'asc' }, take });

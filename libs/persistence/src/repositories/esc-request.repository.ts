@@ -87,6 +87,16 @@ export class EscRequestRepository {
        ORDER BY r.sent_at
        LIMIT ${limit}`;
   }
+
+  /** Requests being sent to ESC now (claimed, not yet answered), by tenant and connection. */
+  inFlight(tenantId?: string): Promise<Array<{ tenantId: string; connection: string; n: number }>> {
+    return this.prisma.$queryRaw<Array<{ tenantId: string; connection: string; n: number }>>`
+      SELECT si.tenant_id AS "tenantId", res.connection_name AS connection, count(*)::int AS n
+        FROM esc_request r JOIN esc_resource res ON res.id = r.esc_resource_id JOIN service_instance si ON si.id = res.service_instance_id
+       WHERE r.status = 'Pending' AND r.sent_at IS NOT NULL ${tenantId ? Prisma.sql`AND si.tenant_id = ${tenantId}` : Prisma.empty}
+       GROUP BY 1, 2`;
+  }
+
 }
 
 /** The right to send a Pending request: who held it before, when the claim was taken from them. */
@@ -98,4 +108,5 @@ export interface AbandonedSend {
   actionInstanceId: string;
   serviceInstanceId: string;
   sentAt: Date;
+
 }

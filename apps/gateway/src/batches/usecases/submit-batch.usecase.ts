@@ -12,6 +12,7 @@ import { DeployInstanceDto } from '../../instances/dto/deploy-instance.dto';
 import { LookupMemo } from '../../instances/usecases/deploy-preparation';
 import { BuiltDeploy, DeploySubmission } from '../../instances/usecases/deploy-submission';
 import { deployBodyOf, MAX_BATCH_ITEMS, RawItem } from '../batch-items';
+import { BatchConnections, BatchConnectionView } from '../batch-connections';
 
 export interface SubmitBatchCommand {
   tenantId: string;
@@ -39,6 +40,8 @@ export interface SubmittedBatch {
   invalid_count: number;
   /** The first 100 invalid items. */
   invalid: InvalidItem[];
+  /** The ESC connections its items run on, each bounding its requests in flight (max_in_flight). */
+  esc_connections: BatchConnectionView[];
 }
 
 const PAGE = 200;
@@ -59,6 +62,7 @@ export class SubmitBatchUseCase {
     private readonly submission: DeploySubmission,
     private readonly batches: BatchRepository,
     private readonly outbox: OutboxRelay,
+    private readonly connections: BatchConnections,
   ) {}
 
   async execute(cmd: SubmitBatchCommand): Promise<SubmittedBatch> {
@@ -68,6 +72,8 @@ export class SubmitBatchUseCase {
     let invalidCount = 0;
     const invalid: InvalidItem[] = [];
     const unlisted: string[] = [];
+    // where the first valid item's plan runs (a flow's steps name their connection, or a parameter does)
+    let planned: string[] | undefined;
     // the version, its templates and connections, read once for every item
     const memo = new LookupMemo();
     try {
@@ -83,6 +89,7 @@ export class SubmitBatchUseCase {
         } else {
           // in memory until its item row is written: a refusal before that drops it too
           unlisted.push(checked.built.instanceId);
+          planned ??= connectionsOf(checked.built);
           await this.submission.write(checked.built);
           page.push({ index: item.index, name: checked.built.instance.name, serviceInstanceId: checked.built.instanceId, state: BatchItemState.Pending });
         }
@@ -110,7 +117,8 @@ export class SubmitBatchUseCase {
       throw e;
     }
     this.logger.log({ batchId, total, invalid: invalidCount, concurrency: cmd.concurrency }, 'batch submitted');
-    return { batch_id: batchId, state: 'Running', concurrency: cmd.concurrency, total, valid: total - invalidCount, invalid_count: invalidCount, invalid };
+    const escConnections = await this.connections.view(cmd.tenantId, planned ?? []);
+    return { batch_id: batchId, state: 'Running', concurrency: cmd.concurrency, total, valid: total - invalidCount, invalid_count: invalidCount, invalid, esc_connections: escConnections };
   }
 
   /** One item checked as deploy checks it: its instance ready to write, or why not. */
@@ -133,4 +141,9 @@ export class SubmitBatchUseCase {
       throw e;
     }
   }
+}
+
+function connectionsOf(built: BuiltDeploy): string[] {
+  const plan = (built.action.parameters as { plan?: Array<{ connection?: string }> }).plan ?? [];
+  return [...new Set(plan.map((s) => s.connection).filter((c): c is string => !!c))].sort();
 }

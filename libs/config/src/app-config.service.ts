@@ -69,8 +69,8 @@ export class AppConfig {
       url: stripTrailingSlash(env.ESC_URL ?? `http://127.0.0.1:${env.ESC_SIM_PORT}/ESCManager`),
       username: env.ESC_USERNAME,
       password: env.ESC_PASSWORD,
-      timeoutMs: 30_000,
-      maxInFlight: 16,
+      timeoutMs: (env.ESC_TIMEOUT_SECONDS ?? 30) * 1000,
+      maxInFlight: env.ESC_MAX_IN_FLIGHT ?? 16,
     };
     this.publicUrl = stripTrailingSlash(env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`);
     this.apiTokens = parseApiTokens(env.API_TOKENS);

@@ -32,8 +32,15 @@ describe('environment', () => {
     ['API_TOKENS', 'just-a-token', 'API_TOKENS must be comma-separated tenantId:token pairs'],
     ['WORKER_FLOW_CONCURRENCY', '0', 'WORKER_FLOW_CONCURRENCY must be between 1 and 100'],
     ['WORKER_CALLBACK_CONCURRENCY', 'x', 'WORKER_CALLBACK_CONCURRENCY must be an integer'],
+    ['ESC_MAX_IN_FLIGHT', '0', 'ESC_MAX_IN_FLIGHT must be between 1 and 1000'],
+    ['ESC_TIMEOUT_SECONDS', '301', 'ESC_TIMEOUT_SECONDS must be between 1 and 300'],
   ])('names %s when it is bad', (name, value, message) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(message);
+  });
+
+  it('bounds the built-in ESC connection by ESC_MAX_IN_FLIGHT and ESC_TIMEOUT_SECONDS', () => {
+    expect(AppConfig.fromEnv({}).esc).toMatchObject({ maxInFlight: 16, timeoutMs: 30_000 });
+    expect(AppConfig.fromEnv({ ESC_MAX_IN_FLIGHT: '4', ESC_TIMEOUT_SECONDS: '5' }).esc).toMatchObject({ maxInFlight: 4, timeoutMs: 5000 });
   });
 
   it('runs each worker queue at WORKER_CONCURRENCY unless its own variable says otherwise', () => {

@@ -80,6 +80,14 @@ export class Environment {
   @Matches(/^[A-Za-z0-9:_{}-]{1,64}$/, { message: 'QUEUE_PREFIX must be 1..64 characters of A-Z a-z 0-9 : _ - { } (braces make a Redis Cluster hash tag, e.g. {cam-esc})' })
   QUEUE_PREFIX?: string;
 
+  /** Requests in flight at once on the built-in ESC connection (ESC_URL), shared by the live workers. */
+  @IntBetween('ESC_MAX_IN_FLIGHT', 1, 1000, 'an integer', { optional: true })
+  ESC_MAX_IN_FLIGHT?: number;
+
+  /** How long a request on the built-in ESC connection may take (headers and body). */
+  @IntBetween('ESC_TIMEOUT_SECONDS', 1, 300, 'an integer number of seconds', { optional: true })
+  ESC_TIMEOUT_SECONDS?: number;
+
   /** How long a step may wait for ESC's final callback before the worker asks ESC (GET) itself. */
   @IntBetween('ESC_CALLBACK_TIMEOUT_SECONDS', 1, 86400, 'an integer number of seconds', { optional: true })
   ESC_CALLBACK_TIMEOUT_SECONDS?: number;

@@ -68,6 +68,13 @@ export class Environment {
   })
   API_TOKENS = DEFAULT_API_TOKENS;
 
+  /** Browser origins (portals) allowed to call the API cross-origin; none by default. */
+  @IsOptional()
+  @Matches(/^\s*https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\s*(,\s*https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?\s*)*$/, {
+    message: 'CORS_ORIGINS must be comma-separated origins (scheme, host and optional port, no path), e.g. "https://portal.example.com,https://ops.example.com"',
+  })
+  CORS_ORIGINS?: string;
+
   @IntBetween('ESC_SIM_PORT', 1, 65535, 'an integer port number')
   ESC_SIM_PORT = 8080;
 

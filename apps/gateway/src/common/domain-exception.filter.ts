@@ -1,7 +1,8 @@
-import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger, NotFoundException } from '@nestjs/common';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { InstanceGoneError, Prisma } from '@cam-esc/persistence';
-import { Response } from 'express';
+import { Request, Response } from 'express';
+import { allowedMethods } from './http/allowed-methods';
 
 /** The one place where errors become HTTP answers, in CAM's error shape `{ error: {...} }`. */
 const REFERENCE_RACE = { status: 409 as const, message: 'a record this one refers to was deleted, or is still referred to, meanwhile: try again', code: DomainErrorCode.CONFLICT };
@@ -13,12 +14,21 @@ export class DomainExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
-    const { status, message, code } = this.describe(exception);
+    const req = host.switchToHttp().getRequest<Request>();
+    const { status, message, code } = notRouted(exception) ? this.notRouted(req, res) : this.describe(exception);
     if (status >= 500) this.logger.error({ err: exception }, 'request failed');
     res.status(status);
     // HTTP has no reason phrase for CAM's 419
     if (status === 419) res.statusMessage = 'Resource Locked';
     res.json({ error: { statusCode: status, name: HttpStatus[status] ?? 'Error', code, message } });
+  }
+
+  /** No route took the request: a path that exists with another method is a 405 naming the methods it takes. */
+  private notRouted(req: Request, res: Response): { status: number; message: string; code: string } {
+    const allow = allowedMethods(req);
+    if (!allow.length) return { status: 404, message: `no such path: ${req.method} ${req.path.slice(0, 200)}`, code: DomainErrorCode.NOT_FOUND };
+    res.setHeader('Allow', allow.join(', '));
+    return { status: 405, message: `method ${req.method} is not allowed on ${req.path.slice(0, 200)}; it takes ${allow.join(', ')}`, code: 'METHOD_NOT_ALLOWED' };
   }
 
   private describe(exception: unknown): { status: number; message: string; code: string } {
@@ -55,14 +65,20 @@ export class DomainExceptionFilter implements ExceptionFilter {
       }
     }
     // body-parser and express errors (bad charset or encoding, too large, ...) carry their own 4xx
-    const httpError = exception as { status?: unknown; statusCode?: unknown; expose?: boolean; message?: string; type?: string };
+    const httpError = exception as { status?: unknown; statusCode?: unknown; expose?: boolean; message?: string; type?: string; limit?: number };
     const status = Number(httpError?.status ?? httpError?.statusCode);
+    if (httpError?.type === 'entity.too.large') return { status: 413, message: `body: is larger than this call takes (${Math.round((httpError.limit ?? 0) / 1024)} KB at most)`, code: 'PAYLOAD_TOO_LARGE' };
     if (status >= 400 && status < 500) {
       return { status, message: httpError.expose !== false && httpError.message ? httpError.message : (HttpStatus[status] ?? 'bad request'), code: DomainErrorCode.INVALID_INPUT };
     }
     if (databaseUnreachable(exception)) return { status: 503, message: 'the database is not reachable; nothing was written, try again', code: DomainErrorCode.UNAVAILABLE };
     return { status: 500, message: 'internal error; see the gateway log', code: 'INTERNAL' };
   }
+}
+
+/** Nest's answer when no route matches (its router's own NotFoundException, "Cannot GET /x"). */
+function notRouted(exception: unknown): boolean {
+  return exception instanceof NotFoundException && /^Cannot [A-Z]+ \//.test(exception.message);
 }
 
 /** Prisma's codes for a database it cannot reach or whose pool is exhausted, and the driver's words for a dropped connection. */

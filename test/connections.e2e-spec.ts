@@ -152,6 +152,8 @@ describe('ESC connections', () => {
     ['credentials in the url', { url: 'http://admin:pw@esc:8080/ESCManager' }, /^url: must not carry credentials/],
     ['a url short of /ESCManager', { url: 'http://esc:8080/' }, /^url: must go up to and including \/ESCManager/],
     ['a url with a query', { url: 'http://esc:8080/ESCManager?x=1' }, /^url: must not have a query/],
+    ['a link-local (metadata) url', { url: 'http://169.254.169.254/ESCManager' }, /^url: host '169\.254\.169\.254' is \(or resolves to\) 169\.254\.169\.254, a link-local or cloud metadata address, which is never called/],
+    ['a cloud metadata host', { url: 'http://metadata.google.internal/ESCManager' }, /^url: host 'metadata\.google\.internal' is a cloud metadata service/],
     ['no username', { username: undefined }, /^username must be a string/],
     ['a username with a colon', { username: 'ad:min' }, /^username must not contain ':'/],
     ['a password that is a number', { password: 1234 }, /^password must be a string/],

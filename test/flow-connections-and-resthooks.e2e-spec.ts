@@ -132,6 +132,14 @@ describe('flows on named ESC connections, resthooks, shared parameters and hosti
     expect(byStep.h2.outputs).toMatchObject({ status: 'SUCCESS', vlan: '42' });
   });
 
+  it('a resthook never calls a link-local or metadata address: the step fails saying why, nothing is sent', async () => {
+    const manifestId = await hookFlow('Hook to metadata', [{ resthook: { id: 'meta', url: 'http://169.254.169.254/latest/meta-data/iam', method: 'GET' } }], ['meta']);
+    const res = await deploy(manifestId, 'metadata-hook');
+    const done = await untilStatus(res.body.id, 'Active', 'Error');
+    expect(done.Status).toBe('Error');
+    expect(done.logs).toMatch(/outbound call refused: host '169\.254\.169\.254' is \(or resolves to\) 169\.254\.169\.254, a link-local or cloud metadata address/);
+  });
+
   it('a shared parameter gives its values to a flow; its secured values are never shown', async () => {
     await http
       .post('/cam/api/v1/sharedparameters')

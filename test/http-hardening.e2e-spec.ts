@@ -14,7 +14,7 @@ describe('HTTP hardening', () => {
   let http: ReturnType<typeof request>;
 
   beforeAll(async () => {
-    stack = await startStack({ env: { CORS_ORIGINS: `${PORTAL}, https://ops.example.com:8443` } });
+    stack = await startStack({ env: { CORS_ORIGINS: `${PORTAL}, https://ops.example.com:8443`, OUTBOUND_ALLOW: '127.0.0.1, esc.example.com, *.esc.example.net' } });
     http = request(stack.gatewayUrl);
   });
   afterAll(() => stack?.close());
@@ -65,6 +65,17 @@ describe('HTTP hardening', () => {
     const form = await http.post('/cam/api/v1/templates').set('Authorization', A).set('Content-Type', 'application/x-www-form-urlencoded').send('name=x');
     expect(form.status).toBe(415);
     expect(form.body.error.message).toMatch(/Content-Type: application\/json/);
+  });
+
+  it('stores an ESC connection only to a host OUTBOUND_ALLOW lists', async () => {
+    const connection = (name: string, url: string) => http.post('/cam/api/v1/connections').set('Authorization', A).send({ name, url, username: 'admin', password: 'pw' });
+    for (const url of ['http://10.1.2.3:8080/ESCManager', 'https://192.168.7.7/ESCManager']) {
+      const refused = await connection('outside', url).expect(400);
+      expect(refused.body.error.message).toMatch(/^url: host '[^']+' (\([^)]+\) )?is not in OUTBOUND_ALLOW/);
+    }
+    await connection('listed', 'https://esc.example.com/ESCManager').expect(201);
+    await connection('in-domain', 'https://east.esc.example.net/ESCManager').expect(201);
+    await connection('loopback', 'http://127.0.0.1:9/ESCManager').expect(201);
   });
 
   it('never answers with a stack trace or an internal path', async () => {

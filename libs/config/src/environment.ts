@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
+import { outboundEntryProblem } from '@cam-esc/outbound';
 
 export const DEFAULT_API_TOKENS = 'dev-tenant:dev-token';
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/cam_esc_gateway';
@@ -67,6 +68,11 @@ export class Environment {
     message: 'API_TOKENS must be comma-separated tenantId:token pairs, e.g. "acme:s3cret,globex:t0ken"',
   })
   API_TOKENS = DEFAULT_API_TOKENS;
+
+  /** Hosts that calls the catalog controls (stored ESC connections, resthooks) may go to; unset: any but link-local and metadata addresses. */
+  @IsOptional()
+  @IsString()
+  OUTBOUND_ALLOW?: string;
 
   /** Browser origins (portals) allowed to call the API cross-origin; none by default. */
   @IsOptional()
@@ -181,6 +187,8 @@ function crossFieldErrors(env: Environment): string[] {
   if (env.ESC_PASSWORD && !env.ESC_USERNAME) errors.push('ESC_PASSWORD is set without ESC_USERNAME: set both for Basic auth, or neither');
   if (env.ESC_URL && /^[a-z]+:\/\/[^/]*@/i.test(env.ESC_URL)) errors.push('ESC_URL must not carry credentials: put them in ESC_USERNAME and ESC_PASSWORD');
   if (env.SECRETS_KEY !== undefined && !parseSecretsKey(env.SECRETS_KEY)) errors.push(`${SECRETS_KEY_RULE} (got "***")`);
+  const outbound = (env.OUTBOUND_ALLOW ?? '').split(',').map((e) => e.trim()).filter(Boolean).map(outboundEntryProblem).filter(Boolean);
+  if (outbound.length) errors.push(`OUTBOUND_ALLOW must be comma-separated host names, *.domains, addresses or networks: ${outbound.join('; ')}`);
   return errors;
 }
 

@@ -1,6 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { DomainException } from '@cam-esc/errors';
 import { DEFAULT_CONNECTION } from '@cam-esc/esc';
+import { OutboundPolicy } from '@cam-esc/outbound';
 import { EscConnectionFields } from '@cam-esc/persistence';
 
 export const CONNECTION_NAME = /^[A-Za-z0-9._-]{1,64}$/;
@@ -20,11 +21,13 @@ export interface ConnectionInput {
 }
 
 /** The stored fields of a connection (password aside), checked beyond what each field's own rule says. */
-export function connectionFields(input: ConnectionInput): Omit<EscConnectionFields, 'passwordSealed'> {
+export function connectionFields(input: ConnectionInput, outbound: OutboundPolicy): Omit<EscConnectionFields, 'passwordSealed'> {
   if (input.name.toLowerCase() === DEFAULT_CONNECTION) {
     throw DomainException.invalid(`name: '${input.name}' is reserved for the connection ESC_URL configures`, { field: 'name' });
   }
   const url = escBaseUrl(input.url);
+  const refused = outbound.urlRule(new URL(url));
+  if (refused) throw DomainException.invalid(`url: ${refused}`, { field: 'url' });
   if (input.ca_bundle) checkCaBundle(input.ca_bundle, url);
   return {
     name: input.name,

@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '@cam-esc/config';
 import { HttpAnswer, StepRequest } from '@cam-esc/flow';
-import { request } from 'undici';
+import { OutboundPolicy } from '@cam-esc/outbound';
+import { Agent, request } from 'undici';
 
 const MAX_REDIRECTS = 5;
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -8,10 +10,23 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /**
  * Makes a resthook step's call: one request with a deadline, following a redirect only within
  * the same origin (a redirect elsewhere is answered as the failure it is, never followed), reading
- * at most 1 MB of the answer. A call that gets no answer reads as status 0 with the reason.
+ * at most 1 MB of the answer, and only to hosts OUTBOUND_ALLOW allows (never to a link-local or
+ * metadata address). A call that gets no answer, or may not go, reads as status 0 with the reason.
  */
 @Injectable()
-export class ResthookClient {
+export class ResthookClient implements OnModuleDestroy {
+  private readonly outbound: OutboundPolicy;
+  private readonly agent: Agent;
+
+  constructor(config: AppConfig) {
+    this.outbound = new OutboundPolicy(config.outboundAllow);
+    this.agent = new Agent({ connect: { lookup: this.outbound.lookup } });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.agent.close();
+  }
+
   async call(call: StepRequest, timeoutMs: number): Promise<HttpAnswer> {
     const deadline = AbortSignal.timeout(timeoutMs);
     let url = new URL(call.path);
@@ -19,7 +34,9 @@ export class ResthookClient {
     let body = call.body;
     try {
       for (let hop = 0; ; hop++) {
-        const res = await request(url, { method, headers: call.headers, body, signal: deadline, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+        const refused = this.outbound.urlRule(url);
+        if (refused) return { status: 0, body: `the call was not made: outbound call refused: ${refused}` };
+        const res = await request(url, { method, headers: call.headers, body, signal: deadline, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, dispatcher: this.agent });
         const location = res.headers.location;
         if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
           await res.body.dump();

@@ -1,5 +1,6 @@
+import { OutboundPolicy } from '@cam-esc/outbound';
 import { Agent } from 'undici';
-import { EscTarget } from './esc-target';
+import { DEFAULT_CONNECTION, EscTarget } from './esc-target';
 
 /** Agents kept at most; the least recently made beyond this is closed (stale versions, deleted connections). */
 const MAX_AGENTS = 256;
@@ -16,6 +17,9 @@ export class EscAgents {
   private readonly agents = new Map<string, { version: string; agent: Agent }>();
   /** How many processes share each connection's budget of requests in flight (the live workers). */
   private sharers = 1;
+
+  /** `outbound`: where stored connections may connect (the environment's own, ESC_URL, goes where it says). */
+  constructor(private readonly outbound?: OutboundPolicy) {}
 
   /** A new count of sharers: each connection's next request gets an Agent sized to its share. */
   shareAmong(processes: number): void {
@@ -40,7 +44,11 @@ export class EscAgents {
       pipelining: 1,
       headersTimeout: target.timeoutMs,
       bodyTimeout: target.timeoutMs,
-      connect: { timeout: Math.min(target.timeoutMs, CONNECT_TIMEOUT_MS), ...(target.caBundle ? { ca: target.caBundle } : {}) },
+      connect: {
+        timeout: Math.min(target.timeoutMs, CONNECT_TIMEOUT_MS),
+        ...(target.caBundle ? { ca: target.caBundle } : {}),
+        ...(this.outbound && key !== DEFAULT_CONNECTION ? { lookup: this.outbound.lookup } : {}),
+      },
     });
     this.agents.set(key, { version, agent });
     if (this.agents.size > MAX_AGENTS) this.evictOldest();

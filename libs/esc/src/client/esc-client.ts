@@ -1,5 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
+import { OutboundPolicy } from '@cam-esc/outbound';
 import { request } from 'undici';
 import { transactionIdOf } from '../callbacks/esc-callback';
 import { EscAgents } from './esc-agents';
@@ -8,7 +9,7 @@ import { EscAnswer, EscUnreachableError } from './esc-errors';
 
 export type { EscAnswer } from './esc-errors';
 export { EscUnreachableError } from './esc-errors';
-import { defaultEscTarget, EscTarget } from './esc-target';
+import { DEFAULT_CONNECTION, defaultEscTarget, EscTarget } from './esc-target';
 
 export interface EscCall {
   method: 'POST' | 'PUT' | 'DELETE' | 'GET';
@@ -22,7 +23,7 @@ export interface EscCall {
 }
 
 /** undici's and Node's codes for a request that never left: nothing reached ESC. */
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT = new Set(['EOUTBOUND', 'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /** Retry-After as seconds or an HTTP date, in milliseconds from now. */
 export function retryAfterMs(value: string | string[] | undefined, now = Date.now()): number | undefined {
@@ -36,13 +37,16 @@ export function retryAfterMs(value: string | string[] | undefined, now = Date.no
 /** ESC's northbound REST API over HTTP, with XML bodies and optional Basic auth, on any connection. */
 @Injectable()
 export class EscClient implements OnModuleDestroy {
-  private readonly agents = new EscAgents();
+  private readonly agents: EscAgents;
+  private readonly outbound: OutboundPolicy;
   private readonly defaultTarget: EscTarget;
   /** Each connection's circuit breaker (this process's view of which ESCs are failing). */
   readonly circuits: EscCircuits;
 
   constructor(config: AppConfig) {
     this.defaultTarget = defaultEscTarget(config);
+    this.outbound = new OutboundPolicy(config.outboundAllow);
+    this.agents = new EscAgents(this.outbound);
     this.circuits = new EscCircuits(config.escCircuit);
   }
 
@@ -69,6 +73,9 @@ export class EscClient implements OnModuleDestroy {
   }
 
   private async send(call: EscCall, target: EscTarget): Promise<EscAnswer> {
+    // a stored connection goes only where OUTBOUND_ALLOW lets it (its addresses are checked again when it connects)
+    const refused = (target.id ?? target.name) === DEFAULT_CONNECTION ? undefined : this.outbound.urlRule(new URL(target.url));
+    if (refused) throw new EscUnreachableError(`ESC was not called (${call.method} ${call.path}): outbound call refused: ${refused}`);
     const headers: Record<string, string> = { Accept: 'application/xml' };
     if (call.body !== undefined) headers['Content-Type'] = 'application/xml';
     if (call.callbackUrl) {

@@ -1,3 +1,5 @@
+import { AppConfig } from '@cam-esc/config';
+import { OutboundPolicy } from '@cam-esc/outbound';
 import { Injectable } from '@nestjs/common';
 import { DomainException } from '@cam-esc/errors';
 import { EscConnectionRepository } from '@cam-esc/persistence';
@@ -12,13 +14,18 @@ export interface CreateConnectionCommand extends ConnectionInput {
 
 @Injectable()
 export class CreateConnectionUseCase {
+  private readonly outbound: OutboundPolicy;
+
   constructor(
     private readonly connections: EscConnectionRepository,
     private readonly box: SecretBox,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.outbound = new OutboundPolicy(config.outboundAllow);
+  }
 
   async execute({ tenantId, password, ...input }: CreateConnectionCommand) {
-    const fields = connectionFields(input);
+    const fields = connectionFields(input, this.outbound);
     if (await this.connections.findByName(tenantId, fields.name)) throw DomainException.conflict(`ESC connection '${fields.name}' already exists`);
     const row = await this.connections.create(tenantId, { ...fields, passwordSealed: password ? this.box.seal(password) : null });
     return toConnectionView(row);

@@ -1,3 +1,5 @@
+import { AppConfig } from '@cam-esc/config';
+import { OutboundPolicy } from '@cam-esc/outbound';
 import { Injectable } from '@nestjs/common';
 import { DomainException } from '@cam-esc/errors';
 import { EscConnections } from '@cam-esc/connections';
@@ -19,12 +21,17 @@ export interface UpdateConnectionCommand extends Partial<ConnectionInput> {
 /** A partial update; renaming or repointing a connection that live instances use is a 409 (their resources are there); a new url needs the password again. */
 @Injectable()
 export class UpdateConnectionUseCase {
+  private readonly outbound: OutboundPolicy;
+
   constructor(
     private readonly connections: EscConnectionRepository,
     private readonly users: ConnectionUsers,
     private readonly resolved: EscConnections,
     private readonly box: SecretBox,
-  ) {}
+    config: AppConfig,
+  ) {
+    this.outbound = new OutboundPolicy(config.outboundAllow);
+  }
 
   async execute({ tenantId, id, password, ...change }: UpdateConnectionCommand) {
     if (id === DEFAULT_CONNECTION) throw builtinIsReadOnly();
@@ -39,7 +46,7 @@ export class UpdateConnectionUseCase {
       ca_bundle: kept(change.ca_bundle, row.caBundle),
       timeout_seconds: kept(change.timeout_seconds, row.timeoutSeconds),
       max_in_flight: kept(change.max_in_flight, row.maxInFlight),
-    });
+    }, this.outbound);
     if (fields.name !== row.name) {
       if (await this.connections.findByName(tenantId, fields.name)) throw DomainException.conflict(`ESC connection '${fields.name}' already exists`);
       await this.users.refuseWhileInUse(tenantId, row.name, 'rename');

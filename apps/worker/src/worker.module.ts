@@ -1,3 +1,5 @@
+import { SecretBox } from '@cam-esc/secrets';
+import { openActionSecretsWith } from './action-log';
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, ConfigModule } from '@cam-esc/config';
 import { ConnectionsModule } from '@cam-esc/connections';
@@ -30,13 +32,16 @@ import { CheckDriftUseCase } from './drift/check-drift.usecase';
 import { DriftModule } from '@cam-esc/drift';
 
 /** The BullMQ side: runs flows against ESC and applies ESC's callbacks. */
+/** Hands the worker's SecretBox to the action log's masking (see action-log.ts). */
+const ACTION_SECRETS_BOOT = { provide: 'ACTION_SECRETS_BOOT', useFactory: (box: SecretBox) => openActionSecretsWith(box), inject: [SecretBox] };
+
 @Module({})
 export class WorkerModule {
   static register(config?: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('worker'), PersistenceModule, JobsModule, EscModule, ConnectionsModule, DriftModule],
-      providers: [RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, SettleContradictedOutcomeUseCase, AdvanceBatchUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService, RelayOutboxService, CircuitStateRecorder, CheckDriftUseCase, WorkerLiveness, TakeOverAbandonedSendsService],
+      providers: [ACTION_SECRETS_BOOT, RunActionUseCase, FlowMoves, TerminateMoves, OperationMoves, StepStarter, SendStepRequest, ResthookClient, ApplyEscCallbackUseCase, ApplyEscEvent, ReconcileEscRequestUseCase, SettleContradictedOutcomeUseCase, AdvanceBatchUseCase, FlowProcessor, EscCallbackProcessor, CatalogProcessor, RetireVersionUseCase, ResumeInFlightService, RelayOutboxService, CircuitStateRecorder, CheckDriftUseCase, WorkerLiveness, TakeOverAbandonedSendsService],
     };
   }
 }

@@ -1,3 +1,4 @@
 export * from './master-key';
 export * from './secret-box';
 export * from './secrets.module';
+export * from './action-secrets';

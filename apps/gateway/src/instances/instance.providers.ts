@@ -1,3 +1,4 @@
+import { SecuredValues } from './secured-values';
 import { InstanceEventsHub } from './events/instance-events.hub';
 import { StreamInstanceEventsUseCase } from './events/stream-instance-events.usecase';
 import { FailedActionRerun } from './lifecycle/failed-action-rerun';
@@ -23,6 +24,7 @@ import { VersionChangeInputParametersUseCase } from './usecases/version-change-i
 
 /** One use case per instance operation, and what they share to start an action. */
 export const INSTANCE_USE_CASES = [
+  SecuredValues,
   InstanceActionStarter,
   FlowRunPreparation,
   FailedActionRerun,

@@ -33,13 +33,13 @@ export interface EscDeploymentView {
 }
 
 /** A service instance as CAM answers it, plus what ESC made of it under `esc`. */
-export function toInstanceView(d: InstanceDetails) {
+/** `secrets`: the actions' secured values (SecuredValues), masked wherever ESC echoed them. */
+export function toInstanceView(d: InstanceDetails, secrets: string[] = [...new Set(d.actions.flatMap((a) => securedValues(a.parameters, a.securedNames)))]) {
   const echo = d.request as unknown as InstanceRequestEcho;
   const version = d.serviceVersion;
   const doc = version.document as unknown as CamServiceDocument;
   const current = d.actions.find((a) => a.id === d.currentActionInstanceId) ?? d.actions[d.actions.length - 1];
   // a later action's callbacks and outputs may echo an earlier one's secrets: all of them are masked
-  const secrets = [...new Set(d.actions.flatMap((a) => securedValues(a.parameters, a.securedNames)))];
   const lastFlow = currentFlowAction(d);
   // every step's outputs, as later steps read them; a secret echoed by a resthook stays masked
   const resources = d.escResources.map((r) => ({

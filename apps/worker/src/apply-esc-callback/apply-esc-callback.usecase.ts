@@ -3,8 +3,9 @@ import { EscCallback as ParsedCallback, HeaderBag, isSuccessCode, parseEscCallba
 import { EscStepKind, handlingOf, RequestHandling, stepKind } from '@cam-esc/flow';
 import { ActionStatus, CallbackChannel, CallbackOutcome, EscRequestStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { JobName, JobQueue, OutboxRelay, outboxEntry } from '@cam-esc/jobs';
-import { EscCallback, EscCallbackRepository, EscRequest, EscRequestRepository, EscResource, InstanceRepository, OutboxEntry, recordCallbackApplied, Tx, writeOutbox } from '@cam-esc/persistence';
-import { appendActionLog } from '../action-log';
+import { EscCallback, EscCallbackRepository, EscRequest, EscRequestRepository, EscResource, InstanceRepository, OutboxEntry, Prisma, recordCallbackApplied, Tx, writeOutbox } from '@cam-esc/persistence';
+import { actionSecrets, appendActionLog } from '../action-log';
+import { maskSecrets, maskSecretsDeep } from '@cam-esc/catalog';
 import { completeEscRequest } from '../esc-requests/complete-esc-request';
 import { adoptSupersededId, supersededInternalIds } from '../esc-requests/fresh-internal-id';
 import { recordVm } from '../esc-requests/record-vm';
@@ -60,6 +61,7 @@ export class ApplyEscCallbackUseCase {
         const settle: OutboxEntry[] = [];
         for (const cb of due) {
           const result = await this.applyOne(tx, cb, request);
+          await keepMasked(tx, cb, request.actionInstanceId);
           final ||= result.final === true;
           if (result.contradicts) settle.push(outboxEntry(JobName.SettleContradictedOutcome, { escRequestId, serviceInstanceId, callbackId: cb.id, check: 1 }));
           const detail = result.detail ?? cb.detail;
@@ -187,4 +189,13 @@ export class ApplyEscCallbackUseCase {
     request.status = succeeded ? EscRequestStatus.Succeeded : EscRequestStatus.Failed;
     return { outcome: CallbackOutcome.Applied, final: true };
   }
+}
+
+/** Once applied, a callback is kept (for its audit) with the action's secured values that ESC echoed masked. */
+async function keepMasked(tx: Tx, cb: EscCallback, actionInstanceId: string): Promise<void> {
+  const secrets = await actionSecrets(tx, actionInstanceId);
+  if (!secrets.length) return;
+  const body = maskSecrets(cb.body, secrets);
+  const headers = maskSecretsDeep(cb.headers ?? {}, secrets);
+  if (body !== cb.body || JSON.stringify(headers) !== JSON.stringify(cb.headers ?? {})) await tx.escCallback.update({ where: { id: cb.id }, data: { body, headers: headers as Prisma.InputJsonValue } });
 }

@@ -1,5 +1,5 @@
+import { openRequest, SecretBox } from '@cam-esc/secrets';
 import { Injectable, Logger } from '@nestjs/common';
-import { maskSecrets, securedValues } from '@cam-esc/catalog';
 import { AppConfig } from '@cam-esc/config';
 import { EscConnections } from '@cam-esc/connections';
 import { DomainException } from '@cam-esc/errors';
@@ -8,7 +8,7 @@ import { ActionParameters, EscStepKind, HttpStepKind, requestVerb, resthookTimeo
 import { EscRequestStatus, EscResourceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { JobName, JobQueue } from '@cam-esc/jobs';
 import { EscRequest, EscRequestRepository, EscRequestWithResource, InstanceRepository, MaintenanceCounterRepository, PrismaService, WORKER_GONE_MS } from '@cam-esc/persistence';
-import { appendActionLog } from '../action-log';
+import { appendActionLog, maskActionSecrets } from '../action-log';
 import { WorkerLiveness } from '../liveness/worker-liveness';
 import { ResthookClient } from '../resthooks/resthook-client';
 import { failAction } from '../run-action/action-outcome';
@@ -76,6 +76,7 @@ export class SendStepRequest {
     private readonly prisma: PrismaService,
     private readonly liveness: WorkerLiveness,
     private readonly counters: MaintenanceCounterRepository,
+    private readonly box: SecretBox,
   ) {}
 
   async send(cmd: SendCommand): Promise<void> {
@@ -137,7 +138,10 @@ export class SendStepRequest {
         }
         // the probe may have taken a while: a worker whose beat has gone stale by now could be taken over mid-send
         if (!(await this.liveness.mayClaim())) throw new EscUnreachableError('this worker could not write its beat lately; the request is sent later, from here or another worker', false);
-        answer = await this.esc.call({ method: request.method as 'POST' | 'PUT' | 'DELETE', path: request.path, body: request.body ?? undefined, callbackUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}`, eventsUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}/events` }, target);
+        // sent with its secured values (stored sealed); ESC's answer may echo them: it is kept masked
+        const sent = openRequest(this.box, request);
+        answer = await this.esc.call({ method: request.method as 'POST' | 'PUT' | 'DELETE', path: request.path, body: sent.body ?? undefined, callbackUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}`, eventsUrl: `${this.config.publicUrl}/esc/callbacks/${request.callbackToken}/events` }, target);
+        answer = { ...answer, body: await maskActionSecrets(this.prisma, request.actionInstanceId, answer.body) };
         if (isTransient(answer.status)) {
           // ESC is failing over or overloaded: the same request again, later (a 500, or a proxy's 502 or 504, may have been applied all the same; 503, 429 and 408 say it was not)
           const said = `ESC answered HTTP ${answer.status} to ${request.method} ${request.path}: ${answer.body.trim().slice(0, 300) || '(empty body)'}`;
@@ -280,9 +284,10 @@ export class SendStepRequest {
     // claim the call (one conditional update): it is made once, even when two jobs get here
     const { count } = await this.prisma.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { status: EscRequestStatus.Accepted, sentAt: new Date() } });
     if (count === 0) return;
-    const raw = await this.resthooks.call({ method: request.method as 'GET', path: request.path, body: request.body ?? undefined, headers: (request.headers ?? {}) as Record<string, string> }, timeoutMs);
+    const sent = openRequest<Record<string, string>>(this.box, { ...request, headers: request.headers as Record<string, string> | null });
+    const raw = await this.resthooks.call({ method: request.method as 'GET', path: request.path, body: sent.body ?? undefined, headers: sent.headers ?? {} }, timeoutMs);
     // an answer that echoes a secret is recorded (and read by later steps) with the secret masked
-    const answer = { ...raw, body: maskSecrets(raw.body, securedValues(action.parameters, action.securedNames)) };
+    const answer = { ...raw, body: await maskActionSecrets(this.prisma, action.id, raw.body) };
     const outcome = kind.judge(def, answer);
     const advance = await this.instances.withInstanceLock(cmd.serviceInstanceId, async (tx) => {
       const { count } = await tx.escRequest.updateMany({

@@ -2,7 +2,7 @@ import { ActionParameters } from '@cam-esc/flow';
 import { ActionDetails, ActionMode, ActionStatus, ActionType, EscRequestStatus, InstanceStatus, OPEN_ESC_REQUEST_STATUSES } from '@cam-esc/instances';
 import { MASK, maskSecretsDeep, securedValues } from '@cam-esc/catalog';
 import { ActionInstance, Prisma, recordInstanceEvent, Tx } from '@cam-esc/persistence';
-import { appendActionLog, maskSecuredValues } from '../action-log';
+import { appendActionLog, maskActionSecrets } from '../action-log';
 
 const RUNNING: string[] = [ActionStatus.Submitted, ActionStatus.InProgress];
 
@@ -98,7 +98,7 @@ export async function failAction(tx: Tx, action: ActionInstance, line: string): 
     return false;
   }
   // error steps read it (${svc_instance.error.message}): ESC's words may quote a secured value
-  await tx.actionInstance.update({ where: { id: action.id }, data: { failure: maskSecuredValues(line, current.parameters, current.securedNames) } });
+  await tx.actionInstance.update({ where: { id: action.id }, data: { failure: await maskActionSecrets(tx, action.id, line) } });
   await appendActionLog(tx, current, `${line}; running the error_sequence`);
   return true;
 }

@@ -122,10 +122,12 @@ export class FlowMoves {
     const baseline = await run.tx.escRequest.findFirst({
       where: { escResourceId: live.id, status: EscRequestStatus.Succeeded, operation: { in: [operationName('create', live.kind), operationName('update', live.kind)] } },
       orderBy: { createdAt: 'desc' },
-      select: { method: true, path: true, body: true, headers: true },
+      select: { method: true, path: true, body: true, bodySealed: true, headers: true, headersSealed: true },
     });
     const request = rendered.request;
-    const unchanged = baseline && (kind.transport === 'esc' ? baseline.body === (request.body ?? null) : sameCall(baseline, request));
+    // compared as sent, secured values included
+    const sent = baseline && { method: baseline.method, path: baseline.path, ...this.starter.opened(baseline) };
+    const unchanged = sent && (kind.transport === 'esc' ? sent.body === (request.body ?? null) : sameCall(sent, request));
     if (unchanged) {
       await this.mark(run, step.id, StepProgress.Unchanged, `step '${step.id}': ${live.kind} ${live.name} renders as before; left alone`);
       return 'next';

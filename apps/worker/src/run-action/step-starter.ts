@@ -7,7 +7,8 @@ import { EscRequestStatus, EscResourceStatus, PROVISION_SCOPE } from '@cam-esc/i
 import { ActionInstance, EscResource, Prisma, Tx } from '@cam-esc/persistence';
 import { TemplateOutputs } from '@cam-esc/catalog';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { appendActionLog } from '../action-log';
+import { actionSecrets, appendActionLog } from '../action-log';
+import { openActionParameters, openRequest, sealHeaders, SecretBox, sealText } from '@cam-esc/secrets';
 import { ResourceWithVms, stepOutputs } from '../esc-requests/step-outputs';
 import { markActionRunning } from './action-outcome';
 
@@ -19,7 +20,10 @@ import { markActionRunning } from './action-outcome';
 export class StepStarter {
   private readonly templates = new TemplateCache();
 
-  constructor(private readonly connections: EscConnections) {}
+  constructor(
+    private readonly connections: EscConnections,
+    private readonly box: SecretBox,
+  ) {}
 
   /**
    * Renders the step with the values of now (earlier steps' outputs included), as a new resource,
@@ -28,7 +32,8 @@ export class StepStarter {
    */
   async render(tx: Tx, tenantId: string, action: ActionInstance, step: PlannedStep, resources: ResourceWithVms[], existing?: EscResource): Promise<RenderedStep> {
     const kind = stepKind(step.kind);
-    const parameters = action.parameters as unknown as ActionParameters;
+    // the values with their secrets: what ESC gets (stored requests keep them sealed)
+    const parameters = openActionParameters(this.box, action) as unknown as ActionParameters;
     const outputs = stepOutputs(resources);
     // error steps run after a failure: an output of a step that never ran reads as empty
     const templates: TemplateOutputs = step.phase === 'error' ? (id, name) => outputs(id, name) ?? '' : outputs;
@@ -133,7 +138,16 @@ export class StepStarter {
     return requestId;
   }
 
+  /** A request as it was stored, with its secured values: to send it, or to compare a new rendering with it. */
+  opened<H>(row: { body: string | null; bodySealed?: string | null; headers?: H | null; headersSealed?: string | null }): { body: string | null; headers: H | null } {
+    return openRequest(this.box, row);
+  }
+
+  /** Persists a request before it is sent: its secured values masked in body and headers, the whole sealed beside. */
   private async persistRequest(tx: Tx, action: ActionInstance, escResourceId: string, stepId: string, operation: string, request: StepRequest): Promise<string> {
+    const secrets = await actionSecrets(tx, action.id);
+    const body = request.body === undefined ? undefined : sealText(this.box, request.body, secrets);
+    const headers = request.headers ? sealHeaders(this.box, request.headers as Record<string, unknown>, secrets) : undefined;
     const row = await tx.escRequest.create({
       data: {
         actionInstanceId: action.id,
@@ -142,8 +156,9 @@ export class StepStarter {
         operation,
         method: request.method,
         path: request.path,
-        body: request.body,
-        ...(request.headers && { headers: request.headers as Prisma.InputJsonValue }),
+        body: body?.text,
+        bodySealed: body?.sealed ?? null,
+        ...(headers && { headers: headers.headers as Prisma.InputJsonValue, headersSealed: headers.sealed }),
         callbackToken: randomBytes(24).toString('base64url'),
         status: EscRequestStatus.Pending,
       },

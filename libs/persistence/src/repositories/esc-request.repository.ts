@@ -11,7 +11,7 @@ const WITH_RESOURCE = { escResource: { include: { serviceInstance: { select: { t
 
 const AUDIT = {
   escResource: { select: { stepId: true, kind: true, internalId: true, connectionName: true } },
-  actionInstance: { select: { id: true, name: true, type: true, parameters: true, securedNames: true } },
+  actionInstance: { select: { id: true, name: true, type: true, parameters: true, securedNames: true, secretsSealed: true } },
   callbacks: { orderBy: { seq: 'asc' } },
 } as const;
 

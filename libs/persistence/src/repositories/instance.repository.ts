@@ -33,6 +33,8 @@ export interface NewAction {
   status: string;
   parameters: Prisma.InputJsonValue;
   securedNames: string[];
+  /** The secured values, sealed (libs/secrets sealActionParameters); `parameters` holds them masked. */
+  secretsSealed?: string | null;
   log: string;
   /** What the run is (ActionDetails); `{}` for a first deploy. */
   details?: Prisma.InputJsonValue;
@@ -138,8 +140,8 @@ export class InstanceRepository {
         RETURNING id, tenant_id
       )
       , ai AS (
-        INSERT INTO action_instance (id, service_instance_id, name, type, status, parameters, secured_names, log, details, created_at, updated_at)
-        SELECT ${action.id}::uuid, si.id, ${action.name}, ${action.type}, ${action.status}, ${JSON.stringify(action.parameters)}::jsonb, ${action.securedNames}::text[], ${action.log},
+        INSERT INTO action_instance (id, service_instance_id, name, type, status, parameters, secured_names, secrets_sealed, log, details, created_at, updated_at)
+        SELECT ${action.id}::uuid, si.id, ${action.name}, ${action.type}, ${action.status}, ${JSON.stringify(action.parameters)}::jsonb, ${action.securedNames}::text[], ${action.secretsSealed ?? null}, ${action.log},
                ${JSON.stringify(action.details ?? {})}::jsonb, ${now}::timestamp(3), ${now}::timestamp(3)
         FROM si
       )
@@ -165,6 +167,7 @@ export class InstanceRepository {
         {
           ...action,
           parameters: action.parameters as Prisma.JsonValue,
+          secretsSealed: action.secretsSealed ?? null,
           details: (action.details ?? {}) as Prisma.JsonValue,
           progress: {},
           serviceInstanceId: id,

@@ -1,3 +1,4 @@
+import { SecretBox } from '@cam-esc/secrets';
 import { Injectable } from '@nestjs/common';
 import { CamAction, CamServiceDocument } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
@@ -22,6 +23,7 @@ export class FailedActionRerun {
     private readonly services: ServiceRepository,
     private readonly preparation: FlowRunPreparation,
     private readonly starter: InstanceActionStarter,
+    private readonly box: SecretBox,
   ) {}
 
   /** `turn`: a batch's retry, whose action waits for the batch to start it. */
@@ -56,7 +58,7 @@ export class FailedActionRerun {
       const started = await this.starter.start({
         tenantId,
         instanceId: id,
-        action: { name: failed.name, type: failed.type, parameters: failed.parameters as Prisma.InputJsonValue, securedNames: failed.securedNames, log: '', details: { ...was, ...rerun } as Prisma.InputJsonValue },
+        action: { name: failed.name, type: failed.type, parameters: failed.parameters as Prisma.InputJsonValue, securedNames: failed.securedNames, secretsSealed: failed.secretsSealed, log: '', details: { ...was, ...rerun } as Prisma.InputJsonValue },
         status: terminate ? InstanceStatus.Terminating : InstanceStatus.InProgress,
         allowedFrom: [InstanceStatus.Active, InstanceStatus.Error],
         call,
@@ -72,7 +74,7 @@ export class FailedActionRerun {
       version,
       action,
       planName: (failed.parameters as unknown as Partial<ActionParameters>).plan_name ?? instance.plan,
-      values: mergeValues(action, givenValues(failed, instance), given, field),
+      values: mergeValues(action, givenValues(failed, instance, this.box), given, field),
       parametersField: field,
       type: failed.type as ActionType,
       name: failed.name,

@@ -1,3 +1,4 @@
+import { sealActionParameters, SecretBox } from '@cam-esc/secrets';
 import { Injectable } from '@nestjs/common';
 import { CamAction, CamServiceDocument } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
@@ -28,7 +29,10 @@ export interface FlowRunRequest {
  */
 @Injectable()
 export class FlowRunPreparation {
-  constructor(private readonly preparation: DeployPreparation) {}
+  constructor(
+    private readonly preparation: DeployPreparation,
+    private readonly box: SecretBox,
+  ) {}
 
   async prepare(req: FlowRunRequest): Promise<Omit<NewAction, 'status'>> {
     const doc = req.version.document as unknown as CamServiceDocument;
@@ -44,12 +48,14 @@ export class FlowRunPreparation {
       svcInstance: svcInstanceOf(req.instance),
       parametersField: req.parametersField,
     });
-    const parameters: ActionParameters = { ...prepared.resolved, plan: prepared.steps, given: prepared.given, plan_name: plan.name };
+    // stored with its secured values masked, and sealed beside
+    const sealed = sealActionParameters<ActionParameters>(this.box, { ...prepared.resolved, plan: prepared.steps, given: prepared.given, plan_name: plan.name }, prepared.secured);
     return {
       name: req.name,
       type: req.type,
-      parameters: parameters as unknown as Prisma.InputJsonValue,
+      parameters: sealed.parameters as unknown as Prisma.InputJsonValue,
       securedNames: prepared.secured,
+      secretsSealed: sealed.secretsSealed,
       log: '',
       details: { ...req.details, serviceVersionId: req.version.id } as unknown as Prisma.InputJsonValue,
     };

@@ -1,3 +1,4 @@
+import { openActionParameters, SecretBox } from '@cam-esc/secrets';
 import { CamAction, CamServiceDocument, MASK, SvcInstanceContext } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { ActionParameters } from '@cam-esc/flow';
@@ -31,9 +32,10 @@ export function provisionActionOf(doc: CamServiceDocument, preferredName?: strin
  * its name). Actions stored before `given` was kept: the deploy request's echo, secured values read
  * from what was resolved.
  */
-export function givenValues(action: ActionInstance | undefined, instance: Pick<InstanceDetails, 'request'>): Record<string, unknown> {
+export function givenValues(action: ActionInstance | undefined, instance: Pick<InstanceDetails, 'request'>, box?: SecretBox): Record<string, unknown> {
   if (!action) return {};
-  const parameters = action.parameters as unknown as Partial<ActionParameters>;
+  // with the box: the secured values too, to prepare the next run (else they read masked)
+  const parameters = (box ? openActionParameters(box, action) : action.parameters) as unknown as Partial<ActionParameters>;
   if (parameters.given) return { ...parameters.given };
   const echo = instance.request as unknown as InstanceRequestEcho;
   return Object.fromEntries(

@@ -1,3 +1,4 @@
+import { SecretBox } from '@cam-esc/secrets';
 import { Injectable } from '@nestjs/common';
 import { CamServiceDocument, MASK } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
@@ -21,6 +22,7 @@ export class VersionChangeLookup {
     private readonly instances: InstanceRepository,
     private readonly versions: ServiceVersionRepository,
     private readonly services: ServiceRepository,
+    private readonly box: SecretBox,
   ) {}
 
   /** `fields`: what the call's body may hold besides versionChangeId. */
@@ -37,7 +39,7 @@ export class VersionChangeLookup {
     }
     const target = await this.services.findVersion(tenantId, path.toVersionId);
     if (!target) throw DomainException.conflict(`service version ${path.toVersionId} was deleted meanwhile`);
-    return { instance, path, target, current: givenValues(currentFlowAction(instance), instance) };
+    return { instance, path, target, current: givenValues(currentFlowAction(instance), instance, this.box) };
   }
 }
 

@@ -1,5 +1,6 @@
+import { SecuredValues } from '../secured-values';
 import { Injectable } from '@nestjs/common';
-import { maskSecrets, securedValues } from '@cam-esc/catalog';
+import { maskSecrets } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { EscRequestAudit, EscRequestRepository } from '@cam-esc/persistence';
 
@@ -11,13 +12,16 @@ import { EscRequestAudit, EscRequestRepository } from '@cam-esc/persistence';
  */
 @Injectable()
 export class AuditEscRequestsUseCase {
-  constructor(private readonly requests: EscRequestRepository) {}
+  constructor(
+    private readonly requests: EscRequestRepository,
+    private readonly secured: SecuredValues,
+  ) {}
 
   async execute(tenantId: string, serviceInstanceId: string) {
     const audit = await this.requests.auditOfInstance(tenantId, serviceInstanceId);
     if (!audit) throw DomainException.notFound('service instance', serviceInstanceId);
     // ESC echoes what the provision sent in the callbacks of later actions too: every action's secrets are masked everywhere
-    const secrets = [...new Set(audit.flatMap((r) => securedValues(r.actionInstance.parameters, r.actionInstance.securedNames)))];
+    const secrets = this.secured.of(audit.map((r) => r.actionInstance));
     return audit.map((r) => toAuditEntry(r, secrets));
   }
 }

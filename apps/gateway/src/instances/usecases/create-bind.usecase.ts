@@ -1,3 +1,4 @@
+import { SecretBox } from '@cam-esc/secrets';
 import { Injectable } from '@nestjs/common';
 import { CamAction, CamServiceDocument } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
@@ -22,6 +23,7 @@ export class CreateBindUseCase {
     private readonly instances: InstanceRepository,
     private readonly preparation: FlowRunPreparation,
     private readonly starter: InstanceActionStarter,
+    private readonly box: SecretBox,
   ) {}
 
   async execute(tenantId: string, id: string, body: unknown) {
@@ -44,7 +46,7 @@ export class CreateBindUseCase {
       action: bind,
       planName: instance.plan,
       // the bind reads the instance's values where it has the same parameters
-      values: mergeValues(bind, givenValues(currentFlowAction(instance), instance), given, FIELD),
+      values: mergeValues(bind, givenValues(currentFlowAction(instance), instance, this.box), given, FIELD),
       parametersField: FIELD,
       type: ActionType.Bind,
       name: bind.name,

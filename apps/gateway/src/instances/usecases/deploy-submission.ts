@@ -1,3 +1,4 @@
+import { sealActionParameters, SecretBox } from '@cam-esc/secrets';
 import { Injectable } from '@nestjs/common';
 import { MASK, SvcInstanceContext } from '@cam-esc/catalog';
 import { ActionParameters } from '@cam-esc/flow';
@@ -38,6 +39,7 @@ export class DeploySubmission {
   constructor(
     private readonly preparation: DeployPreparation,
     private readonly instances: InstanceRepository,
+    private readonly box: SecretBox,
   ) {}
 
   async build(cmd: DeployInstanceCommand, status: ActionStatus.Submitted | ActionStatus.Queued): Promise<BuiltDeploy> {
@@ -45,7 +47,8 @@ export class DeploySubmission {
     const { version, action, plan, owner, group, resolved, secured, steps, given } = await this.preparation.prepare(cmd, instanceId);
     const { body } = cmd;
     const specifications = body.resourceProperties?.specifications ?? [];
-    const parameters: ActionParameters = { ...resolved, plan: steps, given, plan_name: plan.name };
+    // stored with its secured values masked, and sealed beside
+    const sealed = sealActionParameters<ActionParameters>(this.box, { ...resolved, plan: steps, given, plan_name: plan.name }, secured);
     const svc = resolved.svc_instance;
     const echo: InstanceRequestEcho = {
       ownership: { username: owner, displayName: body.ownership?.displayName ?? owner, orgGuid: group, spaceGuid: cmd.namespace ?? body.ownership?.spaceGuid ?? 'default', tenantId: cmd.tenantId },
@@ -78,8 +81,9 @@ export class DeploySubmission {
         name: action.name,
         type: ActionType.Provision,
         status,
-        parameters: parameters as unknown as Prisma.InputJsonValue,
+        parameters: sealed.parameters as unknown as Prisma.InputJsonValue,
         securedNames: secured,
+        secretsSealed: sealed.secretsSealed,
         log: '',
         details: { mode: ActionMode.Deploy, flowAction: action.name },
       },

@@ -4,6 +4,7 @@ import { EscConnections, SharedParameters } from '@cam-esc/connections';
 import { DomainException } from '@cam-esc/errors';
 import { InstanceRepository } from '@cam-esc/persistence';
 import { maskedInputParameters } from '../instance-history.view';
+import { SecuredValues } from '../secured-values';
 import { toInstanceView } from '../instance.view';
 import { currentFlowAction, flowActionName, givenValues, provisionActionOf } from '../lifecycle/instance-values';
 
@@ -19,6 +20,7 @@ export class GetInputParametersUseCase {
     private readonly instances: InstanceRepository,
     private readonly sharedParameters: SharedParameters,
     private readonly connections: EscConnections,
+    private readonly secured: SecuredValues,
   ) {}
 
   async execute(tenantId: string, id: string) {
@@ -40,7 +42,7 @@ export class GetInputParametersUseCase {
       input_parameters.push({ ...def, ...(isSecured && def.default !== undefined ? { default: MASK } : {}), value, ...(await this.resolvedOf(tenantId, def, value)) });
     }
     return {
-      ...toInstanceView(instance),
+      ...toInstanceView(instance, this.secured.of(instance.actions)),
       InputParameters: { input_parameters, pre_action_input_parameters: [], post_action_input_parameters: [] },
     };
   }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainException } from '@cam-esc/errors';
 import { InstanceDetails, InstanceRepository, ServiceVersionRepository } from '@cam-esc/persistence';
 import { toInstanceView } from '../instance.view';
+import { SecuredValues } from '../secured-values';
 import { versionChangePaths } from '../lifecycle/version-change-paths';
 
 export interface GetInstanceQuery {
@@ -15,12 +16,13 @@ export class GetInstanceUseCase {
   constructor(
     private readonly instances: InstanceRepository,
     private readonly versions: ServiceVersionRepository,
+    private readonly secured: SecuredValues,
   ) {}
 
   async execute(tenantId: string, id: string, query: GetInstanceQuery) {
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
-    const view = toInstanceView(instance);
+    const view = toInstanceView(instance, this.secured.of(instance.actions));
     const wantsUp = query.include.includes('UpgradePaths');
     const wantsDown = query.include.includes('DowngradePaths');
     if (!wantsUp && !wantsDown) return view;

@@ -1,5 +1,6 @@
+import { SecuredValues } from '../secured-values';
 import { Injectable } from '@nestjs/common';
-import { maskSecrets, securedValues } from '@cam-esc/catalog';
+import { maskSecrets } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
 import { parseEscCallback } from '@cam-esc/esc';
 import { EscCallbackRepository, InstanceRepository } from '@cam-esc/persistence';
@@ -17,13 +18,14 @@ export class ListEscEventsUseCase {
   constructor(
     private readonly instances: InstanceRepository,
     private readonly callbacks: EscCallbackRepository,
+    private readonly secured: SecuredValues,
   ) {}
 
   async execute(tenantId: string, id: string) {
     const instance = await this.instances.findDetails(tenantId, id);
     if (!instance) throw DomainException.notFound('service instance', id);
     // ESC's words may echo what a step sent: every action's secrets are masked
-    const secrets = [...new Set(instance.actions.flatMap((a) => securedValues(a.parameters, a.securedNames)))];
+    const secrets = this.secured.of(instance.actions);
     const mask = (text: string | null) => (text === null ? null : maskSecrets(text, secrets));
     const rows = await this.callbacks.eventsOfInstance(id, HISTORY);
     return rows.map((e) => ({

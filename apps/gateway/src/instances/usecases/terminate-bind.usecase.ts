@@ -1,3 +1,4 @@
+import { openActionParameters, SecretBox } from '@cam-esc/secrets';
 import { Injectable } from '@nestjs/common';
 import { DomainException } from '@cam-esc/errors';
 import { ActionParameters } from '@cam-esc/flow';
@@ -16,6 +17,7 @@ export class TerminateBindUseCase {
     private readonly instances: InstanceRepository,
     private readonly preparation: FlowRunPreparation,
     private readonly starter: InstanceActionStarter,
+    private readonly box: SecretBox,
   ) {}
 
   async execute(tenantId: string, id: string, body: unknown) {
@@ -36,7 +38,7 @@ export class TerminateBindUseCase {
       version: instance.serviceVersion,
       action: unbind,
       planName: instance.plan,
-      values: mergeValues(unbind, (bind.parameters as unknown as Partial<ActionParameters>).given ?? {}, {}, 'name'),
+      values: mergeValues(unbind, openActionParameters(this.box, bind as { parameters: Partial<ActionParameters>; secretsSealed: string | null }).given ?? {}, {}, 'name'),
       parametersField: 'instance_parameters',
       type: ActionType.Unbind,
       name: unbind.name,

@@ -1,3 +1,4 @@
+import { SecretBox } from '@cam-esc/secrets';
 import { Injectable } from '@nestjs/common';
 import { ActionMode, ActionType, InstanceStatus } from '@cam-esc/instances';
 import { DomainException } from '@cam-esc/errors';
@@ -22,6 +23,7 @@ export class UpdateInstanceUseCase {
     private readonly instances: InstanceRepository,
     private readonly preparation: FlowRunPreparation,
     private readonly starter: InstanceActionStarter,
+    private readonly box: SecretBox,
   ) {}
 
   async execute(tenantId: string, id: string, body: unknown) {
@@ -34,7 +36,7 @@ export class UpdateInstanceUseCase {
     assertNotStopped(instance, 'update');
     const flowAction = currentFlowAction(instance);
     const action = provisionActionOf(instance.serviceVersion.document as unknown as CamServiceDocument, flowActionName(flowAction));
-    const values = mergeValues(action, givenValues(flowAction, instance), given, FIELD);
+    const values = mergeValues(action, givenValues(flowAction, instance, this.box), given, FIELD);
     const newAction = await this.preparation.prepare({
       tenantId,
       instance,

@@ -1,0 +1,86 @@
+/**
+ * Secrets at rest: after a deploy, an update and a terminate with known secured values (and an ESC
+ * connection with a known password), a dump of the whole database holds none of them, nor does
+ * any answer, while ESC did get each one.
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { asaTemplateContent } from './support/payloads';
+import { A, INSTANCES, portal, Portal } from './support/instance-lifecycle';
+import { Stack, startStack } from './support/stack';
+
+const SECRET_1 = `Pw1-${randomBytes(6).toString('hex')}`;
+const SECRET_2 = `Pw2-${randomBytes(6).toString('hex')}`;
+const CONNECTION_PASSWORD = `Conn-${randomBytes(6).toString('hex')}`;
+const SECRETS = [SECRET_1, SECRET_2, CONNECTION_PASSWORD];
+
+/** The secret as it is written, and in the forms a dump or an answer could hold it (XML- or URL-escaped). */
+const forms = (s: string) => [s, encodeURIComponent(s), Buffer.from(s).toString('base64')];
+
+describe('secrets at rest', () => {
+  let stack: Stack;
+  let p: Portal;
+  const answers: string[] = [];
+
+  beforeAll(async () => {
+    stack = await startStack();
+    p = portal(stack);
+    // the day-0 configuration is fetched with the admin password: only ESC may see it
+    const content = asaTemplateContent().replace('http://MY_FILE_SERVER_IP:/share/images/day0-configASAv', 'http://files.example/day0?password=${admin_password}');
+    await p.http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-day0', version: '1.0', type: 'ESC', content }).expect(201);
+    answers.push((await p.http.post('/cam/api/v1/connections').set('Authorization', A).send({ name: 'east', url: 'http://esc-east.example:8080/ESCManager', username: 'admin', password: CONNECTION_PASSWORD }).expect(201)).text);
+  });
+  afterAll(() => stack?.close());
+
+  it('keeps no secured value, nor a connection password, anywhere in the database', async () => {
+    const { manifestId } = await p.createService({
+      service: {
+        specVersion: 'v3',
+        version: '1.0.0.0',
+        catalog_metadata: { name: 'ASA day-0 at rest', description: 'secured values at rest', image: 'serviceicon_1.svg', category: 'Network', author: 'admin' },
+        tags: [],
+        actions: [
+          {
+            type: 'provision',
+            name: 'Provision',
+            input_parameters: [
+              { name: 'image', label: 'Image', type: 'string', required: true, secured: false },
+              { name: 'admin_password', label: 'Admin password', type: 'password', required: true, secured: true, default: '' },
+            ],
+            flow: {
+              templates: [{ 'ASA on ESC': { title: 'ASA on ESC', template_name: 'asa-day0', version: '1.0', id: 'asa1', template_type: 'ESC', template_params: { image: '${input_parameters.image}', mgmt_ip: '10.90.0.5', esc_tenant: 'admin', admin_password: '${input_parameters.admin_password}' } } }],
+              resthooks: [],
+              sequence: { '0': 'asa1' },
+            },
+          },
+        ],
+        plans: [{ name: 'Standard', description: 'Standard plan', actions: [], plan_parameters: [] }],
+      },
+    });
+    const active = await p.deployActive(manifestId, 'at-rest-01', { image: 'ASAv-9.18', admin_password: SECRET_1 });
+    const updated = await p.untilEnded(await p.start(active.id, 'update', { update_details: { instance_parameters: { admin_password: SECRET_2, image: 'ASAv-9.19' } } }));
+    expect(updated.action.action_status).toBe('Succeeded');
+    await p.call(active.id, 'terminate', {}).expect(200);
+    expect((await p.untilStatus(active.id, 'Terminated', 'Error')).Status).toBe('Terminated');
+
+    // ESC got each secured value, in clear, when it was sent
+    const sent = (await p.simRequests()).map((r) => JSON.stringify(r)).join('\n');
+    expect(sent).toContain(`password=${SECRET_1}`);
+    expect(sent).toContain(`password=${SECRET_2}`);
+
+    // nothing that was answered holds one
+    for (const path of ['', '/escRequests', '/escEvents', '/getInputParameters', '/events?history=true']) {
+      const res = await p.http.get(`${INSTANCES}/${active.id}${path}`).set('Authorization', A).buffer(true);
+      answers.push(res.text);
+    }
+    answers.push((await p.http.get('/cam/api/v1/connections/east').set('Authorization', A)).text);
+    for (const text of answers) for (const s of SECRETS) for (const f of forms(s)) expect(text).not.toContain(f);
+
+    // nor does the database, read whole
+    const dump = spawnSync('pg_dump', ['--no-owner', '--data-only', stack.env.DATABASE_URL], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    expect(dump.status).toBe(0);
+    expect(dump.stdout).toContain('at-rest-01');
+    expect(dump.stdout).toContain('asa1');
+    for (const s of SECRETS) for (const f of forms(s)) expect(dump.stdout).not.toContain(f);
+  });
+});

@@ -5,9 +5,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { asaTemplateContent } from './support/payloads';
+import { AppConfig } from '@cam-esc/config';
+import { SecretBox } from '@cam-esc/secrets';
+import { rotateSecrets } from '../scripts/secrets-rotate';
+import { asaTemplateContent, escService } from './support/payloads';
 import { A, INSTANCES, portal, Portal } from './support/instance-lifecycle';
-import { Stack, startStack } from './support/stack';
+import { Stack, startStack, TEST_SECRETS_KEY } from './support/stack';
 
 const SECRET_1 = `Pw1-${randomBytes(6).toString('hex')}`;
 const SECRET_2 = `Pw2-${randomBytes(6).toString('hex')}`;
@@ -82,5 +85,55 @@ describe('secrets at rest', () => {
     expect(dump.stdout).toContain('at-rest-01');
     expect(dump.stdout).toContain('asa1');
     for (const s of SECRETS) for (const f of forms(s)) expect(dump.stdout).not.toContain(f);
+  });
+});
+
+describe('secrets:rotate', () => {
+  let stack: Stack;
+  let p: Portal;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    p = portal(stack);
+  });
+  afterAll(() => stack?.close());
+
+  it('seals every secret at rest anew under the new SECRETS_KEY, readable with it alone; run again, it changes nothing', async () => {
+    await p.http.post('/cam/api/v1/connections').set('Authorization', A).send({ name: 'west', url: 'http://esc-west.example:8080/ESCManager', username: 'admin', password: CONNECTION_PASSWORD }).expect(201);
+    await p.http.post('/cam/api/v1/sharedparameters').set('Authorization', A).send({ name: 'proxy-west', datatype: 'httpproxy', values: { host: 'proxy.west', password: SECRET_1 }, secured_keys: ['password'] }).expect(201);
+    await p.addAsaTemplate();
+    const { manifestId } = await p.createService(escService('ASA rotated'));
+    await p.deployActive(manifestId, 'rotated-01', { image: 'ASAv-9.18', admin_password: SECRET_2 });
+
+    const sealed = async () =>
+      (
+        await stack.db.query<{ v: string }>(`
+          SELECT password_sealed AS v FROM esc_connection WHERE password_sealed IS NOT NULL
+          UNION ALL SELECT secrets_sealed FROM action_instance WHERE secrets_sealed IS NOT NULL
+          UNION ALL SELECT body_sealed FROM esc_request WHERE body_sealed IS NOT NULL
+          UNION ALL SELECT values->>'password' FROM shared_parameter`)
+      ).rows.map((r) => r.v);
+    const old = new SecretBox(Buffer.from(TEST_SECRETS_KEY, 'hex'));
+    const before = await sealed();
+    // a connection password, a shared parameter and the action's secured values (this template does not send the password: no body is sealed)
+    expect(before).toHaveLength(3);
+    const plain = before.map((s) => old.open(s));
+
+    const NEW_KEY = randomBytes(32).toString('base64');
+    const config = AppConfig.fromEnv({ ...stack.env, SECRETS_KEY: NEW_KEY, SECRETS_KEY_PREVIOUS: TEST_SECRETS_KEY });
+    const first = await rotateSecrets(config, () => undefined);
+    expect(first.unreadable).toEqual({});
+    expect(Object.values(first.resealed).reduce((a, b) => a + b, 0)).toBe(3);
+    const fresh = new SecretBox(Buffer.from(NEW_KEY, 'base64'));
+    const after = await sealed();
+    expect(after.every((s) => fresh.sealedWithCurrentKey(s))).toBe(true);
+    expect(after.map((s) => fresh.open(s)).sort()).toEqual([...plain].sort());
+    expect(() => old.open(after[0])).toThrow(/sealed under another SECRETS_KEY/);
+
+    const again = await rotateSecrets(config, () => undefined);
+    expect(Object.values(again.resealed).reduce((a, b) => a + b, 0)).toBe(0);
+    // a key that is not given leaves what it sealed unreadable, and says so
+    const lost = await rotateSecrets(AppConfig.fromEnv({ ...stack.env, SECRETS_KEY: randomBytes(32).toString('hex') }), () => undefined);
+    expect(Object.values(lost.unreadable).reduce((a, b) => a + b, 0)).toBe(3);
   });
 });

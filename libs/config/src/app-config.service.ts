@@ -52,6 +52,8 @@ export class AppConfig {
   readonly databasePool: { size?: number; timeoutMs: number };
   /** SECRETS_KEY, decoded; when unset libs/secrets refuses to start in production, and uses a development key file otherwise. */
   readonly secretsKey?: Buffer;
+  /** SECRETS_KEY_PREVIOUS: keys that opened what is sealed until `secrets:rotate` sealed it anew. */
+  readonly previousSecretsKeys: Buffer[];
   /** OUTBOUND_ALLOW's entries; undefined: any host but link-local and metadata addresses. */
   readonly outboundAllow?: string[];
   /** Browser origins allowed to call the API cross-origin (CORS_ORIGINS); empty: none. */
@@ -91,6 +93,7 @@ export class AppConfig {
     this.shutdownTimeoutMs = env.SHUTDOWN_TIMEOUT_MS ?? 30_000;
     this.databasePool = { size: env.DATABASE_POOL_SIZE, timeoutMs: env.DATABASE_POOL_TIMEOUT_MS ?? 10_000 };
     this.secretsKey = env.SECRETS_KEY === undefined ? undefined : parseSecretsKey(env.SECRETS_KEY);
+    this.previousSecretsKeys = (env.SECRETS_KEY_PREVIOUS ?? '').split(',').filter((k) => k.trim()).map((k) => parseSecretsKey(k)!);
     this.outboundAllow = env.OUTBOUND_ALLOW ? env.OUTBOUND_ALLOW.split(',').map((e) => e.trim()).filter(Boolean) : undefined;
     this.corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
     this.secretsKeyFile = resolve(join(env.DATA_DIR ?? '.data', 'secrets.key'));

@@ -145,6 +145,11 @@ export class Environment {
   @IsString()
   SECRETS_KEY?: string;
 
+  /** Master keys sealed with before SECRETS_KEY (comma-separated), readable during a rotation (npm run secrets:rotate). */
+  @IsOptional()
+  @IsString()
+  SECRETS_KEY_PREVIOUS?: string;
+
   @IntBetween('WORKER_CONCURRENCY', 1, 100, 'an integer', { optional: true })
   WORKER_CONCURRENCY?: number;
 
@@ -187,6 +192,10 @@ function crossFieldErrors(env: Environment): string[] {
   if (env.ESC_PASSWORD && !env.ESC_USERNAME) errors.push('ESC_PASSWORD is set without ESC_USERNAME: set both for Basic auth, or neither');
   if (env.ESC_URL && /^[a-z]+:\/\/[^/]*@/i.test(env.ESC_URL)) errors.push('ESC_URL must not carry credentials: put them in ESC_USERNAME and ESC_PASSWORD');
   if (env.SECRETS_KEY !== undefined && !parseSecretsKey(env.SECRETS_KEY)) errors.push(`${SECRETS_KEY_RULE} (got "***")`);
+  if (env.SECRETS_KEY_PREVIOUS !== undefined) {
+    if (env.SECRETS_KEY === undefined) errors.push('SECRETS_KEY_PREVIOUS is set without SECRETS_KEY: a rotation needs the new key in SECRETS_KEY');
+    if (!env.SECRETS_KEY_PREVIOUS.split(',').every((k) => parseSecretsKey(k))) errors.push(`SECRETS_KEY_PREVIOUS must be comma-separated keys, each as SECRETS_KEY takes one: ${SECRETS_KEY_RULE.replace(/^SECRETS_KEY must be /, '')} (got "***")`);
+  }
   const outbound = (env.OUTBOUND_ALLOW ?? '').split(',').map((e) => e.trim()).filter(Boolean).map(outboundEntryProblem).filter(Boolean);
   if (outbound.length) errors.push(`OUTBOUND_ALLOW must be comma-separated host names, *.domains, addresses or networks: ${outbound.join('; ')}`);
   return errors;

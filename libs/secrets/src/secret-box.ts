@@ -26,11 +26,27 @@ export class SecretBoxError extends Error {
  * part can be swapped for another secret's.
  */
 export class SecretBox {
-  private readonly keyId: string;
+  readonly keyId: string;
+  /** Keys sealed with before this one (a rotation under way): opened, never sealed with. */
+  private readonly previous = new Map<string, Buffer>();
 
-  constructor(private readonly masterKey: Buffer) {
+  constructor(
+    private readonly masterKey: Buffer,
+    previousKeys: readonly Buffer[] = [],
+  ) {
     if (masterKey.length !== KEY_BYTES) throw new Error(`the master key must be ${KEY_BYTES} bytes`);
     this.keyId = masterKeyId(masterKey);
+    for (const key of previousKeys) if (masterKeyId(key) !== this.keyId) this.previous.set(masterKeyId(key), key);
+  }
+
+  /** Whether a sealed secret is sealed under this box's own (current) key. */
+  sealedWithCurrentKey(sealed: string): boolean {
+    return sealed.startsWith(`${VERSION}.${this.keyId}.`);
+  }
+
+  /** The secret sealed anew under the current key (a rotation); unchanged when it already is. */
+  reseal(sealed: string): string {
+    return this.sealedWithCurrentKey(sealed) ? sealed : this.seal(this.open(sealed));
   }
 
   seal(plain: string): string {
@@ -48,11 +64,12 @@ export class SecretBox {
     }
     const [version, keyId, wrapped, iv, tag, ciphertext] = parts;
     if (version !== VERSION) throw new SecretBoxError(`the secret is sealed in format '${version.slice(0, 8)}', which this version cannot open`);
-    if (keyId !== this.keyId) {
-      throw new SecretBoxError(`the secret was sealed under another SECRETS_KEY (key id ${keyId}; this process has ${this.keyId}): start with the SECRETS_KEY it was sealed with`);
+    const masterKey = keyId === this.keyId ? this.masterKey : this.previous.get(keyId);
+    if (!masterKey) {
+      throw new SecretBoxError(`the secret was sealed under another SECRETS_KEY (key id ${keyId}; this process has ${[this.keyId, ...this.previous.keys()].join(', ')}): start with the SECRETS_KEY it was sealed with, or give that key in SECRETS_KEY_PREVIOUS`);
     }
     const wrappedBytes = unb64(wrapped);
-    const dataKey = decrypt(this.masterKey, wrappedBytes.subarray(0, IV_BYTES), wrappedBytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES), wrappedBytes.subarray(IV_BYTES + TAG_BYTES), Buffer.from(`${VERSION}.${keyId}`));
+    const dataKey = decrypt(masterKey, wrappedBytes.subarray(0, IV_BYTES), wrappedBytes.subarray(IV_BYTES, IV_BYTES + TAG_BYTES), wrappedBytes.subarray(IV_BYTES + TAG_BYTES), Buffer.from(`${VERSION}.${keyId}`));
     if (dataKey.length !== KEY_BYTES) throw altered();
     return decrypt(dataKey, unb64(iv), unb64(tag), unb64(ciphertext), Buffer.from(`${version}.${keyId}.${wrapped}`)).toString('utf8');
   }

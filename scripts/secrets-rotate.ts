@@ -8,7 +8,7 @@
  */
 import { Client } from 'pg';
 import { AppConfig, InvalidEnvironmentError } from '../libs/config/src';
-import { loadMasterKey } from '../libs/secrets/src/master-key';
+// relative imports: compiled without the path aliases, as db-migrate is, for the image (dist/migrate)
 import { SecretBox } from '../libs/secrets/src/secret-box';
 
 const PAGE = 500;
@@ -29,7 +29,7 @@ export interface RotationResult {
 
 export async function rotateSecrets(config: AppConfig, log: (line: string) => void): Promise<RotationResult> {
   if (!config.secretsKey) throw new InvalidEnvironmentError('secrets:rotate needs the new master key in SECRETS_KEY (and the old one in SECRETS_KEY_PREVIOUS)');
-  const box = new SecretBox(loadMasterKey(config), config.previousSecretsKeys);
+  const box = new SecretBox(config.secretsKey, config.previousSecretsKeys);
   const db = new Client({ connectionString: config.databaseUrl });
   await db.connect();
   const result: RotationResult = { resealed: {}, unreadable: {} };

@@ -1,6 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync } from 'class-validator';
-import { outboundEntryProblem } from '@cam-esc/outbound';
+import { isIP } from 'node:net';
 
 export const DEFAULT_API_TOKENS = 'dev-tenant:dev-token';
 export const DEFAULT_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/cam_esc_gateway';
@@ -206,3 +206,14 @@ function redactIfSecret(name: string, value: unknown): unknown {
   if (/PASSWORD|TOKEN|KEY/.test(name)) return '***';
   return value.replace(/\/\/[^@/]*@/, '//***@'); // credentials inside a URL
 }
+
+/** Why an entry of OUTBOUND_ALLOW is not one (libs/outbound reads them), or undefined. */
+export function outboundEntryProblem(entry: string): string | undefined {
+  const e = entry.trim();
+  if (/^\*\.[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(e) || /^[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(e) || isIP(e)) return undefined;
+  const [net, bits, extra] = e.split('/');
+  const max = isIP(net) === 6 ? 128 : 32;
+  if (extra === undefined && isIP(net) && /^\d{1,3}$/.test(bits ?? '') && Number(bits) <= max) return undefined;
+  return `'${e.slice(0, 80)}' is not a host name, *.domain, address or network (a.b.c.d/n)`;
+}
+

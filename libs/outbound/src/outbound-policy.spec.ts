@@ -1,4 +1,5 @@
-import { OutboundPolicy, outboundEntryProblem } from './outbound-policy';
+import { outboundEntryProblem } from '@cam-esc/config';
+import { OutboundPolicy } from './outbound-policy';
 
 const lookupOf = (policy: OutboundPolicy, host: string) =>
   new Promise<{ err: (Error & { code?: string }) | null; address: unknown }>((resolve) => policy.lookup(host, { all: true }, (err, address) => resolve({ err, address })));

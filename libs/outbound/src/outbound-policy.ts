@@ -68,16 +68,6 @@ export class OutboundPolicy {
   }
 }
 
-/** The entries OUTBOUND_ALLOW takes, for the environment's check. */
-export function outboundEntryProblem(entry: string): string | undefined {
-  const e = entry.trim();
-  if (/^\*\.[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(e) || /^[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(e) || isIP(e)) return undefined;
-  const [net, bits, extra] = e.split('/');
-  const max = isIP(net) === 6 ? 128 : 32;
-  if (extra === undefined && isIP(net) && /^\d{1,3}$/.test(bits ?? '') && Number(bits) <= max) return undefined;
-  return `'${e.slice(0, 80)}' is not a host name, *.domain, address or network (a.b.c.d/n)`;
-}
-
 const FORBIDDEN_NAMES = new Set(['metadata', 'metadata.google.internal', 'metadata.goog', 'instance-data', 'instance-data.ec2.internal']);
 
 /** Link-local (which cloud metadata services live in: 169.254.169.254, fd00:ec2::254) and other metadata addresses. */

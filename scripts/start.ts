@@ -142,7 +142,7 @@ async function main(): Promise<void> {
         `  Docs:   ${base}/docs`,
         `  ESC:    ${config.esc.url}${runSim ? '  (the bundled esc-sim)' : ''}`,
         config.usesDefaultApiTokens
-          ? `  Token:  Authorization: Bearer ${token[0]}   (tenant ${token[1]}; the development default: set API_TOKENS for anything else)`
+          ? `  Token:  Authorization: Bearer ${token[0]}   (tenant ${token[1].tenantId}; the development default: set API_TOKENS for anything else)`
           : `  Tokens: from API_TOKENS (${config.apiTokens.size} configured)`,
         `  Try:    curl -H 'Authorization: Bearer ${config.usesDefaultApiTokens ? token[0] : '<token>'}' ${base}/cam/composer/api/v1/ServiceInstances`,
         ...(embedded ? [`  DB:     DATABASE_URL=${withoutCredentials(config.databaseUrl)}   (the embedded PostgreSQL, while npm start runs; password in ${embedded.passwordFile})`] : []),

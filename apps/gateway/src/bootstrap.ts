@@ -5,6 +5,7 @@ import { text } from 'express';
 import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { documentIdempotencyKey } from './common/idempotency/idempotency.interceptor';
+import { documentRoles } from './auth/roles';
 import { flattenValidationErrors } from './common/validation-errors';
 import { AppConfig } from '@cam-esc/config';
 import { DomainException } from '@cam-esc/errors';
@@ -52,11 +53,12 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
     .setTitle('cam-esc-gateway')
     .setDescription('IBM CAM service-catalog API in front of Cisco Elastic Services Controller (ESC)')
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque token', description: 'a token of API_TOKENS (tenantId:token pairs); the development default is dev-token' })
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'opaque token or JWT', description: "a token of API_TOKENS (tenantId:token[:role]; the development default is dev-token), or a JWT of the identity provider OIDC_ISSUER names; each operation says the role it needs (viewer, operator, catalog-admin; admin may do everything)" })
     .build();
   SwaggerModule.setup('docs', app, () => {
     const document = SwaggerModule.createDocument(app, doc);
     documentIdempotencyKey(document as unknown as Parameters<typeof documentIdempotencyKey>[0]);
+    documentRoles(document as unknown as Parameters<typeof documentRoles>[0]);
     return document;
   });
   mountQueueBoard(app, config);

@@ -10,6 +10,7 @@ import { ActionsController } from './actions/actions.controller';
 import { CreateActionUseCase } from './actions/usecases/create-action.usecase';
 import { InvokeActionUseCase } from './actions/usecases/invoke-action.usecase';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { JwtVerifier } from './auth/jwt-verifier';
 import { CATALOG_USE_CASES, ServiceDocumentIntake } from './catalog/catalog.providers';
 import { ServicesController } from './catalog/services.controller';
 import { ServiceVersionsController } from './catalog/service-versions.controller';
@@ -62,6 +63,7 @@ export class GatewayModule implements NestModule {
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule, ConnectionsModule, ConnectionsApiModule, SharedParametersApiModule, DriftApiModule],
       controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstanceEventsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController, BatchesController],
       providers: [
+        JwtVerifier,
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -32,7 +32,9 @@ export class AppConfig {
   readonly esc: EscConnectionConfig;
   readonly publicUrl: string;
   /** token → tenantId */
-  readonly apiTokens: ReadonlyMap<string, string>;
+  readonly apiTokens: ReadonlyMap<string, { tenantId: string; role: string }>;
+  /** The identity provider whose JWTs are taken (OIDC_*), when one is configured. */
+  readonly oidc?: OidcConfig;
   readonly usesDefaultApiTokens: boolean;
   readonly escSimPort: number;
   readonly logLevel: string;
@@ -80,6 +82,18 @@ export class AppConfig {
     };
     this.publicUrl = stripTrailingSlash(env.PUBLIC_URL ?? `http://127.0.0.1:${env.PORT}`);
     this.apiTokens = parseApiTokens(env.API_TOKENS);
+    this.oidc = env.OIDC_ISSUER
+      ? {
+          issuer: env.OIDC_ISSUER.replace(/\/+$/, ''),
+          jwksUrl: env.OIDC_JWKS_URL,
+          audience: env.OIDC_AUDIENCE!,
+          tenantClaim: env.OIDC_TENANT_CLAIM ?? 'tenant',
+          roleClaim: env.OIDC_ROLE_CLAIM ?? 'roles',
+          roleMap: new Map((env.OIDC_ROLE_MAP ?? '').split(',').filter((p) => p.trim()).map((p) => p.trim().split('=') as [string, string])),
+          clockSkewSeconds: env.OIDC_CLOCK_SKEW_SECONDS ?? 30,
+          jwksCooldownSeconds: env.OIDC_JWKS_COOLDOWN_SECONDS ?? 30,
+        }
+      : undefined;
     this.usesDefaultApiTokens = env.API_TOKENS === DEFAULT_API_TOKENS;
     this.logLevel = env.LOG_LEVEL ?? 'info';
     // a hash tag: every key of the queues in one Redis Cluster slot, as BullMQ's Lua scripts need
@@ -104,13 +118,29 @@ export class AppConfig {
   }
 }
 
-function parseApiTokens(value: string): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const pair of value.split(',')) {
-    const [tenant, token] = pair.trim().split(':');
-    map.set(token, tenant);
+function parseApiTokens(value: string): Map<string, { tenantId: string; role: string }> {
+  const map = new Map<string, { tenantId: string; role: string }>();
+  for (const entry of value.split(',')) {
+    const [tenantId, token, role] = entry.trim().split(':');
+    map.set(token, { tenantId, role: role ?? 'admin' });
   }
   return map;
+}
+
+export interface OidcConfig {
+  /** The tokens' `iss`; its discovery document gives the JWKS unless jwksUrl does. */
+  issuer: string;
+  jwksUrl?: string;
+  audience: string;
+  /** The claim that names the tenant. */
+  tenantClaim: string;
+  /** The claim that lists the caller's roles or groups (an array, or a space- or comma-separated string). */
+  roleClaim: string;
+  /** A provider's name for a role → the gateway's role (names not in it count as themselves). */
+  roleMap: ReadonlyMap<string, string>;
+  clockSkewSeconds: number;
+  /** The least time between two reads of the JWKS. */
+  jwksCooldownSeconds: number;
 }
 
 function stripTrailingSlash(url: string): string {

@@ -14,12 +14,14 @@ describe('environment', () => {
   });
 
   it('derives ESC_URL and PUBLIC_URL from the ports, and parses API_TOKENS', () => {
-    const c = AppConfig.fromEnv({ PORT: '4000', ESC_SIM_PORT: '9090', API_TOKENS: 'acme:t1, globex:t2' });
+    const c = AppConfig.fromEnv({ PORT: '4000', ESC_SIM_PORT: '9090', API_TOKENS: 'acme:t1, globex:t2, acme:t3:viewer' });
     expect(c.esc.url).toBe('http://127.0.0.1:9090/ESCManager');
     expect(c.publicUrl).toBe('http://127.0.0.1:4000');
+    // a token without a role is an admin's
     expect([...c.apiTokens]).toEqual([
-      ['t1', 'acme'],
-      ['t2', 'globex'],
+      ['t1', { tenantId: 'acme', role: 'admin' }],
+      ['t2', { tenantId: 'globex', role: 'admin' }],
+      ['t3', { tenantId: 'acme', role: 'viewer' }],
     ]);
   });
 
@@ -32,10 +34,26 @@ describe('environment', () => {
     ['API_TOKENS', 'just-a-token', 'API_TOKENS must be comma-separated tenantId:token pairs'],
     ['WORKER_FLOW_CONCURRENCY', '0', 'WORKER_FLOW_CONCURRENCY must be between 1 and 100'],
     ['WORKER_CALLBACK_CONCURRENCY', 'x', 'WORKER_CALLBACK_CONCURRENCY must be an integer'],
+    ['API_TOKENS', 'acme:t1:root', 'API_TOKENS must be comma-separated tenantId:token pairs, each optionally with :role'],
+    ['OIDC_ROLE_MAP', 'cam-ops=superuser', 'OIDC_ROLE_MAP must be comma-separated name=role pairs'],
+    ['OIDC_CLOCK_SKEW_SECONDS', '900', 'OIDC_CLOCK_SKEW_SECONDS must be between 0 and 300'],
+    ['OIDC_ISSUER', 'idp.example', 'OIDC_ISSUER must be the http(s) URL of the identity provider'],
     ['ESC_MAX_IN_FLIGHT', '0', 'ESC_MAX_IN_FLIGHT must be between 1 and 1000'],
     ['ESC_TIMEOUT_SECONDS', '301', 'ESC_TIMEOUT_SECONDS must be between 1 and 300'],
   ])('names %s when it is bad', (name, value, message) => {
     expect(() => validateEnvironment({ [name]: value })).toThrow(message);
+  });
+
+  it('takes an identity provider only with its audience, and reads its claims as configured', () => {
+    expect(() => validateEnvironment({ OIDC_ISSUER: 'https://idp.example' })).toThrow('OIDC_AUDIENCE must be set with OIDC_ISSUER');
+    expect(() => validateEnvironment({ OIDC_AUDIENCE: 'cam' })).toThrow('OIDC_ISSUER must be set with OIDC_JWKS_URL or OIDC_AUDIENCE');
+    expect(AppConfig.fromEnv({}).oidc).toBeUndefined();
+    const { oidc } = AppConfig.fromEnv({ OIDC_ISSUER: 'https://idp.example/realms/ops/', OIDC_AUDIENCE: 'cam', OIDC_ROLE_MAP: 'cam-ops=operator, cam-read=viewer' });
+    expect(oidc).toMatchObject({ issuer: 'https://idp.example/realms/ops', audience: 'cam', tenantClaim: 'tenant', roleClaim: 'roles', clockSkewSeconds: 30 });
+    expect([...oidc!.roleMap]).toEqual([
+      ['cam-ops', 'operator'],
+      ['cam-read', 'viewer'],
+    ]);
   });
 
   it('bounds the built-in ESC connection by ESC_MAX_IN_FLIGHT and ESC_TIMEOUT_SECONDS', () => {

@@ -64,10 +64,46 @@ export class Environment {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'PUBLIC_URL must be an http(s) URL at which ESC reaches the gateway' })
   PUBLIC_URL?: string;
 
-  @Matches(/^\s*[^:,\s]+:[^:,\s]+\s*(,\s*[^:,\s]+:[^:,\s]+\s*)*$/, {
-    message: 'API_TOKENS must be comma-separated tenantId:token pairs, e.g. "acme:s3cret,globex:t0ken"',
+  @Matches(/^\s*[^:,\s]+:[^:,\s]+(:(viewer|operator|catalog-admin|admin))?\s*(,\s*[^:,\s]+:[^:,\s]+(:(viewer|operator|catalog-admin|admin))?\s*)*$/, {
+    message: 'API_TOKENS must be comma-separated tenantId:token pairs, each optionally with :role (viewer, operator, catalog-admin, admin; admin when absent), e.g. "acme:s3cret,acme:r3ader:viewer"',
   })
   API_TOKENS = DEFAULT_API_TOKENS;
+
+  /** The identity provider whose bearer JWTs are taken: its issuer (OIDC discovery at <issuer>/.well-known/openid-configuration). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'OIDC_ISSUER must be the http(s) URL of the identity provider (its iss)' })
+  OIDC_ISSUER?: string;
+
+  /** Its key set, when it has no discovery document (else read from the discovery). */
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'OIDC_JWKS_URL must be an http(s) URL' })
+  OIDC_JWKS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  OIDC_AUDIENCE?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:/-]{1,128}$/, { message: 'OIDC_TENANT_CLAIM must be a claim name' })
+  OIDC_TENANT_CLAIM?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_.:/-]{1,128}$/, { message: 'OIDC_ROLE_CLAIM must be a claim name' })
+  OIDC_ROLE_CLAIM?: string;
+
+  /** The provider's role or group names as the gateway's roles: `cam-ops=operator,cam-readers=viewer`. */
+  @IsOptional()
+  @Matches(/^\s*[^=,\s]+=(viewer|operator|catalog-admin|admin)\s*(,\s*[^=,\s]+=(viewer|operator|catalog-admin|admin)\s*)*$/, {
+    message: 'OIDC_ROLE_MAP must be comma-separated name=role pairs, each role one of viewer, operator, catalog-admin, admin (e.g. "cam-ops=operator")',
+  })
+  OIDC_ROLE_MAP?: string;
+
+  @IntBetween('OIDC_CLOCK_SKEW_SECONDS', 0, 300, 'an integer number of seconds', { optional: true })
+  OIDC_CLOCK_SKEW_SECONDS?: number;
+
+  /** The least time between two reads of the provider's keys (a token with an unknown kid reads them again). */
+  @IntBetween('OIDC_JWKS_COOLDOWN_SECONDS', 0, 3600, 'an integer number of seconds', { optional: true })
+  OIDC_JWKS_COOLDOWN_SECONDS?: number;
 
   /** Hosts that calls the catalog controls (stored ESC connections, resthooks) may go to; unset: any but link-local and metadata addresses. */
   @IsOptional()
@@ -196,6 +232,8 @@ function crossFieldErrors(env: Environment): string[] {
     if (env.SECRETS_KEY === undefined) errors.push('SECRETS_KEY_PREVIOUS is set without SECRETS_KEY: a rotation needs the new key in SECRETS_KEY');
     if (!env.SECRETS_KEY_PREVIOUS.split(',').every((k) => parseSecretsKey(k))) errors.push(`SECRETS_KEY_PREVIOUS must be comma-separated keys, each as SECRETS_KEY takes one: ${SECRETS_KEY_RULE.replace(/^SECRETS_KEY must be /, '')} (got "***")`);
   }
+  if ((env.OIDC_ISSUER || env.OIDC_JWKS_URL) && !env.OIDC_AUDIENCE) errors.push('OIDC_AUDIENCE must be set with OIDC_ISSUER or OIDC_JWKS_URL: the audience (aud) the tokens are issued for');
+  if (!env.OIDC_ISSUER && (env.OIDC_JWKS_URL || env.OIDC_AUDIENCE)) errors.push('OIDC_ISSUER must be set with OIDC_JWKS_URL or OIDC_AUDIENCE: the issuer (iss) the tokens must come from');
   const outbound = (env.OUTBOUND_ALLOW ?? '').split(',').map((e) => e.trim()).filter(Boolean).map(outboundEntryProblem).filter(Boolean);
   if (outbound.length) errors.push(`OUTBOUND_ALLOW must be comma-separated host names, *.domains, addresses or networks: ${outbound.join('; ')}`);
   return errors;

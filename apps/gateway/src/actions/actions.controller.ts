@@ -11,11 +11,13 @@ import { CamQuery, CamQueryParams } from '../common/cam-query';
 import { toVersionView } from '../catalog/service.view';
 import { CreateActionUseCase } from './usecases/create-action.usecase';
 import { InvokeActionUseCase } from './usecases/invoke-action.usecase';
+import { RequiresRole, Role } from '../auth/roles';
 
 /** Standalone actions (Actions/createAction, ActionInstances/invokeAction) and their runs. */
 @ApiTags('CAM standalone actions')
 @ApiBearerAuth()
 @ApiCamQuery()
+@RequiresRole(Role.Operator)
 @Controller('cam/composer/api/v1')
 export class ActionsController {
   constructor(
@@ -25,6 +27,7 @@ export class ActionsController {
   ) {}
 
   @Post('Actions/createAction')
+  @RequiresRole(Role.CatalogAdmin)
   @ApiOk(ACTION_CREATED_SCHEMA, actionCreated)
   @ApiErrors(400, 409, 415)
   @HttpCode(200)

@@ -3,53 +3,79 @@ import { Reflector } from '@nestjs/core';
 import { AppConfig } from '@cam-esc/config';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { timingSafeEqual } from 'node:crypto';
-import { Request } from 'express';
+import { JwtVerifier, looksLikeJwt } from './jwt-verifier';
+import { AuthenticatedRequest, Principal } from './principal';
+import { grants, REQUIRED_ROLE, Role } from './roles';
+
+export type { AuthenticatedRequest } from './principal';
 
 export const IS_PUBLIC = 'isPublic';
 /** Routes that authenticate otherwise (ESC callbacks) or not at all (health, docs). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
 
-export interface AuthenticatedRequest extends Request {
-  tenantId: string;
-}
+const READS = new Set(['GET', 'HEAD']);
 
 /**
- * `Authorization: Bearer <token>` from API_TOKENS; the token decides the tenant. A `tenantId`
- * query parameter (CAM clients always send one) must then name that same tenant.
+ * `Authorization: Bearer <token>`: an API token of API_TOKENS, or a JWT of the identity provider
+ * (JwtVerifier); either decides the tenant and the roles. A `tenantId` query parameter (CAM
+ * clients always send one) must then name that same tenant. The call's role (RequiresRole; a read
+ * needs `viewer`, an undeclared change `admin`) must be one the caller holds: else a 403 naming it.
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
   constructor(
     private readonly config: AppConfig,
     private readonly reflector: Reflector,
+    private readonly jwt: JwtVerifier,
   ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()])) return true;
     const req = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!match) throw new DomainException(DomainErrorCode.UNAUTHENTICATED, 'Authorization: Bearer <token> is required');
-    const tenantId = this.tenantOf(match[1]);
-    if (!tenantId) throw new DomainException(DomainErrorCode.UNAUTHENTICATED, 'the bearer token is not valid');
+    const principal = await this.principalOf(match[1]);
     const asked = req.query.tenantId;
-    if (asked !== undefined && asked !== tenantId) {
-      throw new DomainException(DomainErrorCode.FORBIDDEN, `tenantId '${String(asked)}' is not the tenant of this token`);
+    if (asked !== undefined && asked !== principal.tenantId) {
+      throw new DomainException(DomainErrorCode.FORBIDDEN, `tenantId '${String(asked).slice(0, 128)}' is not the tenant of this token`);
     }
-    req.tenantId = tenantId;
+    const needed = requiredRole(this.reflector, context, req.method);
+    if (!grants(principal.roles, needed)) {
+      throw new DomainException(DomainErrorCode.FORBIDDEN, `this call needs the role '${needed}' (the caller has: ${principal.roles.join(', ') || 'no role'})`);
+    }
+    req.tenantId = principal.tenantId;
+    req.principal = principal;
     return true;
   }
 
-  private tenantOf(token: string): string | undefined {
-    return tenantOfToken(this.config, token);
+  private async principalOf(token: string): Promise<Principal> {
+    const byToken = apiTokenOf(this.config, token);
+    if (byToken) return { tenantId: byToken.tenantId, roles: [byToken.role as Role], subject: `token:${byToken.tenantId}`, via: 'api-token' };
+    if (this.jwt.enabled && looksLikeJwt(token)) return this.jwt.verify(token);
+    throw new DomainException(DomainErrorCode.UNAUTHENTICATED, 'the bearer token is not valid');
   }
 }
 
-/** The tenant an API token belongs to (constant-time comparison), or undefined. */
-export function tenantOfToken(config: AppConfig, token: string): string | undefined {
+/** The role a call needs: its handler's, a read's `viewer`, its controller's, or `admin`. */
+export function requiredRole(reflector: Reflector, context: ExecutionContext, method: string): Role {
+  const own = reflector.get<Role | undefined>(REQUIRED_ROLE, context.getHandler());
+  if (own) return own;
+  if (READS.has(method)) return Role.Viewer;
+  return reflector.get<Role | undefined>(REQUIRED_ROLE, context.getClass()) ?? Role.Admin;
+}
+
+/** The tenant and role of an API token (constant-time comparison), or undefined. */
+export function apiTokenOf(config: AppConfig, token: string): { tenantId: string; role: string } | undefined {
   const given = Buffer.from(token);
-  for (const [known, tenant] of config.apiTokens) {
+  let found: { tenantId: string; role: string } | undefined;
+  for (const [known, entry] of config.apiTokens) {
     const candidate = Buffer.from(known);
-    if (candidate.length === given.length && timingSafeEqual(candidate, given)) return tenant;
+    if (candidate.length === given.length && timingSafeEqual(candidate, given)) found = entry;
   }
-  return undefined;
+  return found;
+}
+
+/** The tenant an API token belongs to, or undefined. */
+export function tenantOfToken(config: AppConfig, token: string): string | undefined {
+  return apiTokenOf(config, token)?.tenantId;
 }

@@ -17,6 +17,7 @@ import { RetryBatchUseCase } from './usecases/retry-batch.usecase';
 import { TerminateBatchUseCase } from './usecases/terminate-batch.usecase';
 import { StreamBatchProgressUseCase } from './usecases/stream-batch-progress.usecase';
 import { SubmitBatchUseCase } from './usecases/submit-batch.usecase';
+import { RequiresRole, Role } from '../auth/roles';
 
 const versionId = new EntityIdPipe('service version');
 /** Items come in index order; they filter by what they show. */
@@ -28,6 +29,7 @@ export const DEFAULT_BATCH_CONCURRENCY = 20;
 const MAX_BATCH_CONCURRENCY = 1000;
 
 @ApiTags('batches')
+@RequiresRole(Role.Operator)
 @Controller('cam/composer/api/v1')
 export class BatchesController {
   constructor(

@@ -20,6 +20,7 @@ import { RetireVersionUseCase } from './usecases/retire-version.usecase';
 import { SetRetireOnDateUseCase } from './usecases/set-retire-on-date.usecase';
 import { UnretireVersionUseCase } from './usecases/unretire-version.usecase';
 import { UpdateServiceVersionUseCase } from './usecases/update-service-version.usecase';
+import { RequiresRole, Role } from '../auth/roles';
 
 const versionId = new EntityIdPipe('service version');
 
@@ -27,6 +28,7 @@ const versionId = new EntityIdPipe('service version');
 @ApiTags('CAM service versions')
 @ApiBearerAuth()
 @ApiCamQuery()
+@RequiresRole(Role.CatalogAdmin)
 @Controller('cam/composer/api/v1/ServiceManifest')
 export class ServiceVersionsController {
   constructor(
@@ -115,6 +117,7 @@ export class ServiceVersionsController {
   }
 
   @Post(':id/deploy')
+  @RequiresRole(Role.Operator)
   @ApiOk({
     type: 'object',
     description: 'the instance (CAM service__instance_create.json response); with dryRun=true, { dryRun, valid, steps: [{ sequence, phase, step_id, kind, connection, method, path, headers, body }] } with secured values masked',

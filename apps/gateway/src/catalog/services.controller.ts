@@ -25,6 +25,7 @@ import { DuplicateServiceUseCase } from './usecases/duplicate-service.usecase';
 import { ListServicesUseCase, SERVICE_LIST } from './usecases/list-services.usecase';
 import { SetNamespacesUseCase } from './usecases/set-namespaces.usecase';
 import { UpdateServiceDetailsUseCase } from './usecases/update-service-details.usecase';
+import { RequiresRole, Role } from '../auth/roles';
 
 const serviceId = new EntityIdPipe('service');
 const VERSION_LIST: ListSpec<VersionOrderField, never> = {
@@ -39,6 +40,7 @@ const documentBody = (example: unknown) => ({ ...SERVICE_DOCUMENT_BODY, examples
 @ApiTags('CAM services')
 @ApiBearerAuth()
 @ApiCamQuery()
+@RequiresRole(Role.CatalogAdmin)
 @Controller('cam/composer/api/v1')
 export class ServicesController {
   constructor(

@@ -12,6 +12,7 @@ import { GetConnectionUseCase } from './usecases/get-connection.usecase';
 import { ListConnectionsUseCase } from './usecases/list-connections.usecase';
 import { TestConnectionUseCase } from './usecases/test-connection.usecase';
 import { UpdateConnectionUseCase } from './usecases/update-connection.usecase';
+import { RequiresRole, Role } from '../auth/roles';
 
 const knownFields = new KnownFieldsPipe('an ESC connection', CONNECTION_FIELDS, CONNECTION_READ_ONLY_FIELDS);
 const ID = ApiParam({ name: 'id', description: "the connection's id or its name ('default' for the built-in one)" });
@@ -20,6 +21,7 @@ const ID = ApiParam({ name: 'id', description: "the connection's id or its name 
 @ApiTags('connections')
 @ApiBearerAuth()
 @ApiCamQuery({ namespace: false })
+@RequiresRole(Role.Admin)
 @Controller('cam/api/v1/connections')
 export class ConnectionsController {
   constructor(

@@ -5,11 +5,13 @@ import { ApiCamQuery, ApiErrors, ApiOk } from '../openapi/api-responses';
 import { DRIFT_EXAMPLE, DRIFT_REPAIR_SCHEMA, DRIFT_SCHEMA } from './drift.openapi';
 import { RepairDriftUseCase } from './usecases/repair-drift.usecase';
 import { ReportDriftUseCase } from './usecases/report-drift.usecase';
+import { RequiresRole, Role } from '../auth/roles';
 
 /** ESC against the gateway's records, for the caller's tenant. */
 @ApiTags('drift')
 @ApiBearerAuth()
 @ApiCamQuery({ namespace: false })
+@RequiresRole(Role.Admin)
 @Controller('cam/api/v1/drift')
 export class DriftController {
   constructor(

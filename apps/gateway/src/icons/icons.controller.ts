@@ -12,6 +12,7 @@ import { EntityIdPipe } from '../common/entity-id.pipe';
 import { ListSpec, parseListFilter, RawQuery, reportCappedLimit } from '../common/list-filter';
 import { IconUploadInterceptor } from './icon-upload.interceptor';
 import { UploadedIcon, UploadIconUseCase } from './usecases/upload-icon.usecase';
+import { RequiresRole, Role } from '../auth/roles';
 
 const iconId = new EntityIdPipe('icon');
 const ICON_LIST: ListSpec<'createdAt', 'id' | 'name' | 'contentType'> = {
@@ -27,6 +28,7 @@ const toIconEntry = (i: IconMeta) => ({ ContentTye: i.contentType, ContentType: 
 @ApiTags('CAM icons')
 @ApiBearerAuth()
 @ApiCamQuery({ namespace: false })
+@RequiresRole(Role.CatalogAdmin)
 @Controller('cam/composer/api/v1/icons')
 export class IconsController {
   constructor(

@@ -28,6 +28,7 @@ import { TerminateBindUseCase } from './usecases/terminate-bind.usecase';
 import { TerminateInstanceUseCase } from './usecases/terminate-instance.usecase';
 import { UpdateInstanceUseCase } from './usecases/update-instance.usecase';
 import { VersionChangeInputParametersUseCase } from './usecases/version-change-input-parameters.usecase';
+import { RequiresRole, Role } from '../auth/roles';
 
 const STARTED = 'The action was accepted and queued; follow it in GET …/{id} (actionInstanceDetails) or GET …/{id}/events';
 
@@ -35,6 +36,7 @@ const STARTED = 'The action was accepted and queued; follow it in GET …/{id} (
 @ApiTags('CAM service instances')
 @ApiBearerAuth()
 @ApiQuery({ name: 'tenantId', required: false })
+@RequiresRole(Role.Operator)
 @Controller('cam/composer/api/v1/ServiceInstances')
 export class InstanceActionsController {
   constructor(

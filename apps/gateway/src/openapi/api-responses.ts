@@ -21,8 +21,8 @@ export const ERROR_SCHEMA = {
 
 const ERRORS: Record<number, string> = {
   400: 'Bad input: the message names the field and the rule; nothing was written',
-  401: 'No or unknown bearer token',
-  403: 'The token may not act for the tenantId asked for',
+  401: 'No bearer token, or one that is not valid (unknown, expired, wrongly signed, for another audience)',
+  403: 'The caller lacks the role the call needs (the message names it), or may not act for the tenantId asked for',
   404: 'No such record for this tenant',
   409: 'The call conflicts with the state (a name or version in use, live instances, a running action)',
   413: 'The body is larger than the call takes',

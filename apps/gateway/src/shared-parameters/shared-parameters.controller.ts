@@ -13,6 +13,7 @@ import { DeleteSharedParameterUseCase } from './usecases/delete-shared-parameter
 import { GetSharedParameterUseCase } from './usecases/get-shared-parameter.usecase';
 import { ListSharedParametersUseCase } from './usecases/list-shared-parameters.usecase';
 import { UpdateSharedParameterUseCase } from './usecases/update-shared-parameter.usecase';
+import { RequiresRole, Role } from '../auth/roles';
 
 const knownFields = new KnownFieldsPipe('a shared parameter', SHARED_PARAMETER_FIELDS, SHARED_PARAMETER_READ_ONLY_FIELDS);
 const sharedParameterId = new EntityIdPipe('shared parameter');
@@ -21,6 +22,7 @@ const sharedParameterId = new EntityIdPipe('shared parameter');
 @ApiTags('shared parameters')
 @ApiBearerAuth()
 @ApiCamQuery({ namespace: false })
+@RequiresRole(Role.CatalogAdmin)
 @Controller('cam/api/v1/sharedparameters')
 export class SharedParametersController {
   constructor(

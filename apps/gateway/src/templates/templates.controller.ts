@@ -13,6 +13,7 @@ import { ListSpec, parseListFilter, RawQuery, reportCappedLimit } from '../commo
 import { toTemplateView } from './template.view';
 import { CreateTemplateUseCase } from './usecases/create-template.usecase';
 import { DeleteTemplateUseCase } from './usecases/delete-template.usecase';
+import { RequiresRole, Role } from '../auth/roles';
 
 const TEMPLATE_LIST: ListSpec<'name' | 'createdAt' | 'updatedAt', 'name' | 'version' | 'resourceKind' | 'type'> = {
   order: { name: 'name', creationTime: 'createdAt', lastUpdated: 'updatedAt' },
@@ -23,6 +24,7 @@ const TEMPLATE_LIST: ListSpec<'name' | 'createdAt' | 'updatedAt', 'name' | 'vers
 /** The ESC template library that catalog flows name by template_name and version. */
 @ApiTags('templates')
 @ApiBearerAuth()
+@RequiresRole(Role.CatalogAdmin)
 @Controller('cam/api/v1/templates')
 export class TemplatesController {
   constructor(

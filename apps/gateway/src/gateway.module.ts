@@ -11,6 +11,9 @@ import { CreateActionUseCase } from './actions/usecases/create-action.usecase';
 import { InvokeActionUseCase } from './actions/usecases/invoke-action.usecase';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
+import { AuditController } from './audit/audit.controller';
+import { AuditInterceptor } from './audit/audit.interceptor';
+import { AuditMiddleware } from './audit/audit.middleware';
 import { CATALOG_USE_CASES, ServiceDocumentIntake } from './catalog/catalog.providers';
 import { ServicesController } from './catalog/services.controller';
 import { ServiceVersionsController } from './catalog/service-versions.controller';
@@ -54,6 +57,7 @@ import { StreamBatchProgressUseCase } from './batches/usecases/stream-batch-prog
 @Module({})
 export class GatewayModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuditMiddleware).forRoutes('{*splat}');
     consumer.apply(RequireJsonMiddleware).forRoutes(TemplatesController, ServicesController, ServiceVersionsController, ActionsController, InstancesController, InstanceActionsController);
   }
 
@@ -61,11 +65,13 @@ export class GatewayModule implements NestModule {
     return {
       module: GatewayModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule, ConnectionsModule, ConnectionsApiModule, SharedParametersApiModule, DriftApiModule],
-      controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstanceEventsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController, BatchesController],
+      controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstanceEventsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController, BatchesController, AuditController],
       providers: [
         JwtVerifier,
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
+        // outermost: it sees every call's answer, replays included
+        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         CreateTemplateUseCase,
         DeleteTemplateUseCase,

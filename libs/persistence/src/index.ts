@@ -18,3 +18,4 @@ export * from './repositories/maintenance-counter.repository';
 export * from './repositories/worker-process.repository';
 export * from './repositories/idempotency-key.repository';
 export * from './repositories/batch.repository';
+export * from './repositories/audit.repository';

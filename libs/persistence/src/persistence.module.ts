@@ -16,8 +16,9 @@ import { ServiceRepository } from './repositories/service.repository';
 import { TemplateRepository } from './repositories/template.repository';
 import { EscConnectionRepository } from './repositories/esc-connection.repository';
 import { SharedParameterRepository } from './repositories/shared-parameter.repository';
+import { AuditRepository } from './repositories/audit.repository';
 
-const providers = [PrismaService, InstanceEventRepository, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository, JobOutboxRepository, EscCircuitRepository, MaintenanceCounterRepository, WorkerProcessRepository, IdempotencyKeyRepository, BatchRepository];
+const providers = [PrismaService, InstanceEventRepository, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository, JobOutboxRepository, EscCircuitRepository, MaintenanceCounterRepository, WorkerProcessRepository, IdempotencyKeyRepository, BatchRepository, AuditRepository];
 
 @Global()
 @Module({ providers, exports: providers })

@@ -5,7 +5,7 @@ import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { timingSafeEqual } from 'node:crypto';
 import { JwtVerifier, looksLikeJwt } from './jwt-verifier';
 import { AuthenticatedRequest, Principal } from './principal';
-import { grants, REQUIRED_ROLE, Role } from './roles';
+import { grants, READ_ROLE, REQUIRED_ROLE, Role } from './roles';
 
 export type { AuthenticatedRequest } from './principal';
 
@@ -35,6 +35,8 @@ export class BearerAuthGuard implements CanActivate {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
     if (!match) throw new DomainException(DomainErrorCode.UNAUTHENTICATED, 'Authorization: Bearer <token> is required');
     const principal = await this.principalOf(match[1]);
+    // known from here on: a refusal below is the caller's, and audited as such
+    req.principal = principal;
     const asked = req.query.tenantId;
     if (asked !== undefined && asked !== principal.tenantId) {
       throw new DomainException(DomainErrorCode.FORBIDDEN, `tenantId '${String(asked).slice(0, 128)}' is not the tenant of this token`);
@@ -44,7 +46,6 @@ export class BearerAuthGuard implements CanActivate {
       throw new DomainException(DomainErrorCode.FORBIDDEN, `this call needs the role '${needed}' (the caller has: ${principal.roles.join(', ') || 'no role'})`);
     }
     req.tenantId = principal.tenantId;
-    req.principal = principal;
     return true;
   }
 
@@ -56,12 +57,10 @@ export class BearerAuthGuard implements CanActivate {
   }
 }
 
-/** The role a call needs: its handler's, a read's `viewer`, its controller's, or `admin`. */
+/** The role a call needs: a read's (`viewer` unless it says), a change's (its own, its controller's, or `admin`). */
 export function requiredRole(reflector: Reflector, context: ExecutionContext, method: string): Role {
-  const own = reflector.get<Role | undefined>(REQUIRED_ROLE, context.getHandler());
-  if (own) return own;
-  if (READS.has(method)) return Role.Viewer;
-  return reflector.get<Role | undefined>(REQUIRED_ROLE, context.getClass()) ?? Role.Admin;
+  if (READS.has(method)) return reflector.get<Role | undefined>(READ_ROLE, context.getHandler()) ?? Role.Viewer;
+  return reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [context.getHandler(), context.getClass()]) ?? Role.Admin;
 }
 
 /** The tenant and role of an API token (constant-time comparison), or undefined. */

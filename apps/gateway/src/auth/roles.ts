@@ -27,17 +27,23 @@ export const REQUIRED_ROLE = 'requiredRole';
  */
 export const RequiresRole = (role: Role) => applyDecorators(SetMetadata(REQUIRED_ROLE, role), ApiExtension('x-required-role', role));
 
+export const READ_ROLE = 'readRole';
+
+/** A read (GET) that not every viewer may make: the audit log, say. */
+export const RequiresRoleToRead = (role: Role) => applyDecorators(SetMetadata(READ_ROLE, role), ApiExtension('x-read-role', role));
+
 /** Whether a caller holding `held` may make a call that needs `needed`. */
 export function grants(held: readonly Role[], needed: Role): boolean {
   return held.length > 0 && (needed === Role.Viewer || held.includes(Role.Admin) || held.includes(needed));
 }
 
 /** Each authenticated operation of the served OpenAPI document says the role it needs (reads: viewer). */
-export function documentRoles(doc: { paths: Record<string, Record<string, { description?: string; security?: unknown[]; responses?: Record<string, unknown>; 'x-required-role'?: string }>> }): void {
+export function documentRoles(doc: { paths: Record<string, Record<string, { description?: string; security?: unknown[]; responses?: Record<string, unknown>; 'x-required-role'?: string; 'x-read-role'?: string }>> }): void {
   for (const [path, operations] of Object.entries(doc.paths)) {
     if (!path.startsWith('/cam/')) continue;
     for (const [method, operation] of Object.entries(operations)) {
-      const role = method === 'get' || method === 'head' ? Role.Viewer : (operation['x-required-role'] ?? Role.Admin);
+      const role = method === 'get' || method === 'head' ? (operation['x-read-role'] ?? Role.Viewer) : (operation['x-required-role'] ?? Role.Admin);
+      delete operation['x-read-role'];
       operation['x-required-role'] = role;
       operation.description = `${operation.description ? `${operation.description}\n\n` : ''}Role: \`${role}\` (or \`admin\`)`;
     }

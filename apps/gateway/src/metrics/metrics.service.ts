@@ -8,7 +8,7 @@ import { registerReliabilityMetrics } from './reliability.metrics';
 import { registerBatchMetrics } from './batch.metrics';
 import { registerConnectionMetrics } from './connection.metrics';
 import { Queue } from 'bullmq';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 /**
  * Prometheus metrics, read from the source of truth at scrape time: instances by status, ESC
@@ -18,6 +18,8 @@ import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
+  /** Callbacks refused by this gateway process (their token names no request), by reason. */
+  readonly callbacksRefused: Counter<'reason'>;
 
   constructor(
     prisma: PrismaService,
@@ -31,6 +33,7 @@ export class MetricsService {
     @InjectQueue(QueueName.Catalog) catalog: Queue,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'cam_esc_gateway_' });
+    this.callbacksRefused = new Counter({ name: 'cam_esc_callbacks_refused_total', help: 'ESC callbacks this gateway refused, by reason (unknown_token: the token in the path names no request)', labelNames: ['reason'], registers: [this.registry] });
     const registers = [this.registry];
     type StatusCount = Array<{ status: string; n: number }>;
     const byStatus = (name: string, help: string, count: () => Promise<StatusCount>) =>

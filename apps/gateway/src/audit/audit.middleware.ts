@@ -1,0 +1,51 @@
+import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
+import { AuditRepository } from '@cam-esc/persistence';
+import { NextFunction, Request, Response } from 'express';
+import { AuthenticatedRequest } from '../auth/principal';
+
+const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** What the call made, as its answer names it (set by AuditInterceptor). */
+export const MADE_IDS = Symbol('auditMadeIds');
+export type AuditedRequest = Request & Partial<AuthenticatedRequest> & { [MADE_IDS]?: Set<string> };
+
+/**
+ * Every mutating call of an authenticated caller leaves an audit entry once its answer is sent,
+ * whatever it is (a 403 for a missing role included): when, who (API token or JWT subject),
+ * tenant, roles, the call (its route), the ids it named and made, the status, the request id and
+ * the caller's address; and a JSON log line with the same. Never a body, so never a secret.
+ */
+@Injectable()
+export class AuditMiddleware implements NestMiddleware {
+  private readonly logger = new Logger('Audit');
+
+  constructor(private readonly audit: AuditRepository) {}
+
+  use(req: AuditedRequest, res: Response, next: NextFunction): void {
+    if (MUTATING.has(req.method)) res.once('finish', () => this.record(req, res));
+    next();
+  }
+
+  private record(req: AuditedRequest, res: Response): void {
+    const principal = req.principal;
+    // no caller known (no or a bad token): the request log has it, the audit is of callers
+    if (!principal) return;
+    const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
+    const entry = {
+      at: new Date(),
+      tenantId: principal.tenantId,
+      subject: principal.subject,
+      via: principal.via,
+      roles: principal.roles,
+      method: req.method,
+      call: `${req.method} ${route}`,
+      path: req.path.slice(0, 500),
+      targetIds: [...new Set([...Object.values(req.params ?? {}).map(String), ...(req[MADE_IDS] ?? [])])].slice(0, 20),
+      status: res.statusCode,
+      requestId: req.id === undefined ? null : String(req.id),
+      source: req.ip ?? null,
+    };
+    this.logger.log({ audit: entry }, `audit: ${entry.call} by ${entry.subject} (${entry.tenantId}): ${entry.status}`);
+    this.audit.append(entry).catch((e: Error) => this.logger.error({ audit: entry, err: e.message }, 'could not write an audit entry'));
+  }
+}

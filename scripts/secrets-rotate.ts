@@ -19,6 +19,7 @@ const SEALED_COLUMNS = [
   { table: 'action_instance', column: 'secrets_sealed' },
   { table: 'esc_request', column: 'body_sealed' },
   { table: 'esc_request', column: 'headers_sealed' },
+  { table: 'esc_request', column: 'path_sealed' },
 ] as const;
 
 export interface RotationResult {

@@ -9,6 +9,7 @@ import { AppConfig } from '@cam-esc/config';
 import { SecretBox } from '@cam-esc/secrets';
 import { rotateSecrets } from '../scripts/secrets-rotate';
 import { asaTemplateContent, escService } from './support/payloads';
+import { HookServer, startHookServer } from './support/hook-server';
 import { A, INSTANCES, portal, Portal } from './support/instance-lifecycle';
 import { Stack, startStack, TEST_SECRETS_KEY } from './support/stack';
 
@@ -23,9 +24,11 @@ const forms = (s: string) => [s, encodeURIComponent(s), Buffer.from(s).toString(
 describe('secrets at rest', () => {
   let stack: Stack;
   let p: Portal;
+  let hooks: HookServer;
   const answers: string[] = [];
 
   beforeAll(async () => {
+    hooks = await startHookServer(() => ({ status: 200, body: { ok: true } }));
     stack = await startStack();
     p = portal(stack);
     // the day-0 configuration is fetched with the admin password: only ESC may see it
@@ -33,7 +36,10 @@ describe('secrets at rest', () => {
     await p.http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-day0', version: '1.0', type: 'ESC', content }).expect(201);
     answers.push((await p.http.post('/cam/api/v1/connections').set('Authorization', A).send({ name: 'east', url: 'http://esc-east.example:8080/ESCManager', username: 'admin', password: CONNECTION_PASSWORD }).expect(201)).text);
   });
-  afterAll(() => stack?.close());
+  afterAll(async () => {
+    await stack?.close();
+    await hooks?.close();
+  });
 
   it('keeps no secured value, nor a connection password, anywhere in the database', async () => {
     const { manifestId } = await p.createService({
@@ -52,8 +58,9 @@ describe('secrets at rest', () => {
             ],
             flow: {
               templates: [{ 'ASA on ESC': { title: 'ASA on ESC', template_name: 'asa-day0', version: '1.0', id: 'asa1', template_type: 'ESC', template_params: { image: '${input_parameters.image}', mgmt_ip: '10.90.0.5', esc_tenant: 'admin', admin_password: '${input_parameters.admin_password}' } } }],
-              resthooks: [],
-              sequence: { '0': 'asa1' },
+              // a resthook whose URL and header carry the secret too
+              resthooks: [{ resthook: { id: 'notify', url: `${hooks.url}/notify?key=\${input_parameters.admin_password}`, method: 'GET', headers: { 'X-Api-Key': '${input_parameters.admin_password}' } } }],
+              sequence: { '0': 'asa1', '1': 'notify' },
             },
           },
         ],
@@ -70,6 +77,8 @@ describe('secrets at rest', () => {
     const sent = (await p.simRequests()).map((r) => JSON.stringify(r)).join('\n');
     expect(sent).toContain(`password=${SECRET_1}`);
     expect(sent).toContain(`password=${SECRET_2}`);
+    expect(hooks.hits.map((h) => h.url)).toEqual(expect.arrayContaining([`/notify?key=${SECRET_1}`, `/notify?key=${SECRET_2}`]));
+    expect(hooks.hits.map((h) => h.headers['x-api-key'])).toEqual(expect.arrayContaining([SECRET_1, SECRET_2]));
 
     // nothing that was answered holds one
     for (const path of ['', '/escRequests', '/escEvents', '/getInputParameters', '/events?history=true']) {

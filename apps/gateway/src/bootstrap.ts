@@ -22,7 +22,8 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   // security headers on every answer (no sniffing, no framing, HSTS, a strict referrer policy, a CSP for the pages under /docs and /queues)
-  app.use(helmet());
+  // (no upgrade-insecure-requests: behind plain http the /docs page would ask for its assets over https; HSTS covers https)
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   // portals on other origins only where CORS_ORIGINS names them (none by default)
   if (config.corsOrigins.length) {

@@ -84,7 +84,8 @@ export class AppConfig {
     this.apiTokens = parseApiTokens(env.API_TOKENS);
     this.oidc = env.OIDC_ISSUER
       ? {
-          issuer: env.OIDC_ISSUER.replace(/\/+$/, ''),
+          // as the provider writes it in iss (some end it with a slash): compared exactly
+          issuer: env.OIDC_ISSUER,
           jwksUrl: env.OIDC_JWKS_URL,
           audience: env.OIDC_AUDIENCE!,
           tenantClaim: env.OIDC_TENANT_CLAIM ?? 'tenant',

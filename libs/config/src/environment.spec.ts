@@ -49,7 +49,7 @@ describe('environment', () => {
     expect(() => validateEnvironment({ OIDC_AUDIENCE: 'cam' })).toThrow('OIDC_ISSUER must be set with OIDC_JWKS_URL or OIDC_AUDIENCE');
     expect(AppConfig.fromEnv({}).oidc).toBeUndefined();
     const { oidc } = AppConfig.fromEnv({ OIDC_ISSUER: 'https://idp.example/realms/ops/', OIDC_AUDIENCE: 'cam', OIDC_ROLE_MAP: 'cam-ops=operator, cam-read=viewer' });
-    expect(oidc).toMatchObject({ issuer: 'https://idp.example/realms/ops', audience: 'cam', tenantClaim: 'tenant', roleClaim: 'roles', clockSkewSeconds: 30 });
+    expect(oidc).toMatchObject({ issuer: 'https://idp.example/realms/ops/', audience: 'cam', tenantClaim: 'tenant', roleClaim: 'roles', clockSkewSeconds: 30 });
     expect([...oidc!.roleMap]).toEqual([
       ['cam-ops', 'operator'],
       ['cam-read', 'viewer'],

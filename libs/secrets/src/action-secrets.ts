@@ -56,8 +56,9 @@ function maskLeaves(value: Record<string, unknown>): void {
 }
 
 /** A stored request (an ESC request's body and headers, masked, and sealed whole beside) as it is sent. */
-export function openRequest<H>(box: SecretBox, row: { body: string | null; bodySealed?: string | null; headers?: H | null; headersSealed?: string | null }): { body: string | null; headers: H | null } {
+export function openRequest<H>(box: SecretBox, row: { path: string; pathSealed?: string | null; body: string | null; bodySealed?: string | null; headers?: H | null; headersSealed?: string | null }): { path: string; body: string | null; headers: H | null } {
   return {
+    path: row.pathSealed ? box.open(row.pathSealed) : row.path,
     body: row.bodySealed ? box.open(row.bodySealed) : row.body,
     headers: row.headersSealed ? (JSON.parse(box.open(row.headersSealed)) as H) : (row.headers ?? null),
   };

@@ -22,7 +22,8 @@ export class AuditMiddleware implements NestMiddleware {
   constructor(private readonly audit: AuditRepository) {}
 
   use(req: AuditedRequest, res: Response, next: NextFunction): void {
-    if (MUTATING.has(req.method)) res.once('finish', () => this.record(req, res));
+    // close: after the answer went out, or when the client went away first (then 499)
+    if (MUTATING.has(req.method)) res.once('close', () => this.record(req, res));
     next();
   }
 
@@ -41,7 +42,7 @@ export class AuditMiddleware implements NestMiddleware {
       call: `${req.method} ${route}`,
       path: req.path.slice(0, 500),
       targetIds: [...new Set([...Object.values(req.params ?? {}).map(String), ...(req[MADE_IDS] ?? [])])].slice(0, 20),
-      status: res.statusCode,
+      status: res.writableFinished ? res.statusCode : 499,
       requestId: req.id === undefined ? null : String(req.id),
       source: req.ip ?? null,
     };

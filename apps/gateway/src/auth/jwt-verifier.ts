@@ -49,14 +49,15 @@ export class JwtVerifier {
       }));
     } catch (e) {
       // the provider's keys could not be read: not the caller's fault
-      if (!(e instanceof errors.JOSEError) || e instanceof errors.JWKSTimeout) throw providerAway();
+      if (!(e instanceof errors.JOSEError) || e instanceof errors.JWKSTimeout || e.code === 'ERR_JOSE_GENERIC') throw providerAway();
       throw unauthenticated(`the bearer token is not valid: ${why(e)}`);
     }
-    const tenantId = payload[oidc.tenantClaim];
+    const tenantId = claim(payload, oidc.tenantClaim);
     if (typeof tenantId !== 'string' || !/^[A-Za-z0-9._-]{1,128}$/.test(tenantId)) throw unauthenticated(`the bearer token names no tenant (claim '${oidc.tenantClaim}')`);
-    const claimed = payload[oidc.roleClaim];
+    const claimed = claim(payload, oidc.roleClaim);
     const names = (Array.isArray(claimed) ? claimed : typeof claimed === 'string' ? claimed.split(/[ ,]+/) : []).filter((n): n is string => typeof n === 'string');
-    const roles = [...new Set(names.map((n) => oidc.roleMap.get(n) ?? n).filter(isRole))] as Role[];
+    // with a map, only the names it maps count (a provider's group that happens to be called "admin" grants nothing)
+    const roles = [...new Set(names.map((n) => (oidc.roleMap.size ? oidc.roleMap.get(n) : n)).filter(isRole))] as Role[];
     return { tenantId, roles, subject: typeof payload.sub === 'string' ? payload.sub.slice(0, 200) : 'unknown', via: 'jwt' };
   }
 
@@ -82,6 +83,12 @@ export class JwtVerifier {
       throw providerAway();
     }
   }
+}
+
+/** A claim by name, or by a dotted path into nested claims (Keycloak's realm_access.roles). */
+export function claim(payload: JWTPayload, name: string): unknown {
+  if (name in payload) return payload[name];
+  return name.split('.').reduce<unknown>((at, key) => (at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined), payload);
 }
 
 function providerAway(): DomainException {

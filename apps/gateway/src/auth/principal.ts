@@ -6,7 +6,7 @@ export interface Principal {
   tenantId: string;
   /** Every role it holds (a JWT may map to several). */
   roles: Role[];
-  /** The token's name for the caller: `token:<tenant>` for an API token, the JWT's `sub`. */
+  /** The token's name for the caller: `token:<tenant>:<8 hex of its sha256>` for an API token, the JWT's `sub`. */
   subject: string;
   via: 'api-token' | 'jwt';
 }

@@ -7,7 +7,7 @@ import { AppConfig } from '@cam-esc/config';
 import { QueueBackend, QueueName } from '@cam-esc/jobs';
 import { Queue } from 'bullmq';
 import { NextFunction, Request, Response } from 'express';
-import { tenantOfToken } from '../auth/bearer-auth.guard';
+import { apiTokenOf } from '../auth/bearer-auth.guard';
 
 export const QUEUE_BOARD_PATH = '/queues';
 
@@ -37,7 +37,8 @@ function requireToken(config: AppConfig) {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
     const basic = /^Basic\s+(\S+)\s*$/i.exec(header)?.[1];
     const token = bearer ?? (basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').slice(1).join(':') : undefined);
-    if (token && tenantOfToken(config, token)) return next();
+    // every tenant's jobs: an admin's API token only
+    if (token && apiTokenOf(config, token)?.role === 'admin') return next();
     res.setHeader('WWW-Authenticate', 'Basic realm="cam-esc-gateway queues", charset="UTF-8"');
     res.status(401).json({ error: { statusCode: 401, name: 'UNAUTHORIZED', code: 'UNAUTHENTICATED', message: 'Authorization: Bearer <token> (or Basic with the token as the password) is required' } });
   };

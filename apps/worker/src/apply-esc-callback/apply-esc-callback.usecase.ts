@@ -195,7 +195,10 @@ export class ApplyEscCallbackUseCase {
 async function keepMasked(tx: Tx, cb: EscCallback, actionInstanceId: string): Promise<void> {
   const secrets = await actionSecrets(tx, actionInstanceId);
   if (!secrets.length) return;
-  const body = maskSecrets(cb.body, secrets);
-  const headers = maskSecretsDeep(cb.headers ?? {}, secrets);
-  if (body !== cb.body || JSON.stringify(headers) !== JSON.stringify(cb.headers ?? {})) await tx.escCallback.update({ where: { id: cb.id }, data: { body, headers: headers as Prisma.InputJsonValue } });
+  const masked = {
+    body: maskSecrets(cb.body, secrets),
+    headers: maskSecretsDeep(cb.headers ?? {}, secrets) as Prisma.InputJsonValue,
+    statusMessage: cb.statusMessage === null ? null : maskSecrets(cb.statusMessage, secrets),
+  };
+  if (JSON.stringify(masked) !== JSON.stringify({ body: cb.body, headers: cb.headers ?? {}, statusMessage: cb.statusMessage })) await tx.escCallback.update({ where: { id: cb.id }, data: masked });
 }

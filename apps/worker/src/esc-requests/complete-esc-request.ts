@@ -1,7 +1,7 @@
 import { requestVerb } from '@cam-esc/flow';
 import { EscRequestStatus, EscResourceStatus } from '@cam-esc/instances';
 import { EscRequest, Prisma, Tx } from '@cam-esc/persistence';
-import { appendActionLog } from '../action-log';
+import { appendActionLog, maskActionSecrets } from '../action-log';
 import { failAction } from '../run-action/action-outcome';
 
 export interface EscRequestResult {
@@ -26,7 +26,8 @@ export async function completeEscRequest(tx: Tx, request: EscRequest, result: Es
     data: {
       status: result.succeeded ? EscRequestStatus.Succeeded : EscRequestStatus.Failed,
       statusCode: result.statusCode ?? null,
-      statusMessage: result.statusMessage ?? null,
+      // ESC's words may echo a secured value
+      statusMessage: result.statusMessage == null ? null : await maskActionSecrets(tx, request.actionInstanceId, result.statusMessage),
       completedAt: new Date(),
     },
   });

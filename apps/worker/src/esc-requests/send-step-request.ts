@@ -285,7 +285,7 @@ export class SendStepRequest {
     const { count } = await this.prisma.escRequest.updateMany({ where: { id: request.id, status: EscRequestStatus.Pending }, data: { status: EscRequestStatus.Accepted, sentAt: new Date() } });
     if (count === 0) return;
     const sent = openRequest<Record<string, string>>(this.box, { ...request, headers: request.headers as Record<string, string> | null });
-    const raw = await this.resthooks.call({ method: request.method as 'GET', path: request.path, body: sent.body ?? undefined, headers: sent.headers ?? {} }, timeoutMs);
+    const raw = await this.resthooks.call({ method: request.method as 'GET', path: sent.path, body: sent.body ?? undefined, headers: sent.headers ?? {} }, timeoutMs);
     // an answer that echoes a secret is recorded (and read by later steps) with the secret masked
     const answer = { ...raw, body: await maskActionSecrets(this.prisma, action.id, raw.body) };
     const outcome = kind.judge(def, answer);

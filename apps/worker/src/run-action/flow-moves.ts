@@ -122,11 +122,11 @@ export class FlowMoves {
     const baseline = await run.tx.escRequest.findFirst({
       where: { escResourceId: live.id, status: EscRequestStatus.Succeeded, operation: { in: [operationName('create', live.kind), operationName('update', live.kind)] } },
       orderBy: { createdAt: 'desc' },
-      select: { method: true, path: true, body: true, bodySealed: true, headers: true, headersSealed: true },
+      select: { method: true, path: true, pathSealed: true, body: true, bodySealed: true, headers: true, headersSealed: true },
     });
     const request = rendered.request;
     // compared as sent, secured values included
-    const sent = baseline && { method: baseline.method, path: baseline.path, ...this.starter.opened(baseline) };
+    const sent = baseline && { method: baseline.method, ...this.starter.opened(baseline) };
     const unchanged = sent && (kind.transport === 'esc' ? sent.body === (request.body ?? null) : sameCall(sent, request));
     if (unchanged) {
       await this.mark(run, step.id, StepProgress.Unchanged, `step '${step.id}': ${live.kind} ${live.name} renders as before; left alone`);

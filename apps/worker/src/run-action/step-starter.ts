@@ -139,13 +139,15 @@ export class StepStarter {
   }
 
   /** A request as it was stored, with its secured values: to send it, or to compare a new rendering with it. */
-  opened<H>(row: { body: string | null; bodySealed?: string | null; headers?: H | null; headersSealed?: string | null }): { body: string | null; headers: H | null } {
+  opened<H>(row: { path: string; pathSealed?: string | null; body: string | null; bodySealed?: string | null; headers?: H | null; headersSealed?: string | null }): { path: string; body: string | null; headers: H | null } {
     return openRequest(this.box, row);
   }
 
   /** Persists a request before it is sent: its secured values masked in body and headers, the whole sealed beside. */
   private async persistRequest(tx: Tx, action: ActionInstance, escResourceId: string, stepId: string, operation: string, request: StepRequest): Promise<string> {
     const secrets = await actionSecrets(tx, action.id);
+    // a resthook's URL may carry a secret (an ESC path is the gateway's own ids, and is used as stored)
+    const path = /^https?:\/\//i.test(request.path) ? sealText(this.box, request.path, secrets) : { text: request.path, sealed: null };
     const body = request.body === undefined ? undefined : sealText(this.box, request.body, secrets);
     const headers = request.headers ? sealHeaders(this.box, request.headers as Record<string, unknown>, secrets) : undefined;
     const row = await tx.escRequest.create({
@@ -155,7 +157,8 @@ export class StepStarter {
         stepId,
         operation,
         method: request.method,
-        path: request.path,
+        path: path.text,
+        pathSealed: path.sealed,
         body: body?.text,
         bodySealed: body?.sealed ?? null,
         ...(headers && { headers: headers.headers as Prisma.InputJsonValue, headersSealed: headers.sealed }),

@@ -117,7 +117,8 @@ export class SubmitBatchUseCase {
       throw e;
     }
     this.logger.log({ batchId, total, invalid: invalidCount, concurrency: cmd.concurrency }, 'batch submitted');
-    const escConnections = await this.connections.view(cmd.tenantId, planned ?? []);
+    // the batch runs already: a failing lookup of what is only shown must not turn its answer into an error (and its retry into a second batch)
+    const escConnections = await this.connections.view(cmd.tenantId, planned ?? []).catch((err: Error) => (this.logger.warn({ batchId, err: err.message }, 'could not read the batch connections'), []));
     return { batch_id: batchId, state: 'Running', concurrency: cmd.concurrency, total, valid: total - invalidCount, invalid_count: invalidCount, invalid, esc_connections: escConnections };
   }
 

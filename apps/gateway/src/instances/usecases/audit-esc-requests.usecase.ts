@@ -37,7 +37,7 @@ function toAuditEntry(r: EscRequestAudit, secrets: string[]) {
     connection: r.escResource.connectionName,
     operation: r.operation,
     method: r.method,
-    path: r.path,
+    path: mask(r.path),
     request_body: mask(r.body),
     request_header_names: Object.keys((r.headers ?? {}) as Record<string, unknown>),
     status: r.status,

@@ -1,3 +1,4 @@
+import { SecretBox } from '@cam-esc/secrets';
 import { Injectable } from '@nestjs/common';
 import { CamServiceDocument } from '@cam-esc/catalog';
 import { DomainException } from '@cam-esc/errors';
@@ -22,6 +23,7 @@ export class SubmitVersionChangeUseCase {
     private readonly lookup: VersionChangeLookup,
     private readonly preparation: FlowRunPreparation,
     private readonly starter: InstanceActionStarter,
+    private readonly box: SecretBox,
   ) {}
 
   async execute(tenantId: string, id: string, body: unknown) {
@@ -68,7 +70,7 @@ export class SubmitVersionChangeUseCase {
       details: { mode: ActionMode.VersionChange, versionChangeDetails, flowAction: action.name },
     });
     // what the history shows of the values: as given, secured ones masked
-    const shown = maskedValues(newAction, values);
+    const shown = maskedValues(this.box, newAction, values);
     (newAction.details as Record<string, unknown>).versionChangeDetails = { ...versionChangeDetails, instance_parameters: shown };
     const started = await this.starter.start({ tenantId, instanceId: id, action: newAction, status: InstanceStatus.InProgress, allowedFrom: [InstanceStatus.Active], call: 'submitVersionChange' });
     return { ...startedAnswer(started, newAction.name), versionChangeDetails: (newAction.details as Record<string, unknown>).versionChangeDetails };

@@ -68,6 +68,9 @@ describe('cam-esc (the CLI)', () => {
     const table = await cli(['services']);
     expect(table.code).toBe(0);
     expect(table.stdout).toContain('ASA from the CLI');
+    // the row shows the service's category, as the list answers it
+    expect((mine as unknown as { category: string }).category).toBe('Network');
+    expect(table.stdout.split('\n').find((l) => l.includes('ASA from the CLI'))).toContain((mine as unknown as { category: string }).category);
     expect(table.stdout).not.toMatch(/\u001b\[/);
     const versions = await cli(['versions', mine!.id, '--json']);
     expect(versions.code).toBe(0);

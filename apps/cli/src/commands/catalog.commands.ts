@@ -4,7 +4,7 @@ import { colourStatus, printJson, printTable } from '../output';
 
 const API = '/cam/composer/api/v1';
 
-interface ServiceRow { id: string; name: string; status?: string; serviceManifestId?: string; catalog_metadata?: { category?: string } }
+interface ServiceRow { id: string; name: string; status?: string; serviceManifestId?: string; category?: string }
 interface VersionRow { id: string; version: string; status: string; serviceInstanceCount?: number; lastUpdated?: string }
 interface TemplateRow { id: string; name: string; version: string; resource?: string; type?: string }
 
@@ -17,7 +17,7 @@ export function registerCatalogCommands(program: Command, ctx: CliContext): void
     .action(ctx.run(async (opts: { json?: boolean }) => {
       const services = await ctx.client().get<ServiceRow[]>(`${API}/service?filter[limit]=500`);
       if (opts.json) return printJson(services);
-      printTable(['service id', 'name', 'category', 'default version id', 'status'], services.map((s) => [s.id, s.name, s.catalog_metadata?.category, s.serviceManifestId, s.status ? colourStatus(s.status) : '']));
+      printTable(['service id', 'name', 'category', 'default version id', 'status'], services.map((s) => [s.id, s.name, s.category, s.serviceManifestId, s.status ? colourStatus(s.status) : '']));
     }));
 
   program

@@ -12,6 +12,7 @@ import { InvokeActionUseCase } from './actions/usecases/invoke-action.usecase';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { AuditController } from './audit/audit.controller';
+import { ListAuditEntriesUseCase } from './audit/usecases/list-audit-entries.usecase';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditMiddleware } from './audit/audit.middleware';
 import { CATALOG_USE_CASES, ServiceDocumentIntake } from './catalog/catalog.providers';
@@ -68,6 +69,7 @@ export class GatewayModule implements NestModule {
       controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstanceEventsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController, BatchesController, AuditController],
       providers: [
         JwtVerifier,
+        ListAuditEntriesUseCase,
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         // outermost: it sees every call's answer, replays included

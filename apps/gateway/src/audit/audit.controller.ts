@@ -1,8 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { DomainException } from '@cam-esc/errors';
-import { AuditRepository } from '@cam-esc/persistence';
 import { TenantId } from '../auth/tenant.decorator';
+import { queryValue } from '../common/cam-query';
+import { ListAuditEntriesUseCase } from './usecases/list-audit-entries.usecase';
 import { RequiresRoleToRead, Role } from '../auth/roles';
 import { ApiErrors, ApiOk } from '../openapi/api-responses';
 
@@ -39,7 +40,7 @@ const AUDIT_SCHEMA = {
 @ApiTags('audit')
 @Controller('cam/api/v1/audit')
 export class AuditController {
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(private readonly listEntries: ListAuditEntriesUseCase) {}
 
   @Get()
   @RequiresRoleToRead(Role.Admin)
@@ -56,51 +57,36 @@ export class AuditController {
     const known = ['from', 'to', 'subject', 'target', 'limit', 'cursor', 'tenantId'];
     const unknown = Object.keys(query).find((k) => !known.includes(k));
     if (unknown) throw DomainException.invalid(`${unknown.slice(0, 64)}: is not a filter of the audit log (from, to, subject, target, limit, cursor)`);
-    const entries = await this.audit.list(tenantId, {
-      from: date('from', query.from),
-      to: date('to', query.to),
-      subject: text('subject', query.subject),
-      target: text('target', query.target),
-      before: cursor(query.cursor),
-      limit: limit(query.limit),
+    return this.listEntries.execute(tenantId, {
+      from: date('from', queryValue(query, 'from')),
+      to: date('to', queryValue(query, 'to')),
+      subject: text('subject', queryValue(query, 'subject')),
+      target: text('target', queryValue(query, 'target')),
+      before: cursor(queryValue(query, 'cursor')),
+      limit: limit(queryValue(query, 'limit')),
     });
-    const page = limit(query.limit);
-    return {
-      entries: entries.map((e) => ({ id: e.id.toString(), at: e.at.toISOString(), tenantId: e.tenantId, subject: e.subject, via: e.via, roles: e.roles, call: e.call, path: e.path, target_ids: e.targetIds, status: e.status, request_id: e.requestId, source: e.source })),
-      next_cursor: entries.length === page ? entries[entries.length - 1].id.toString() : null,
-    };
   }
 }
 
-function single(name: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw DomainException.invalid(`${name}: give it once, as a plain value`);
-  return value;
-}
-
-function date(name: string, value: unknown): Date | undefined {
-  const v = single(name, value);
+function date(name: string, v: string | undefined): Date | undefined {
   if (v === undefined) return undefined;
   const at = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(v) ? new Date(v) : new Date(NaN);
   if (Number.isNaN(at.getTime())) throw DomainException.invalid(`${name}: must be an ISO 8601 date or date-time (2026-12-01T00:00:00Z)`);
   return at;
 }
 
-function text(name: string, value: unknown): string | undefined {
-  const v = single(name, value);
-  if (v !== undefined && (v.length < 1 || v.length > 200 || v.includes('\u0000'))) throw DomainException.invalid(`${name}: must be 1 to 200 characters`);
+function text(name: string, v: string | undefined): string | undefined {
+  if (v !== undefined && v.length > 200) throw DomainException.invalid(`${name}: must be 1 to 200 characters`);
   return v;
 }
 
-function cursor(value: unknown): bigint | undefined {
-  const v = single('cursor', value);
+function cursor(v: string | undefined): bigint | undefined {
   if (v === undefined) return undefined;
   if (!/^\d{1,18}$/.test(v)) throw DomainException.invalid('cursor: must be the next_cursor of the page before');
   return BigInt(v);
 }
 
-function limit(value: unknown): number {
-  const v = single('limit', value);
+function limit(v: string | undefined): number {
   if (v === undefined) return 100;
   if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > MAX_LIMIT) throw DomainException.invalid(`limit: must be an integer from 1 to ${MAX_LIMIT}`);
   return Number(v);

@@ -2,8 +2,8 @@ import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
 import { AuditRepository } from '@cam-esc/persistence';
 import { NextFunction, Request, Response } from 'express';
 import { AuthenticatedRequest } from '../auth/principal';
+import { MUTATING_METHODS } from '../common/http/methods';
 
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** What the call made, as its answer names it (set by AuditInterceptor). */
 export const MADE_IDS = Symbol('auditMadeIds');
@@ -23,7 +23,7 @@ export class AuditMiddleware implements NestMiddleware {
 
   use(req: AuditedRequest, res: Response, next: NextFunction): void {
     // close: after the answer went out, or when the client went away first (then 499)
-    if (MUTATING.has(req.method)) res.once('close', () => this.record(req, res));
+    if (MUTATING_METHODS.has(req.method)) res.once('close', () => this.record(req, res));
     next();
   }
 

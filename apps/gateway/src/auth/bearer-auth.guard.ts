@@ -4,6 +4,7 @@ import { AppConfig } from '@cam-esc/config';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { JwtVerifier, looksLikeJwt } from './jwt-verifier';
+import { MUTATING_METHODS } from '../common/http/methods';
 import { AuthenticatedRequest, Principal } from './principal';
 import { grants, READ_ROLE, REQUIRED_ROLE, Role } from './roles';
 
@@ -12,8 +13,6 @@ export type { AuthenticatedRequest } from './principal';
 export const IS_PUBLIC = 'isPublic';
 /** Routes that authenticate otherwise (ESC callbacks) or not at all (health, docs). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);
-
-const READS = new Set(['GET', 'HEAD']);
 
 /**
  * `Authorization: Bearer <token>`: an API token of API_TOKENS, or a JWT of the identity provider
@@ -58,9 +57,9 @@ export class BearerAuthGuard implements CanActivate {
   }
 }
 
-/** The role a call needs: a read's (`viewer` unless it says), a change's (its own, its controller's, or `admin`). */
+/** The role a call needs: a read's (`viewer` unless it says; OPTIONS and HEAD read too), a change's (its own, its controller's, or `admin`). */
 export function requiredRole(reflector: Reflector, context: ExecutionContext, method: string): Role {
-  if (READS.has(method)) return reflector.get<Role | undefined>(READ_ROLE, context.getHandler()) ?? Role.Viewer;
+  if (!MUTATING_METHODS.has(method)) return reflector.get<Role | undefined>(READ_ROLE, context.getHandler()) ?? Role.Viewer;
   return reflector.getAllAndOverride<Role | undefined>(REQUIRED_ROLE, [context.getHandler(), context.getClass()]) ?? Role.Admin;
 }
 
@@ -73,9 +72,4 @@ export function apiTokenOf(config: AppConfig, token: string): { tenantId: string
     if (candidate.length === given.length && timingSafeEqual(candidate, given)) found = entry;
   }
   return found;
-}
-
-/** The tenant an API token belongs to, or undefined. */
-export function tenantOfToken(config: AppConfig, token: string): string | undefined {
-  return apiTokenOf(config, token)?.tenantId;
 }

@@ -66,8 +66,11 @@ export class JwtVerifier {
     this.jwks ??= (async () => {
       const url = oidc.jwksUrl ?? (await this.discoverJwksUri(oidc.issuer!));
       return createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: oidc.jwksCooldownSeconds * 1000, cacheMaxAge: 600_000 });
-    })();
-    this.jwks.catch(() => (this.jwks = undefined));
+    })().catch((e: unknown) => {
+      // read again by the next token
+      this.jwks = undefined;
+      throw e;
+    });
     return this.jwks;
   }
 

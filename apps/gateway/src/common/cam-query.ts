@@ -10,7 +10,7 @@ export interface CamQuery {
 }
 
 /** One plain value, or nothing; given twice, or with a NUL, it is a 400 naming the parameter. */
-function str(q: Record<string, unknown>, name: string): string | undefined {
+export function queryValue(q: Record<string, unknown>, name: string): string | undefined {
   const v = q[name];
   if (v === undefined || v === '') return undefined;
   if (typeof v !== 'string') throw DomainException.invalid(`${name}: give it once, as a plain value`, { field: name });
@@ -20,5 +20,5 @@ function str(q: Record<string, unknown>, name: string): string | undefined {
 
 export const CamQueryParams = createParamDecorator((_: unknown, ctx: ExecutionContext): CamQuery => {
   const q = ctx.switchToHttp().getRequest<Request>().query as Record<string, unknown>;
-  return { tenantId: str(q, 'tenantId'), aceOrgGuid: str(q, 'ace_orgGuid'), namespace: str(q, 'cloudOE_spaceGuid') };
+  return { tenantId: queryValue(q, 'tenantId'), aceOrgGuid: queryValue(q, 'ace_orgGuid'), namespace: queryValue(q, 'cloudOE_spaceGuid') };
 });

@@ -9,6 +9,7 @@ import { catchError, finalize, from, mergeMap, Observable, of, throwError } from
 import { AuthenticatedRequest } from '../../auth/bearer-auth.guard';
 import { ERROR_SCHEMA } from '../../openapi/api-responses';
 import { canonicalJson } from '../canonical-json';
+import { MUTATING_METHODS } from '../http/methods';
 import { digestWhileStreamed, drainDigest, streamedDigest } from './streamed-body';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
@@ -16,7 +17,6 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** Printable ASCII, no spaces: what a UUID, a ULID or a client's own request id is made of. */
 const KEY = /^[\x21-\x7E]{1,255}$/;
 
-const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
  * What makes two requests the same request: method, path, query and body (objects' keys in any
@@ -48,7 +48,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = context.switchToHttp().getRequest<Request & Partial<AuthenticatedRequest>>();
     const raw = req.headers[IDEMPOTENCY_HEADER];
-    if (raw === undefined || !MUTATING.has(req.method) || !req.tenantId) return next.handle();
+    if (raw === undefined || !MUTATING_METHODS.has(req.method) || !req.tenantId) return next.handle();
     const key = Array.isArray(raw) ? raw[0] : raw;
     if (Array.isArray(raw) && raw.length > 1) throw DomainException.invalid('header Idempotency-Key: give it once');
     if (!KEY.test(key)) throw DomainException.invalid('header Idempotency-Key: must be 1 to 255 printable ASCII characters without spaces (a UUID, say)');
@@ -117,7 +117,7 @@ export function documentIdempotencyKey(doc: { paths: Record<string, Record<strin
   for (const [path, operations] of Object.entries(doc.paths)) {
     if (!path.startsWith('/cam/')) continue;
     for (const [method, operation] of Object.entries(operations)) {
-      if (!MUTATING.has(method.toUpperCase())) continue;
+      if (!MUTATING_METHODS.has(method.toUpperCase())) continue;
       operation.parameters = [
         ...(operation.parameters ?? []),
         {

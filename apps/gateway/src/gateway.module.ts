@@ -15,6 +15,7 @@ import { AuditController } from './audit/audit.controller';
 import { ListAuditEntriesUseCase } from './audit/usecases/list-audit-entries.usecase';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditMiddleware } from './audit/audit.middleware';
+import { AuditWriter } from './audit/audit-writer';
 import { CATALOG_USE_CASES, ServiceDocumentIntake } from './catalog/catalog.providers';
 import { ServicesController } from './catalog/services.controller';
 import { ServiceVersionsController } from './catalog/service-versions.controller';
@@ -70,6 +71,7 @@ export class GatewayModule implements NestModule {
       providers: [
         JwtVerifier,
         ListAuditEntriesUseCase,
+        AuditWriter,
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         // outermost: it sees every call's answer, replays included

@@ -1,10 +1,10 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@cam-esc/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from './generated/prisma/client';
 
 @Injectable()
-export class PrismaService extends PrismaClient implements OnModuleDestroy {
+export class PrismaService extends PrismaClient implements OnApplicationShutdown {
   constructor(config: AppConfig) {
     // unless DATABASE_POOL_SIZE says: every worker slot may hold one transaction waiting on an
     // instance lock, for each of the two queues, with room to spare for the reads around them
@@ -12,7 +12,8 @@ export class PrismaService extends PrismaClient implements OnModuleDestroy {
     super({ adapter: new PrismaPg({ connectionString: config.databaseUrl, max, connectionTimeoutMillis: config.databasePool.timeoutMs }) });
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // the last hook of a shutdown: whatever stops before (queue workers, the audit's last entries) may still write
+  async onApplicationShutdown(): Promise<void> {
     await this.$disconnect();
   }
 }

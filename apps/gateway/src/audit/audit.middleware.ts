@@ -1,8 +1,8 @@
 import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
-import { AuditRepository } from '@cam-esc/persistence';
 import { NextFunction, Request, Response } from 'express';
 import { AuthenticatedRequest } from '../auth/principal';
 import { MUTATING_METHODS } from '../common/http/methods';
+import { AuditWriter } from './audit-writer';
 
 
 /** What the call made, as its answer names it (set by AuditInterceptor). */
@@ -19,7 +19,7 @@ export type AuditedRequest = Request & Partial<AuthenticatedRequest> & { [MADE_I
 export class AuditMiddleware implements NestMiddleware {
   private readonly logger = new Logger('Audit');
 
-  constructor(private readonly audit: AuditRepository) {}
+  constructor(private readonly writer: AuditWriter) {}
 
   use(req: AuditedRequest, res: Response, next: NextFunction): void {
     // close: after the answer went out, or when the client went away first (then 499)
@@ -47,6 +47,6 @@ export class AuditMiddleware implements NestMiddleware {
       source: req.ip ?? null,
     };
     this.logger.log({ audit: entry }, `audit: ${entry.call} by ${entry.subject} (${entry.tenantId}): ${entry.status}`);
-    this.audit.append(entry).catch((e: Error) => this.logger.error({ audit: entry, err: e.message }, 'could not write an audit entry'));
+    this.writer.add(entry);
   }
 }

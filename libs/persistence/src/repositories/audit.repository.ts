@@ -20,8 +20,8 @@ export interface AuditQuery {
 export class AuditRepository {
   constructor(private readonly prisma: PrismaService) {}
 
-  async append(entry: NewAuditEntry): Promise<void> {
-    await this.prisma.auditEntry.create({ data: entry });
+  async append(entries: NewAuditEntry[]): Promise<void> {
+    if (entries.length) await this.prisma.auditEntry.createMany({ data: entries });
   }
 
   list(tenantId: string, q: AuditQuery): Promise<AuditEntry[]> {

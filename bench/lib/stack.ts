@@ -109,6 +109,10 @@ export class Stack {
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       ESC_SIM_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       SECRETS_KEY: this.secretsKey,
+      // counted (their cost is part of the figures) but never reached
+      RATE_LIMIT_PER_TOKEN: '100000000',
+      RATE_LIMIT_PER_TENANT: '100000000',
+      RATE_LIMIT_CALLBACKS: '100000000',
       ...(this.opts.workerConcurrency ? { WORKER_CONCURRENCY: String(this.opts.workerConcurrency) } : {}),
     };
   }

@@ -10,6 +10,8 @@ import { ActionsController } from './actions/actions.controller';
 import { CreateActionUseCase } from './actions/usecases/create-action.usecase';
 import { InvokeActionUseCase } from './actions/usecases/invoke-action.usecase';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { RateLimitGuard } from './rate-limits/rate-limit.guard';
+import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { AuditController } from './audit/audit.controller';
 import { ListAuditEntriesUseCase } from './audit/usecases/list-audit-entries.usecase';
@@ -66,13 +68,15 @@ export class GatewayModule implements NestModule {
   static register(config?: AppConfig): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule, ConnectionsModule, ConnectionsApiModule, SharedParametersApiModule, DriftApiModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule, ConnectionsModule, ConnectionsApiModule, SharedParametersApiModule, DriftApiModule, RateLimitsModule],
       controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstanceEventsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController, BatchesController, AuditController],
       providers: [
         JwtVerifier,
         ListAuditEntriesUseCase,
         AuditWriter,
         { provide: APP_GUARD, useClass: BearerAuthGuard },
+        // after the auth guard: the limits count per caller, whom it names
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_FILTER, useClass: DomainExceptionFilter },
         // outermost: it sees every call's answer, replays included
         { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },

@@ -60,6 +60,8 @@ export class AppConfig {
   readonly outboundAllow?: string[];
   /** Browser origins allowed to call the API cross-origin (CORS_ORIGINS); empty: none. */
   readonly corsOrigins: string[];
+  /** Calls per window (windowMs) per token, per tenant and per callback source address; 0: that limit is off. */
+  readonly rateLimits: RateLimits;
   /** Where the development master key is kept when SECRETS_KEY is unset: DATA_DIR (or .data) / secrets.key. */
   readonly secretsKeyFile: string;
 
@@ -111,6 +113,12 @@ export class AppConfig {
     this.previousSecretsKeys = (env.SECRETS_KEY_PREVIOUS ?? '').split(',').filter((k) => k.trim()).map((k) => parseSecretsKey(k)!);
     this.outboundAllow = env.OUTBOUND_ALLOW ? env.OUTBOUND_ALLOW.split(',').map((e) => e.trim()).filter(Boolean) : undefined;
     this.corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    this.rateLimits = {
+      windowMs: (env.RATE_LIMIT_WINDOW_SECONDS ?? 60) * 1000,
+      perToken: env.RATE_LIMIT_PER_TOKEN ?? 30_000,
+      perTenant: env.RATE_LIMIT_PER_TENANT ?? 60_000,
+      callbacksPerSource: env.RATE_LIMIT_CALLBACKS ?? 120_000,
+    };
     this.secretsKeyFile = resolve(join(env.DATA_DIR ?? '.data', 'secrets.key'));
   }
 
@@ -126,6 +134,13 @@ function parseApiTokens(value: string): Map<string, { tenantId: string; role: st
     map.set(token, { tenantId, role: role ?? 'admin' });
   }
   return map;
+}
+
+export interface RateLimits {
+  windowMs: number;
+  perToken: number;
+  perTenant: number;
+  callbacksPerSource: number;
 }
 
 export interface OidcConfig {

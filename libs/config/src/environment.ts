@@ -117,6 +117,22 @@ export class Environment {
   })
   CORS_ORIGINS?: string;
 
+  /** The window of the rate limits, in seconds: each limit counts the calls of one window. */
+  @IntBetween('RATE_LIMIT_WINDOW_SECONDS', 1, 3600, 'an integer number of seconds', { optional: true })
+  RATE_LIMIT_WINDOW_SECONDS?: number;
+
+  /** Calls one token (an API token, or a JWT's subject) may make in a window; 0: no limit. */
+  @IntBetween('RATE_LIMIT_PER_TOKEN', 0, 100000000, 'an integer (0: no limit)', { optional: true })
+  RATE_LIMIT_PER_TOKEN?: number;
+
+  /** Calls all of a tenant's callers together may make in a window; 0: no limit. */
+  @IntBetween('RATE_LIMIT_PER_TENANT', 0, 100000000, 'an integer (0: no limit)', { optional: true })
+  RATE_LIMIT_PER_TENANT?: number;
+
+  /** ESC callbacks one source address may send in a window; 0: no limit. */
+  @IntBetween('RATE_LIMIT_CALLBACKS', 0, 100000000, 'an integer (0: no limit)', { optional: true })
+  RATE_LIMIT_CALLBACKS?: number;
+
   @IntBetween('ESC_SIM_PORT', 1, 65535, 'an integer port number')
   ESC_SIM_PORT = 8080;
 

@@ -16,6 +16,8 @@ export enum DomainErrorCode {
   RESOURCE_LOCKED = 'RESOURCE_LOCKED',
   /** An Idempotency-Key sent again with another request than the one it was first sent with. */
   IDEMPOTENCY_KEY_REUSED = 'IDEMPOTENCY_KEY_REUSED',
+  /** The caller made more calls than its rate limit lets through; it may retry after a while. */
+  RATE_LIMITED = 'RATE_LIMITED',
   /** A dependency (Redis, ESC) is down; the client may retry. */
   UNAVAILABLE = 'UNAVAILABLE',
 }

@@ -111,6 +111,8 @@ function statusOf(code: DomainErrorCode): number {
       return 419;
     case DomainErrorCode.IDEMPOTENCY_KEY_REUSED:
       return 422;
+    case DomainErrorCode.RATE_LIMITED:
+      return 429;
     case DomainErrorCode.UNAVAILABLE:
       return 503;
     default: {

@@ -5,11 +5,13 @@ import { MetricsService } from '../metrics/metrics.service';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { CallbackChannel } from '@cam-esc/instances';
 import { Public } from '../auth/bearer-auth.guard';
+import { RateLimitedPerSourceAddress } from '../rate-limits/rate-limits';
 import { ReceiveEscCallbackUseCase } from './receive-esc-callback.usecase';
 
 /** Where ESC posts its asynchronous results; the unguessable token in the path authenticates ESC. */
 @ApiExcludeController()
 @Public()
+@RateLimitedPerSourceAddress()
 @Controller('esc/callbacks')
 export class EscCallbacksController {
   private readonly logger = new Logger(EscCallbacksController.name);

@@ -20,6 +20,8 @@ export class MetricsService {
   readonly registry = new Registry();
   /** Callbacks refused by this gateway process (their token names no request), by reason. */
   readonly callbacksRefused: Counter<'reason'>;
+  /** Calls this gateway process refused with a 429, by the limit they reached. */
+  readonly rateLimited: Counter<'limit'>;
 
   constructor(
     prisma: PrismaService,
@@ -34,6 +36,7 @@ export class MetricsService {
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'cam_esc_gateway_' });
     this.callbacksRefused = new Counter({ name: 'cam_esc_callbacks_refused_total', help: 'ESC callbacks this gateway refused, by reason (unknown_token: the token in the path names no request)', labelNames: ['reason'], registers: [this.registry] });
+    this.rateLimited = new Counter({ name: 'cam_esc_rate_limited_total', help: 'Calls this gateway refused with a 429, by the rate limit they reached (token, tenant, callbacks)', labelNames: ['limit'], registers: [this.registry] });
     const registers = [this.registry];
     type StatusCount = Array<{ status: string; n: number }>;
     const byStatus = (name: string, help: string, count: () => Promise<StatusCount>) =>

@@ -27,15 +27,20 @@ const ERRORS: Record<number, string> = {
   409: 'The call conflicts with the state (a name or version in use, live instances, a running action)',
   413: 'The body is larger than the call takes',
   415: 'The body is not in the format the call takes',
+  429: 'Over a rate limit (per token or per tenant; the message names it): try again after Retry-After seconds',
   419: "ResourceLockError: the instance's action is still in progress and holds its lock (1 hour from its start); cleanup with force: true, or try after it expires",
   503: 'A dependency (the database) is not reachable; nothing was written, try again',
 };
 
-/** The error answers a call can give, each with CAM's error body. 401 and 403 are on every authenticated call. */
+/** The error answers a call can give, each with CAM's error body. 401, 403 and 429 are on every authenticated call. */
 export function ApiErrors(...statuses: number[]) {
   // whatever takes a body may also be sent one that is too large
   const all = statuses.includes(415) ? [...statuses, 413] : statuses;
-  return applyDecorators(...[401, 403, ...all].map((status) => ApiResponse({ status, description: ERRORS[status], schema: ERROR_SCHEMA })));
+  return applyDecorators(
+    ...[401, 403, 429, ...all].map((status) =>
+      ApiResponse({ status, description: ERRORS[status], schema: ERROR_SCHEMA, ...(status === 429 ? { headers: { 'Retry-After': { description: 'seconds until the limit lets calls through again', schema: { type: 'integer' } } } } : {}) }),
+    ),
+  );
 }
 
 /** The success answer, with its schema and an example (from the CAM seed where it has one). */

@@ -45,6 +45,8 @@ export function documentRoles(doc: { paths: Record<string, Record<string, { desc
       const role = method === 'get' || method === 'head' ? (operation['x-read-role'] ?? Role.Viewer) : (operation['x-required-role'] ?? Role.Admin);
       delete operation['x-read-role'];
       operation['x-required-role'] = role;
+      // every CAM call takes a bearer token, whether or not its controller says so
+      operation.security = [{ bearer: [] }];
       operation.description = `${operation.description ? `${operation.description}\n\n` : ''}Role: \`${role}\` (or \`admin\`)`;
     }
   }

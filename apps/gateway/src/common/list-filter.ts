@@ -14,6 +14,8 @@ export interface ListSpec<O extends string, W extends string> {
   order: Record<string, O>;
   defaultOrder: { field: O; direction: Direction };
   where: Record<string, W>;
+  /** The values a where field takes, when it takes only some (a status). */
+  whereValues?: Partial<Record<W, readonly string[]>>;
 }
 
 export interface ListFilter<O extends string, W extends string> {
@@ -60,7 +62,10 @@ export function parseListFilter<O extends string, W extends string>(query: Recor
       if (sub === undefined) throw invalid(name, `name the field, e.g. filter[where][${Object.keys(spec.where)[0] ?? 'name'}]=...`);
       const field = Object.hasOwn(spec.where, sub) ? spec.where[sub] : undefined;
       if (!field) throw invalid(name, `this list cannot be filtered by '${sub}' (it can by: ${Object.keys(spec.where).join(', ') || 'nothing'})`);
-      result.where[field] = single(name, raw);
+      const value = single(name, raw);
+      const allowed = spec.whereValues?.[field];
+      if (allowed && !allowed.includes(value)) throw invalid(name, `must be one of ${allowed.join(', ')}`);
+      result.where[field] = value;
       continue;
     }
     if (sub !== undefined) throw invalid(name, `filter[${key}] takes no sub-field`);

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { TenantId } from '../auth/tenant.decorator';
-import { ApiErrors, ApiOk, ERROR_SCHEMA } from '../openapi/api-responses';
+import { ApiErrors, ApiOk, ERROR_SCHEMA, errorContent } from '../openapi/api-responses';
 import { instanceId } from './instances.controller';
 import {
   CLEANUP_BODY,
@@ -159,7 +159,7 @@ export class InstanceActionsController {
   @ApiBody({ schema: CLEANUP_BODY })
   @ApiOk(CLEANUP_SCHEMA)
   @ApiErrors(400, 404, 409, 415)
-  @ApiResponse({ status: 419, description: "ResourceLockError: the instance's action is in progress and holds its lock (1 hour from its start)", schema: { ...ERROR_SCHEMA, example: CLEANUP_LOCK_ERROR_EXAMPLE } })
+  @ApiResponse({ status: 419, description: "ResourceLockError: the instance's action is in progress and holds its lock (1 hour from its start)", content: errorContent({ ...ERROR_SCHEMA, example: CLEANUP_LOCK_ERROR_EXAMPLE }) })
   cleanup(@TenantId() tenantId: string, @Param('id', instanceId) id: string, @Body() body: unknown) {
     return this.cleanupInstance.execute(tenantId, id, body);
   }

@@ -32,13 +32,21 @@ const ERRORS: Record<number, string> = {
   503: 'A dependency (the database) is not reachable; nothing was written, try again',
 };
 
-/** The error answers a call can give, each with CAM's error body. 401, 403 and 429 are on every authenticated call. */
+/** CAM's error body, as JSON whatever the call's success answers are (an icon, an event stream). */
+export function errorContent(schema: object = ERROR_SCHEMA) {
+  return { 'application/json': { schema } };
+}
+
+/**
+ * The error answers a call can give, each with CAM's error body. On every authenticated call:
+ * 400 (a query or path value no call takes: a NUL character, a malformed id), 401, 403 and 429.
+ */
 export function ApiErrors(...statuses: number[]) {
   // whatever takes a body may also be sent one that is too large
-  const all = statuses.includes(415) ? [...statuses, 413] : statuses;
+  const all = new Set([400, 401, 403, 429, ...statuses, ...(statuses.includes(415) ? [413] : [])]);
   return applyDecorators(
-    ...[401, 403, 429, ...all].map((status) =>
-      ApiResponse({ status, description: ERRORS[status], schema: ERROR_SCHEMA, ...(status === 429 ? { headers: { 'Retry-After': { description: 'seconds until the limit lets calls through again', schema: { type: 'integer' } } } } : {}) }),
+    ...[...all].map((status) =>
+      ApiResponse({ status, description: ERRORS[status], content: errorContent(), ...(status === 429 ? { headers: { 'Retry-After': { description: 'seconds until the limit lets calls through again', schema: { type: 'integer' } } } } : {}) }),
     ),
   );
 }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { InstanceStatus } from '@cam-esc/instances';
 import { InstanceRepository, InstanceSummary } from '@cam-esc/persistence';
 import { encodeCursor, ListFilter, ListSpec } from '../../common/list-filter';
 
@@ -9,6 +10,7 @@ export const INSTANCE_LIST: ListSpec<OrderField, WhereField> = {
   order: { creationTime: 'createdAt', ordered_time: 'createdAt', updated_time: 'updatedAt', lastUpdated: 'updatedAt', name: 'name' },
   defaultOrder: { field: 'createdAt', direction: 'desc' },
   where: { name: 'name', Status: 'status', status: 'status', owner: 'owner', serviceId: 'serviceId' },
+  whereValues: { status: Object.values(InstanceStatus) },
 };
 
 /** One instance in a list: what a portal's table shows. The whole record (logs, ESC resources, manifest) is GET …/{id}. */

@@ -59,7 +59,7 @@ async function waitForHealth(url: string, timeoutMs: number, givenUp: () => bool
 
 function buildIfNeeded(): void {
   const apps = ['gateway', 'worker', 'esc-sim'];
-  if (apps.every((a) => existsSync(join(root, 'dist', 'apps', a, 'main.js')))) return;
+  if (apps.every((a) => existsSync(join(root, 'dist', 'apps', a, 'main.js'))) && existsSync(join(root, 'dist', 'console', 'index.html'))) return;
   say('building (first start)...');
   if (spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' }).status !== 0) throw new StartError('the build failed');
 }

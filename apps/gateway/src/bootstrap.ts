@@ -14,6 +14,7 @@ import { RejectUnstorableTextPipe } from './common/reject-unstorable-text.pipe';
 import { refuseWhileShuttingDown } from './common/shutdown-state';
 import { GatewayModule } from './gateway.module';
 import { mountQueueBoard } from './queue-board/queue-board';
+import { mountConsole } from './console/console-static';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'text/plain', 'application/*+xml'];
 
@@ -63,5 +64,6 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
     return document;
   });
   mountQueueBoard(app, config);
+  mountConsole(app);
   return app;
 }

@@ -14,6 +14,9 @@ import { RateLimitGuard } from './rate-limits/rate-limit.guard';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { JwtVerifier } from './auth/jwt-verifier';
 import { AuditController } from './audit/audit.controller';
+import { OverviewController } from './console/overview.controller';
+import { SessionController } from './console/session.controller';
+import { GetOverviewUseCase } from './console/usecases/get-overview.usecase';
 import { ListAuditEntriesUseCase } from './audit/usecases/list-audit-entries.usecase';
 import { AuditInterceptor } from './audit/audit.interceptor';
 import { AuditMiddleware } from './audit/audit.middleware';
@@ -69,10 +72,11 @@ export class GatewayModule implements NestModule {
     return {
       module: GatewayModule,
       imports: [ConfigModule.forRoot(config), LoggingModule.forApp('gateway'), PersistenceModule, JobsModule, TerminusModule, ConnectionsModule, ConnectionsApiModule, SharedParametersApiModule, DriftApiModule, RateLimitsModule],
-      controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstanceEventsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController, BatchesController, AuditController],
+      controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstanceEventsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController, BatchesController, AuditController, SessionController, OverviewController],
       providers: [
         JwtVerifier,
         ListAuditEntriesUseCase,
+        GetOverviewUseCase,
         AuditWriter,
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         // after the auth guard: the limits count per caller, whom it names

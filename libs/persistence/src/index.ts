@@ -19,3 +19,4 @@ export * from './repositories/worker-process.repository';
 export * from './repositories/idempotency-key.repository';
 export * from './repositories/batch.repository';
 export * from './repositories/audit.repository';
+export * from './repositories/operations-overview.repository';

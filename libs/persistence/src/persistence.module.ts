@@ -17,8 +17,9 @@ import { TemplateRepository } from './repositories/template.repository';
 import { EscConnectionRepository } from './repositories/esc-connection.repository';
 import { SharedParameterRepository } from './repositories/shared-parameter.repository';
 import { AuditRepository } from './repositories/audit.repository';
+import { OperationsOverviewRepository } from './repositories/operations-overview.repository';
 
-const providers = [PrismaService, InstanceEventRepository, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository, JobOutboxRepository, EscCircuitRepository, MaintenanceCounterRepository, WorkerProcessRepository, IdempotencyKeyRepository, BatchRepository, AuditRepository];
+const providers = [PrismaService, InstanceEventRepository, TemplateRepository, ServiceRepository, ServiceVersionRepository, IconRepository, InstanceRepository, EscCallbackRepository, EscRequestRepository, EscConnectionRepository, SharedParameterRepository, JobOutboxRepository, EscCircuitRepository, MaintenanceCounterRepository, WorkerProcessRepository, IdempotencyKeyRepository, BatchRepository, AuditRepository, OperationsOverviewRepository];
 
 @Global()
 @Module({ providers, exports: providers })

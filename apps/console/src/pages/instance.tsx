@@ -1,0 +1,231 @@
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { follow, get, post, withTenant } from '../api';
+import { ConfirmButton } from '../components/confirm';
+import { Ago, ErrorNote, Status } from '../components/status';
+import { Body } from '../components/xml';
+import { useSession } from '../session';
+
+interface Vm {
+  name: string;
+  group: string;
+  state: string;
+  ip_addresses: string[];
+}
+
+interface Instance {
+  id: string;
+  name: string;
+  Status: string;
+  action?: string;
+  catalogItemName?: string;
+  version?: string;
+  logs?: string;
+  esc?: { deployments?: Array<{ deployment_name: string; status: string; power_state: string | null; vms: Vm[] }> };
+  actionInstanceDetails?: Array<{ actionInstanceId: string; instance_action: string; action_status: string; Status: string; ordered_time?: number; updated_time?: string; logs?: string }>;
+}
+
+interface EscExchange {
+  id: string;
+  action: { name: string };
+  step_id: string;
+  operation: string;
+  method: string;
+  path: string;
+  request_body?: string | null;
+  status: string;
+  created_time: string;
+  http_status?: number | null;
+  response_body?: string | null;
+  esc_transaction_id?: string | null;
+  callbacks: Array<{ id: string; received_time: string; stage?: string; outcome: string; esc_status_message?: string | null; body?: string | null }>;
+}
+
+interface CustomAction {
+  name: string;
+  type: string;
+  description?: string;
+  builtin?: boolean;
+  input_parameters?: Array<{ name: string; required?: boolean }>;
+}
+
+const BASE = '/cam/composer/api/v1/ServiceInstances';
+
+/** One instance: its state, VMs, action history, the timeline of its ESC exchanges, live; and the actions it allows. */
+export function InstancePage({ id }: { id: string }) {
+  const { session } = useSession();
+  const [instance, setInstance] = useState<Instance>();
+  const [exchanges, setExchanges] = useState<EscExchange[]>([]);
+  const [custom, setCustom] = useState<CustomAction[]>([]);
+  const [error, setError] = useState<string>();
+  const [live, setLive] = useState(false);
+  const url = (path = '') => withTenant(`${BASE}/${encodeURIComponent(id)}${path}`, session.tenantId);
+  const load = useCallback(async () => {
+    try {
+      const [i, x] = await Promise.all([get<Instance>(url()), get<EscExchange[]>(url('/escRequests'))]);
+      setInstance(i);
+      setExchanges(x);
+      setError(undefined);
+      if (i.Status === 'Active') setCustom((await get<{ customActions: CustomAction[] }>(url('/getCustomActions'))).customActions ?? []);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [id, session.tenantId]);
+  useEffect(() => {
+    load();
+  }, [load]);
+
+  // while an action runs, the SSE stream tells of each change; the page reads the instance again (at most every 300 ms)
+  const pending = useRef<ReturnType<typeof setTimeout>>();
+  const busy = instance && ['Submitted', 'In_Progress', 'Terminating'].includes(instance.Status);
+  useEffect(() => {
+    if (!busy) return;
+    setLive(true);
+    const stop = follow(
+      url('/events'),
+      () => {
+        if (!pending.current) pending.current = setTimeout(() => ((pending.current = undefined), load()), 300);
+      },
+      () => {
+        setLive(false);
+        load();
+      },
+    );
+    return () => {
+      stop();
+      setLive(false);
+    };
+  }, [busy, load]);
+
+  const run = async (path: string, body: unknown) => {
+    await post(url(path), body);
+    await load();
+  };
+
+  if (error && !instance) return <ErrorNote error={error} />;
+  if (!instance) return <p aria-busy="true">Loading…</p>;
+  const operator = session.may.operator;
+  const vms = (instance.esc?.deployments ?? []).flatMap((d) => d.vms.map((vm) => ({ ...vm, deployment: d.deployment_name })));
+  return (
+    <section aria-labelledby="instance-title">
+      <h1 id="instance-title">
+        {instance.name} <Status value={instance.Status} />
+        {live && (
+          <small class="live" aria-live="polite">
+            {' '}
+            live
+          </small>
+        )}
+      </h1>
+      <p>
+        {instance.catalogItemName} {instance.version} · id <code>{instance.id}</code>
+      </p>
+      <ErrorNote error={error} />
+      {operator && (
+        <div class="actions" role="group" aria-label="Actions">
+          {instance.Status !== 'Terminated' && (
+            <ConfirmButton label="Terminate" variant="danger" question={`Terminate ${instance.name}? Its ESC deployments are deleted.`} disabled={!!busy} onConfirm={() => run('/terminate', {})} />
+          )}
+          {instance.Status === 'Error' && (
+            <>
+              <ConfirmButton label="Retry" question={`Run the failed action of ${instance.name} again from its start?`} onConfirm={() => run('/retry', { retry_details: { is_partial: false } })} />
+              <ConfirmButton label="Resume" variant="secondary" question={`Resume the failed action of ${instance.name} from the step that failed?`} onConfirm={() => run('/resume', { resume_details: { is_partial: false } })} />
+            </>
+          )}
+          {instance.Status === 'Active' &&
+            custom
+              .filter((a) => !(a.input_parameters ?? []).some((p) => p.required))
+              .map((a) => (
+                <ConfirmButton
+                  key={a.name}
+                  label={a.name}
+                  variant="secondary"
+                  question={`Run ${a.builtin ? 'the ESC operation' : 'the custom action'} ${a.name} on ${instance.name}?${a.description ? ` (${a.description})` : ''}`}
+                  onConfirm={() => run('/invokeCustomAction', { customDetails: { currentCustomAction: a.name } })}
+                />
+              ))}
+        </div>
+      )}
+      <article>
+        <header>VMs</header>
+        {vms.length === 0 ? (
+          <p>No VMs.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Group</th>
+                <th scope="col">IP addresses</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {vms.map((vm) => (
+                <tr key={vm.name}>
+                  <td>{vm.name}</td>
+                  <td>{vm.group}</td>
+                  <td>{vm.ip_addresses.join(', ')}</td>
+                  <td>
+                    <Status value={vm.state} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </article>
+      <article>
+        <header>Actions run</header>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Action</th>
+              <th scope="col">Status</th>
+              <th scope="col">Updated</th>
+              <th scope="col">Log</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(instance.actionInstanceDetails ?? []).map((a) => (
+              <tr key={a.actionInstanceId}>
+                <td>{a.instance_action}</td>
+                <td>
+                  <Status value={a.action_status} />
+                </td>
+                <td>
+                  <Ago at={a.updated_time} />
+                </td>
+                <td>{a.logs ? <Body label="log" text={a.logs} /> : '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </article>
+      <article>
+        <header>ESC timeline</header>
+        {exchanges.length === 0 ? (
+          <p>Nothing sent to ESC yet.</p>
+        ) : (
+          <ol class="timeline">
+            {exchanges.map((x) => (
+              <li key={x.id}>
+                <p>
+                  <Ago at={x.created_time} /> · {x.action.name} · step <code>{x.step_id}</code> · <strong>{x.method}</strong> <code>{x.path}</code> → <Status value={x.status} />
+                  {x.http_status ? ` HTTP ${x.http_status}` : ''}
+                </p>
+                <Body label="request" text={x.request_body} />
+                <Body label="ESC's answer" text={x.response_body} />
+                {x.callbacks.map((c) => (
+                  <div key={c.id} class="callback">
+                    <Ago at={c.received_time} /> callback {c.stage ?? ''} <Status value={c.outcome} /> {c.esc_status_message ?? ''}
+                    <Body label="callback body" text={c.body} />
+                  </div>
+                ))}
+              </li>
+            ))}
+          </ol>
+        )}
+      </article>
+    </section>
+  );
+}

@@ -1,0 +1,135 @@
+import { useEffect, useState } from 'preact/hooks';
+import { get, withTenant } from '../api';
+import { ActivityChart } from '../components/activity-chart';
+import { ErrorNote, Status } from '../components/status';
+import { useSession } from '../session';
+
+interface Overview {
+  at: string;
+  instances: Record<string, number>;
+  actions: { running: number; failed_24h: number };
+  connections: Array<{ name: string; circuit: string; in_flight: number; requests_15m: number; error_rate_15m: number }>;
+  queues: Array<{ name: string; counts: Record<string, number> | null }>;
+  callbacks_refused: number;
+  activity: { bucket_minutes: number; hours: number; buckets: Array<{ at: string; deploys: number; failures: number }> };
+}
+
+const STATUSES = ['Submitted', 'In_Progress', 'Active', 'Error', 'Terminating', 'Terminated'];
+
+/** The tenant at a glance, refreshed every 10 seconds. */
+export function OverviewPage() {
+  const { session } = useSession();
+  const [data, setData] = useState<Overview>();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    let stopped = false;
+    const load = () =>
+      get<Overview>(withTenant('/cam/api/v1/overview', session.tenantId))
+        .then((d) => !stopped && (setData(d), setError(undefined)))
+        .catch((e) => !stopped && setError((e as Error).message));
+    load();
+    const timer = setInterval(load, 10_000);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [session.tenantId]);
+  return (
+    <section aria-labelledby="overview-title">
+      <h1 id="overview-title">Overview</h1>
+      <ErrorNote error={error} />
+      {!data ? (
+        <p aria-busy="true">Loading…</p>
+      ) : (
+        <>
+          <div class="grid cards">
+            <article>
+              <header>Instances</header>
+              <table>
+                <tbody>
+                  {STATUSES.map((s) => (
+                    <tr key={s}>
+                      <th scope="row">
+                        <Status value={s} />
+                      </th>
+                      <td class="number">{data.instances[s] ?? 0}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </article>
+            <article>
+              <header>Actions</header>
+              <p class="figure">
+                <strong data-testid="running-actions">{data.actions.running}</strong> running
+              </p>
+              <p class="figure">
+                <strong data-testid="failed-24h">{data.actions.failed_24h}</strong> failed in the last 24 hours
+              </p>
+              <p class="figure">
+                <strong>{data.callbacks_refused}</strong> ESC callbacks refused (this gateway, since it started)
+              </p>
+            </article>
+            <article>
+              <header>Queues</header>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Queue</th>
+                    <th scope="col">Waiting</th>
+                    <th scope="col">Active</th>
+                    <th scope="col">Delayed</th>
+                    <th scope="col">Failed</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.queues.map((q) => (
+                    <tr key={q.name}>
+                      <th scope="row">{q.name}</th>
+                      {q.counts ? ['waiting', 'active', 'delayed', 'failed'].map((k) => <td class="number">{q.counts![k] ?? 0}</td>) : <td colSpan={4}>the queue store does not answer</td>}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </article>
+          </div>
+          <article>
+            <header>ESC connections (last 15 minutes)</header>
+            {data.connections.length === 0 ? (
+              <p>No requests sent to ESC for this tenant in the last 15 minutes.</p>
+            ) : (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Connection</th>
+                    <th scope="col">Circuit</th>
+                    <th scope="col">In flight</th>
+                    <th scope="col">Requests</th>
+                    <th scope="col">Error rate</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.connections.map((c) => (
+                    <tr key={c.name}>
+                      <th scope="row">{c.name}</th>
+                      <td>
+                        <Status value={c.circuit} />
+                      </td>
+                      <td class="number">{c.in_flight}</td>
+                      <td class="number">{c.requests_15m}</td>
+                      <td class="number">{(c.error_rate_15m * 100).toFixed(1)} %</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </article>
+          <article>
+            <header>Deploys and failures</header>
+            <ActivityChart buckets={data.activity.buckets} hours={data.activity.hours} />
+          </article>
+        </>
+      )}
+    </section>
+  );
+}

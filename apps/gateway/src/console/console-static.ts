@@ -1,0 +1,34 @@
+import { INestApplication, Logger } from '@nestjs/common';
+import express, { Request, Response } from 'express';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+export const CONSOLE_PATH = '/console';
+
+/** Where `npm run build` put the console (dist/console): beside the bundled gateway, or under the working directory. */
+export function consoleDirectory(): string | undefined {
+  const candidates = [require.main?.filename ? resolve(dirname(require.main.filename), '..', '..', 'console') : undefined, resolve('dist', 'console')];
+  return candidates.find((dir): dir is string => !!dir && existsSync(join(dir, 'index.html')));
+}
+
+/**
+ * The operator console at /console: static files (hashed assets cached for a year), and its
+ * index.html for every other path under it (the console routes in the browser). The page holds
+ * no data: everything it shows comes from the API with the token the user logs in with.
+ */
+export function mountConsole(app: INestApplication): void {
+  const dir = consoleDirectory();
+  if (!dir) {
+    new Logger('Console').warn('the operator console is not built (npm run build): /console answers 404');
+    app.use(CONSOLE_PATH, (_req: Request, res: Response) => {
+      res.status(404).json({ error: { statusCode: 404, name: 'NOT_FOUND', code: 'NOT_FOUND', message: 'the operator console is not built: run npm run build' } });
+    });
+    return;
+  }
+  app.use(`${CONSOLE_PATH}/assets`, express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
+  app.use(CONSOLE_PATH, (req: Request, res: Response, next: () => void) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(join(dir, 'index.html'));
+  });
+}

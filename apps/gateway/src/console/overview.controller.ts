@@ -1,0 +1,54 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { TenantId } from '../auth/tenant.decorator';
+import { ApiErrors, ApiOk } from '../openapi/api-responses';
+import { GetOverviewUseCase } from './usecases/get-overview.usecase';
+
+const int = { type: 'integer' };
+const OVERVIEW_SCHEMA = {
+  type: 'object',
+  required: ['at', 'instances', 'actions', 'connections', 'queues', 'callbacks_refused', 'activity'],
+  properties: {
+    at: { type: 'string', format: 'date-time' },
+    instances: { type: 'object', description: 'instances by Status', additionalProperties: int, example: { Active: 120, Error: 2 } },
+    actions: { type: 'object', properties: { running: int, failed_24h: int } },
+    connections: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          circuit: { type: 'string', enum: ['closed', 'half-open', 'open'], description: 'open when a worker holds it open' },
+          in_flight: int,
+          requests_15m: int,
+          error_rate_15m: { type: 'number', description: 'failed share of the requests sent in the last 15 minutes' },
+        },
+      },
+    },
+    queues: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, counts: { type: 'object', nullable: true, additionalProperties: int, description: 'null: the queue store did not answer' } } } },
+    callbacks_refused: { ...int, description: 'ESC callbacks this gateway process refused since it started' },
+    activity: {
+      type: 'object',
+      properties: {
+        bucket_minutes: int,
+        hours: int,
+        buckets: { type: 'array', description: 'buckets without any deploy or failure are left out', items: { type: 'object', properties: { at: { type: 'string', format: 'date-time' }, deploys: int, failures: int } } },
+      },
+    },
+  },
+};
+
+/** What the operator console's overview shows of the caller's tenant. */
+@ApiTags('console')
+@Controller('cam/api/v1/overview')
+export class OverviewController {
+  constructor(private readonly overview: GetOverviewUseCase) {}
+
+  @Get()
+  @ApiOperation({ summary: "The tenant at a glance: instances by status, actions running and failed in the last 24 hours, ESC connections' health, queue depths, callbacks refused, deploys and failures per minute over the last 3 hours" })
+  @ApiOk(OVERVIEW_SCHEMA)
+  @ApiErrors()
+  get(@TenantId() tenantId: string) {
+    return this.overview.execute(tenantId);
+  }
+}

@@ -1,0 +1,73 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { QueueName, withTimeout } from '@cam-esc/jobs';
+import { EscCircuitRepository, OperationsOverviewRepository } from '@cam-esc/persistence';
+import { Queue } from 'bullmq';
+import { MetricsService } from '../../metrics/metrics.service';
+
+/** The chart's reach and resolution. */
+export const ACTIVITY_HOURS = 3;
+const BUCKET_MINUTES = 1;
+/** The window of each connection's error rate. */
+const CONNECTION_WINDOW_MINUTES = 15;
+
+/**
+ * The console's overview of a tenant: instances by status, actions running and failed in the
+ * last 24 hours, each ESC connection's health (circuit, requests in flight, error rate), queue
+ * depths, callbacks refused, and deploys and failures per minute over the last hours. From the
+ * gateway's own data (PostgreSQL, the queues, this process's counters), not from Prometheus.
+ */
+@Injectable()
+export class GetOverviewUseCase {
+  private readonly queues: Queue[];
+
+  constructor(
+    private readonly overview: OperationsOverviewRepository,
+    private readonly circuits: EscCircuitRepository,
+    private readonly metrics: MetricsService,
+    @InjectQueue(QueueName.Flow) flow: Queue,
+    @InjectQueue(QueueName.EscCallbacks) callbacks: Queue,
+    @InjectQueue(QueueName.Catalog) catalog: Queue,
+  ) {
+    this.queues = [flow, callbacks, catalog];
+  }
+
+  async execute(tenantId: string) {
+    const now = Date.now();
+    const day = new Date(now - 24 * 3600_000);
+    const [statuses, actions, activity, connections, circuits, queues, refused] = await Promise.all([
+      this.overview.instancesByStatus(tenantId),
+      this.overview.actionCounts(tenantId, day),
+      this.overview.activity(tenantId, new Date(now - ACTIVITY_HOURS * 3600_000), BUCKET_MINUTES),
+      this.overview.connectionActivity(tenantId, new Date(now - CONNECTION_WINDOW_MINUTES * 60_000)),
+      this.circuits.current(),
+      this.queueDepths(),
+      this.metrics.callbacksRefused.get(),
+    ]);
+    return {
+      at: new Date(now).toISOString(),
+      instances: Object.fromEntries(statuses.map((s) => [s.status, s.n])),
+      actions: { running: actions.running, failed_24h: actions.failed },
+      connections: connections.map((c) => {
+        const open = circuits.filter((k) => k.connectionName === c.connection);
+        return {
+          name: c.connection,
+          circuit: open.some((k) => k.state === 'open') ? 'open' : open.length ? 'half-open' : 'closed',
+          in_flight: c.inFlight,
+          requests_15m: c.requests,
+          error_rate_15m: c.requests ? Math.round((c.failed / c.requests) * 1000) / 1000 : 0,
+        };
+      }),
+      queues,
+      callbacks_refused: refused.values.reduce((sum, v) => sum + v.value, 0),
+      activity: { bucket_minutes: BUCKET_MINUTES, hours: ACTIVITY_HOURS, buckets: activity.map((b) => ({ at: b.at.toISOString(), deploys: b.deploys, failures: b.failures })) },
+    };
+  }
+
+  /** Jobs by queue and state; a queue store that does not answer within a second is left out (null). */
+  private queueDepths() {
+    return Promise.all(
+      this.queues.map(async (q) => ({ name: q.name, counts: (await withTimeout(q.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000).catch(() => null)) as Record<string, number> | null })),
+    );
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The operator console in a real browser (headless Chromium: the Debian package, driven by
+ * playwright-core; CHROMIUM_PATH when it lives elsewhere) against the real gateway, worker and
+ * esc-sim: log in, deploy from the catalog, watch the instance go Active live, run an ESC
+ * operation, terminate; a viewer sees no action buttons. Screenshots of each page go to
+ * test-output/console/.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import request from 'supertest';
+import { asaTemplateContent, escService } from './support/payloads';
+import { Stack, startStack, TENANT_A, TENANT_B } from './support/stack';
+
+const A = `Bearer ${TENANT_A.token}`;
+const VIEWER_TOKEN = 'token-a-viewer';
+const SHOTS = join(__dirname, '..', 'test-output', 'console');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+describe('operator console (browser)', () => {
+  let stack: Stack;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let instanceUrl: string;
+
+  const shot = (name: string, p: Page = page) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const login = async (p: Page, token: string) => {
+    await p.goto(`${stack.gatewayUrl}/console/`);
+    await p.getByLabel('Bearer token').fill(token);
+    await p.getByRole('button', { name: 'Log in' }).click();
+    await p.getByRole('heading', { name: 'Overview' }).waitFor();
+  };
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`the console tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
+    // the console as this checkout's sources build it
+    execFileSync('npm', ['run', 'build:console'], { cwd: join(__dirname, '..'), stdio: 'pipe' });
+    mkdirSync(SHOTS, { recursive: true });
+    stack = await startStack({
+      callbackDelayMs: 300,
+      env: { API_TOKENS: `${TENANT_A.tenant}:${TENANT_A.token},${TENANT_A.tenant}:${VIEWER_TOKEN}:viewer,${TENANT_B.tenant}:${TENANT_B.token}` },
+    });
+    const http = request(stack.gatewayUrl);
+    await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-deployment', version: '1.0', type: 'ESC', content: asaTemplateContent() }).expect(201);
+    const created = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('ASA firewall')).expect(200);
+    await http.post(`/cam/composer/api/v1/ServiceManifest/${created.body.serviceManifestId}/publish`).set('Authorization', A).send({}).expect(200);
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    page = await context.newPage();
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.close();
+  });
+
+  it('refuses a wrong token, and logs in with a good one', async () => {
+    await page.goto(`${stack.gatewayUrl}/console/`);
+    await page.getByLabel('Bearer token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'The gateway refused the token' }).waitFor();
+    await shot('login-refused');
+    await login(page, TENANT_A.token);
+    await expect(page.getByTestId('who').textContent()).resolves.toContain('tenant-a · admin');
+    await shot('overview');
+  }, 30_000);
+
+  it('deploys from the catalog page and shows the instance going Active, live', async () => {
+    await page.getByRole('link', { name: 'Catalog' }).click();
+    await page.getByRole('button', { name: /ASA firewall/ }).click();
+    await page.getByRole('cell', { name: 'Published' }).waitFor();
+    await expect(page.getByLabel('Provision flow').getByText('asa-deployment 1.0').count()).resolves.toBe(1);
+    await shot('catalog');
+    const form = page.getByRole('form', { name: /Deploy version/ });
+    await form.getByLabel('Instance name').fill('console-asa-1');
+    await form.getByLabel(/Image/).fill('ASA');
+    await form.getByRole('button', { name: 'Deploy' }).click();
+    await page.waitForURL(/\/console\/instances\/[0-9a-f-]{36}$/);
+    instanceUrl = page.url();
+    // ESC answers each step 300 ms later: the page shows the action running, then Active without a reload
+    await page.getByRole('heading', { name: /console-asa-1/ }).getByText('Active', { exact: true }).waitFor({ timeout: 30_000 });
+    await page.getByRole('cell', { name: 'Provision' }).waitFor();
+    await expect(page.locator('.timeline > li').count()).resolves.toBeGreaterThan(0);
+    await page.getByText('request', { exact: true }).first().click();
+    await expect(page.locator('.timeline pre').first().textContent()).resolves.toContain('<esc_datamodel');
+    await shot('instance-active');
+  }, 60_000);
+
+  it('runs an ESC operation on the instance once confirmed', async () => {
+    await page.getByRole('button', { name: 'esc_reboot' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Confirm: esc_reboot' });
+    await dialog.waitFor();
+    await shot('confirm-operation');
+    await dialog.getByRole('button', { name: 'Confirm esc_reboot' }).click();
+    await page.getByRole('row', { name: /esc_reboot.*Succeeded/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('heading', { name: /console-asa-1/ }).getByText('Active', { exact: true }).waitFor();
+  }, 60_000);
+
+  it('lists the instance, and terminates it once confirmed', async () => {
+    await page.getByRole('link', { name: 'Instances' }).click();
+    await page.getByRole('link', { name: 'console-asa-1' }).waitFor();
+    await shot('instances');
+    await page.getByRole('link', { name: 'console-asa-1' }).click();
+    await page.getByRole('button', { name: 'Terminate' }).click();
+    await page.getByRole('dialog', { name: 'Confirm: Terminate' }).getByRole('button', { name: 'Confirm terminate' }).click();
+    await page.getByRole('heading', { name: /console-asa-1/ }).getByText('Terminated', { exact: true }).waitFor({ timeout: 30_000 });
+    await shot('instance-terminated');
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByText('Deploys and failures').waitFor();
+    await expect(page.getByRole('img', { name: /1 deploys and 0 failures in the last 3 hours/ }).count()).resolves.toBe(1);
+    await page.getByRole('link', { name: 'Drift' }).click();
+    await page.getByText(/^Checked /).waitFor();
+    await shot('drift');
+  }, 60_000);
+
+  it('shows a viewer no button it could not use', async () => {
+    const viewer = await context.browser()!.newContext({ viewport: { width: 1280, height: 900 } });
+    const p = await viewer.newPage();
+    await login(p, VIEWER_TOKEN);
+    await p.goto(instanceUrl);
+    await p.getByRole('heading', { name: /console-asa-1/ }).waitFor();
+    await expect(p.getByRole('button', { name: 'Terminate' }).count()).resolves.toBe(0);
+    await expect(p.getByRole('group', { name: 'Actions' }).count()).resolves.toBe(0);
+    await p.getByRole('link', { name: 'Catalog' }).click();
+    await p.getByRole('button', { name: /ASA firewall/ }).click();
+    await p.getByRole('cell', { name: 'Published' }).waitFor();
+    await expect(p.getByRole('button', { name: 'Deploy' }).count()).resolves.toBe(0);
+    await shot('viewer-catalog', p);
+    await viewer.close();
+  }, 30_000);
+});

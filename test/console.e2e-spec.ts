@@ -2,7 +2,7 @@
  * The operator console in a real browser (headless Chromium: the Debian package, driven by
  * playwright-core; CHROMIUM_PATH when it lives elsewhere) against the real gateway, worker and
  * esc-sim: log in, deploy from the catalog, watch the instance go Active live, run an ESC
- * operation, terminate; a viewer sees no action buttons. Screenshots of each page go to
+ * operation, terminate, see a batch's failed item and retry it; a viewer sees no action buttons. Screenshots of each page go to
  * test-output/console/.
  */
 import { execFileSync } from 'node:child_process';
@@ -114,6 +114,25 @@ describe('operator console (browser)', () => {
     await shot('drift');
   }, 60_000);
 
+  it('shows a batch whose item failed, with its error, and retries it', async () => {
+    const http = request(stack.gatewayUrl);
+    const manifestId = (await http.get('/cam/composer/api/v1/Service').set('Authorization', A).expect(200)).body[0].serviceManifestId;
+    // ESC refuses the first create: the batch's first item ends in Error
+    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'create', match: { deploymentName: 'MyDemoDepName' }, respond: { status: 400, body: 'image not found' }, times: 1 }).expect(201);
+    const items = ['branch-1', 'branch-2'].map((name) => ({ name, parameters: { image: 'ASA' } }));
+    const batch = (await http.post(`/cam/composer/api/v1/ServiceManifest/${manifestId}/deployBatch`).set('Authorization', A).send({ items, concurrency: 1 }).expect(202)).body.batch_id;
+    await page.getByRole('link', { name: 'Batches' }).click();
+    const card = page.getByRole('article', { name: `Batch ${batch}` });
+    await card.getByText(/2 of 2 done · 1 failed/).waitFor({ timeout: 30_000 });
+    await card.getByRole('cell', { name: /image not found/ }).waitFor();
+    await shot('batch-failed');
+    await card.getByRole('button', { name: 'Retry failed' }).click();
+    await page.getByRole('dialog', { name: 'Confirm: Retry failed' }).getByRole('button', { name: 'Confirm retry failed' }).click();
+    await card.getByText(/2 of 2 done · 0 failed/).waitFor({ timeout: 30_000 });
+    await expect(card.getByRole('table').count()).resolves.toBe(0);
+    await shot('batch-retried');
+  }, 60_000);
+
   it('shows a viewer no button it could not use', async () => {
     const viewer = await context.browser()!.newContext({ viewport: { width: 1280, height: 900 } });
     const p = await viewer.newPage();
@@ -122,6 +141,9 @@ describe('operator console (browser)', () => {
     await p.getByRole('heading', { name: /console-asa-1/ }).waitFor();
     await expect(p.getByRole('button', { name: 'Terminate' }).count()).resolves.toBe(0);
     await expect(p.getByRole('group', { name: 'Actions' }).count()).resolves.toBe(0);
+    await p.getByRole('link', { name: 'Batches' }).click();
+    await p.getByText(/2 of 2 done/).waitFor();
+    await expect(p.getByRole('button', { name: /Retry failed|Cancel batch/ }).count()).resolves.toBe(0);
     await p.getByRole('link', { name: 'Catalog' }).click();
     await p.getByRole('button', { name: /ASA firewall/ }).click();
     await p.getByRole('cell', { name: 'Published' }).waitFor();

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ErrorBoundary, LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { ApiError, get, setToken, token, whenUnauthorised } from './api';
+import { BatchesPage } from './pages/batches';
 import { CatalogPage } from './pages/catalog';
 import { DriftPage } from './pages/drift';
 import { InstancePage } from './pages/instance';
@@ -13,6 +14,7 @@ const PAGES = [
   { path: '/console/', label: 'Overview' },
   { path: '/console/catalog', label: 'Catalog' },
   { path: '/console/instances', label: 'Instances' },
+  { path: '/console/batches', label: 'Batches' },
   { path: '/console/drift', label: 'Drift' },
 ];
 
@@ -82,6 +84,7 @@ export function App() {
               <Route path="/console/catalog" component={CatalogPage} />
               <Route path="/console/instances" component={InstancesPage} />
               <Route path="/console/instances/:id" component={InstancePage} />
+              <Route path="/console/batches" component={BatchesPage} />
               <Route path="/console/drift" component={DriftPage} />
               <Route default component={NotFound} />
             </Router>

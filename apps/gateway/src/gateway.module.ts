@@ -54,6 +54,7 @@ import { BatchesController } from './batches/batches.controller';
 import { SubmitBatchUseCase } from './batches/usecases/submit-batch.usecase';
 import { BatchConnections } from './batches/batch-connections';
 import { GetBatchUseCase } from './batches/usecases/get-batch.usecase';
+import { ListBatchesUseCase } from './batches/usecases/list-batches.usecase';
 import { CancelBatchUseCase } from './batches/usecases/cancel-batch.usecase';
 import { RerunBatchItems } from './batches/usecases/rerun-batch-items';
 import { RetryBatchUseCase } from './batches/usecases/retry-batch.usecase';
@@ -98,6 +99,7 @@ export class GatewayModule implements NestModule {
         SubmitBatchUseCase,
         BatchConnections,
         GetBatchUseCase,
+        ListBatchesUseCase,
         CancelBatchUseCase,
         RerunBatchItems,
         RetryBatchUseCase,

@@ -57,6 +57,10 @@ export const BATCH_SCHEMA = {
   },
 };
 
+const { items: _items, limit: _limit, skip: _skip, esc_connections: _connections, ...summary } = BATCH_SCHEMA.properties;
+/** A batch in the list: its counts, not its items. */
+export const BATCH_SUMMARY_SCHEMA = { type: 'object', properties: summary };
+
 export const BATCH_CANCELLED_SCHEMA = { type: 'object', properties: { id: { ...str, format: 'uuid' }, cancelled: int, state: str } };
 
 export const BATCH_RERUN_SCHEMA = {

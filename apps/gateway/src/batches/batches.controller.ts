@@ -9,10 +9,11 @@ import { EntityIdPipe } from '../common/entity-id.pipe';
 import { streamedBody } from '../common/idempotency/streamed-body';
 import { parseListFilter, RawQuery } from '../common/list-filter';
 import { ApiErrors, ApiOk } from '../openapi/api-responses';
-import { BATCH_CANCELLED_SCHEMA, BATCH_REQUEST_SCHEMA, BATCH_RERUN_SCHEMA, BATCH_SCHEMA, BATCH_SUBMITTED_SCHEMA } from './batch.openapi';
+import { BATCH_CANCELLED_SCHEMA, BATCH_REQUEST_SCHEMA, BATCH_RERUN_SCHEMA, BATCH_SCHEMA, BATCH_SUBMITTED_SCHEMA, BATCH_SUMMARY_SCHEMA } from './batch.openapi';
 import { batchFormatOf, itemsOfCsv, itemsOfJson, itemsOfNdjson } from './batch-items';
 import { CancelBatchUseCase } from './usecases/cancel-batch.usecase';
 import { GetBatchUseCase } from './usecases/get-batch.usecase';
+import { ListBatchesUseCase } from './usecases/list-batches.usecase';
 import { RetryBatchUseCase } from './usecases/retry-batch.usecase';
 import { TerminateBatchUseCase } from './usecases/terminate-batch.usecase';
 import { StreamBatchProgressUseCase } from './usecases/stream-batch-progress.usecase';
@@ -23,6 +24,8 @@ const versionId = new EntityIdPipe('service version');
 /** Items come in index order; they filter by what they show. */
 const BATCH_ITEMS_LIST = { order: { index: 'index' as const }, defaultOrder: { field: 'index' as const, direction: 'asc' as const }, where: { status: 'status' as const } };
 const batchId = new EntityIdPipe('batch');
+const BATCH_LIST = { order: { created_at: 'createdAt' as const }, defaultOrder: { field: 'createdAt' as const, direction: 'desc' as const }, where: {} };
+const MAX_BATCH_PAGE = 100;
 
 /** Items running at once in a batch when the request does not say. */
 export const DEFAULT_BATCH_CONCURRENCY = 20;
@@ -39,7 +42,21 @@ export class BatchesController {
     private readonly retryBatch: RetryBatchUseCase,
     private readonly terminateBatch: TerminateBatchUseCase,
     private readonly progress: StreamBatchProgressUseCase,
+    private readonly listBatches: ListBatchesUseCase,
   ) {}
+
+  @Get('Batches')
+  @ApiOperation({ summary: "The tenant's batches, newest first, each with its counts per status and the items running (filter[limit] 1..100, default 100; filter[skip])" })
+  @ApiQuery({ name: 'filter[limit]', required: false, schema: { type: 'integer', minimum: 1, maximum: MAX_BATCH_PAGE } })
+  @ApiQuery({ name: 'filter[skip]', required: false, schema: { type: 'integer', minimum: 0 } })
+  @ApiOk({ type: 'array', items: BATCH_SUMMARY_SCHEMA })
+  @ApiErrors(400)
+  list(@TenantId() tenantId: string, @RawQuery() query: Record<string, unknown>) {
+    const filter = parseListFilter(query, BATCH_LIST);
+    if (filter.after) throw DomainException.invalid('filter[cursor]: batches page by filter[skip]');
+    if (filter.limit > MAX_BATCH_PAGE || filter.cappedFrom !== undefined) throw DomainException.invalid(`filter[limit]: must be an integer from 1 to ${MAX_BATCH_PAGE}`);
+    return this.listBatches.execute(tenantId, { limit: filter.limit, skip: filter.skip });
+  }
 
   @Post('ServiceManifest/:id/deployBatch')
   @HttpCode(202)

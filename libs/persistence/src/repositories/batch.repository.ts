@@ -93,6 +93,11 @@ export class BatchRepository {
     return this.prisma.batch.findFirst({ where: { id, tenantId, state: { not: BatchState.Validating } } });
   }
 
+  /** A page of the tenant's batches, newest first. */
+  list(tenantId: string, skip: number, take: number) {
+    return this.prisma.batch.findMany({ where: { tenantId, state: { not: BatchState.Validating } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip, take });
+  }
+
   async counts(batchId: string): Promise<BatchCounts> {
     const rows = await this.prisma.$queryRaw<Array<{ status: string; n: number; running: number }>>`
       SELECT ${BATCH_ITEM_SHOWS} AS status,
@@ -106,11 +111,14 @@ export class BatchRepository {
     return { byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])), running: rows.reduce((n, r) => n + r.running, 0) };
   }
 
-  /** A page of items in index order, with what each shows. */
+  /** A page of items in index order, with what each shows; an item whose instance ended in Error, with why its action failed (the last line of its log). */
   async items(batchId: string, skip: number, take: number, status?: string): Promise<BatchItemView[]> {
     const rows = await this.prisma.$queryRaw<Array<{ index: number; name: string; service_instance_id: string | null; state: string; instance_status: string | null; error: string | null }>>`
-      SELECT b.index, b.name, b.service_instance_id::text, b.state, si.status AS instance_status, b.error
-        FROM batch_item b LEFT JOIN service_instance si ON si.id = b.service_instance_id
+      SELECT b.index, b.name, b.service_instance_id::text, b.state, si.status AS instance_status,
+             COALESCE(b.error, CASE WHEN si.status = 'Error' THEN COALESCE(a.failure, (regexp_match(rtrim(a.log, E'\n'), '[^\n]*$'))[1]) END) AS error
+        FROM batch_item b
+        LEFT JOIN service_instance si ON si.id = b.service_instance_id
+        LEFT JOIN action_instance a ON a.id = si.current_action_instance_id
        WHERE b.batch_id = ${batchId}::uuid
          ${status ? Prisma.sql`AND (${BATCH_ITEM_SHOWS}) = ${status}` : Prisma.empty}
        ORDER BY b.index

@@ -65,6 +65,13 @@ function safeJson(text: string): unknown {
   }
 }
 
+/** A GET of a binary answer (an icon) with the session's token; undefined when it is not there. */
+export async function getBlob(path: string): Promise<Blob | undefined> {
+  const res = await fetch(path, { headers: { Authorization: `Bearer ${token() ?? ''}` } });
+  if (res.status === 401) onUnauthorised();
+  return res.ok ? res.blob() : undefined;
+}
+
 /**
  * Follows a server-sent event stream of the API. EventSource cannot send a bearer token, so the
  * stream is read with fetch and parsed with eventsource-parser. Returns a function that stops it.

@@ -48,7 +48,7 @@ function FailedItems({ batch, tenantId }: { batch: Batch; tenantId: string }) {
     Promise.all(FAILED.map((s) => get<{ items: Item[] }>(withTenant(`${BATCHES}/${batch.id}`, tenantId, { 'filter[where][status]': s, 'filter[limit]': '100' }))))
       .then((pages) => setItems(pages.flatMap((p) => p.items).sort((a, b) => a.index - b.index)))
       .catch(() => setItems([]));
-  }, [batch.id, batch.updated_at]);
+  }, [batch.id, JSON.stringify(batch.counts)]);
   if (!items) return <p aria-busy="true">Loading failed items…</p>;
   if (!items.length) return null;
   return (

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { call, get, post, withTenant } from '../api';
+import { call, get, getBlob, post, withTenant } from '../api';
 import { ErrorNote, Status } from '../components/status';
 import { useSession } from '../session';
 
@@ -52,8 +52,7 @@ function Icon({ name, tenantId }: { name?: string; tenantId: string }) {
   const [src, setSrc] = useState<string>();
   useEffect(() => {
     if (!name) return;
-    fetch(withTenant(`/cam/composer/api/v1/icons/name/${encodeURIComponent(name)}`, tenantId), { headers: { Authorization: `Bearer ${sessionStorage.getItem('cam-esc-console-token') ?? ''}` } })
-      .then((r) => (r.ok ? r.blob() : undefined))
+    getBlob(withTenant(`/cam/composer/api/v1/icons/name/${encodeURIComponent(name)}`, tenantId))
       .then((blob) => {
         if (!blob) return;
         const reader = new FileReader();

@@ -7,10 +7,11 @@ import { useSession } from '../session';
 interface Overview {
   at: string;
   instances: Record<string, number>;
-  actions: { running: number; failed_24h: number };
+  actions: { running: number; queued: number; failed_24h: number };
   connections: Array<{ name: string; circuit: string; in_flight: number; requests_15m: number; error_rate_15m: number }>;
-  queues: Array<{ name: string; counts: Record<string, number> | null }>;
-  callbacks_refused: number;
+  /** The gateway's, for an admin only. */
+  queues: Array<{ name: string; counts: Record<string, number> | null }> | null;
+  callbacks_refused: number | null;
   activity: { bucket_minutes: number; hours: number; buckets: Array<{ at: string; deploys: number; failures: number }> };
 }
 
@@ -67,11 +68,17 @@ export function OverviewPage() {
                 <strong data-testid="failed-24h">{data.actions.failed_24h}</strong> failed in the last 24 hours
               </p>
               <p class="figure">
-                <strong>{data.callbacks_refused}</strong> ESC callbacks refused (this gateway, since it started)
+                <strong>{data.actions.queued}</strong> waiting for their batch's turn
               </p>
+              {data.callbacks_refused !== null && (
+                <p class="figure">
+                  <strong>{data.callbacks_refused}</strong> ESC callbacks refused (this gateway process, every tenant, since it started)
+                </p>
+              )}
             </article>
+            {data.queues && (
             <article>
-              <header>Queues</header>
+              <header>Queues (the whole gateway)</header>
               <table>
                 <thead>
                   <tr>
@@ -83,7 +90,7 @@ export function OverviewPage() {
                   </tr>
                 </thead>
                 <tbody>
-                  {data.queues.map((q) => (
+                  {data.queues!.map((q) => (
                     <tr key={q.name}>
                       <th scope="row">{q.name}</th>
                       {q.counts ? ['waiting', 'active', 'delayed', 'failed'].map((k) => <td class="number">{q.counts![k] ?? 0}</td>) : <td colSpan={4}>the queue store does not answer</td>}
@@ -92,6 +99,7 @@ export function OverviewPage() {
                 </tbody>
               </table>
             </article>
+            )}
           </div>
           <article>
             <header>ESC connections (last 15 minutes)</header>

@@ -11,7 +11,7 @@ export type AuditedRequest = Request & Partial<AuthenticatedRequest> & { [MADE_I
 
 /**
  * Every mutating call of an authenticated caller leaves an audit entry once its answer is sent,
- * whatever it is (a 403 for a missing role included): when, who (API token or JWT subject),
+ * whatever it is (a 403 for a missing role included; not a 429 of the rate limits): when, who (API token or JWT subject),
  * tenant, roles, the call (its route), the ids it named and made, the status, the request id and
  * the caller's address; and a JSON log line with the same. Never a body, so never a secret.
  */
@@ -31,6 +31,9 @@ export class AuditMiddleware implements NestMiddleware {
     const principal = req.principal;
     // no caller known (no or a bad token): the request log has it, the audit is of callers
     if (!principal) return;
+    // refused for a rate limit before anything ran: counted in cam_esc_rate_limited_total, not written
+    // a row each (a client flooding past its limit would otherwise write at the flood's rate)
+    if (res.writableFinished && res.statusCode === 429) return;
     const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
     const entry = {
       at: new Date(),

@@ -73,8 +73,8 @@ export class BatchesController {
     if (!format) throw new DomainException(DomainErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Content-Type: a batch is application/json ({"items": [...]}), application/x-ndjson (one instance request per line) or text/csv (a header line with name and the input parameters)');
     const fromBody = format === 'json' ? (body as { continue_on_invalid?: unknown; concurrency?: unknown } | null) : null;
     // the body's values are JSON's own types, and checked even where the query's win
-    if (fromBody?.continue_on_invalid !== undefined && typeof fromBody.continue_on_invalid !== 'boolean') throw DomainException.invalid('body.continue_on_invalid: must be true or false');
-    const bodyConcurrency = fromBody?.concurrency === undefined ? undefined : count('body.concurrency', typeof fromBody.concurrency === 'number' ? fromBody.concurrency : NaN);
+    if (fromBody?.continue_on_invalid !== undefined && typeof fromBody.continue_on_invalid !== 'boolean') throw DomainException.invalid('continue_on_invalid: must be true or false');
+    const bodyConcurrency = fromBody?.concurrency === undefined ? undefined : count('concurrency', typeof fromBody.concurrency === 'number' ? fromBody.concurrency : NaN);
     const continueOnInvalid = flag('continue_on_invalid', query.continue_on_invalid ?? fromBody?.continue_on_invalid);
     const concurrency = query.concurrency !== undefined ? count('concurrency', query.concurrency) : (bodyConcurrency ?? count('concurrency', undefined));
     const items = format === 'json' ? itemsOfJson(body) : format === 'ndjson' ? itemsOfNdjson(streamedBody(req)) : itemsOfCsv(streamedBody(req));

@@ -1,6 +1,7 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { TenantId } from '../auth/tenant.decorator';
+import { AuthenticatedRequest } from '../auth/principal';
+import { grants, Role } from '../auth/roles';
 import { ApiErrors, ApiOk } from '../openapi/api-responses';
 import { GetOverviewUseCase } from './usecases/get-overview.usecase';
 
@@ -11,7 +12,7 @@ const OVERVIEW_SCHEMA = {
   properties: {
     at: { type: 'string', format: 'date-time' },
     instances: { type: 'object', description: 'instances by Status', additionalProperties: int, example: { Active: 120, Error: 2 } },
-    actions: { type: 'object', properties: { running: int, failed_24h: int } },
+    actions: { type: 'object', required: ['running', 'queued', 'failed_24h'], properties: { running: int, queued: { ...int, description: "waiting for their batch's turn" }, failed_24h: int } },
     connections: {
       type: 'array',
       items: {
@@ -25,8 +26,8 @@ const OVERVIEW_SCHEMA = {
         },
       },
     },
-    queues: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, counts: { type: 'object', nullable: true, additionalProperties: int, description: 'null: the queue store did not answer' } } } },
-    callbacks_refused: { ...int, description: 'ESC callbacks this gateway process refused since it started' },
+    queues: { type: 'array', nullable: true, description: "the gateway's queues (every tenant's jobs): for an admin only, else null", items: { type: 'object', properties: { name: { type: 'string' }, counts: { type: 'object', nullable: true, additionalProperties: int, description: 'null: the queue store did not answer' } } } },
+    callbacks_refused: { ...int, nullable: true, description: 'ESC callbacks this gateway process refused since it started (every tenant\'s): for an admin only, else null' },
     activity: {
       type: 'object',
       properties: {
@@ -45,10 +46,10 @@ export class OverviewController {
   constructor(private readonly overview: GetOverviewUseCase) {}
 
   @Get()
-  @ApiOperation({ summary: "The tenant at a glance: instances by status, actions running and failed in the last 24 hours, ESC connections' health, queue depths, callbacks refused, deploys and failures per minute over the last 3 hours" })
+  @ApiOperation({ summary: "The tenant at a glance: instances by status, actions running, queued and failed in the last 24 hours, ESC connections' health, deploys and failures per minute over the last 3 hours; for an admin also the gateway's queue depths and the callbacks it refused" })
   @ApiOk(OVERVIEW_SCHEMA)
   @ApiErrors()
-  get(@TenantId() tenantId: string) {
-    return this.overview.execute(tenantId);
+  get(@Req() req: AuthenticatedRequest) {
+    return this.overview.execute(req.tenantId, grants(req.principal.roles, Role.Admin));
   }
 }

@@ -46,7 +46,7 @@ export function ApiErrors(...statuses: number[]) {
   const all = new Set([400, 401, 403, 429, ...statuses, ...(statuses.includes(415) ? [413] : [])]);
   return applyDecorators(
     ...[...all].map((status) =>
-      ApiResponse({ status, description: ERRORS[status], content: errorContent(), ...(status === 429 ? { headers: { 'Retry-After': { description: 'seconds until the limit lets calls through again', schema: { type: 'integer' } } } } : {}) }),
+      ApiResponse({ status, description: ERRORS[status], content: errorContent(), ...(status === 429 ? { headers: { 'Retry-After': { description: 'seconds until the limit lets calls through again', required: true, schema: { type: 'integer' } } } } : {}) }),
     ),
   );
 }

@@ -2,7 +2,7 @@ import { ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ThrottlerOptions } from '@nestjs/throttler';
 import { RateLimits } from '@cam-esc/config';
 import { createHash } from 'node:crypto';
-import { AuthenticatedRequest } from '../auth/principal';
+import { AuthenticatedRequest, Principal } from '../auth/principal';
 
 /** The rate limits, by name: each counts calls per window for its own kind of caller. */
 export enum RateLimitName {
@@ -29,6 +29,11 @@ function perSourceAddress(context: ExecutionContext): boolean {
   return Reflect.getMetadata(PER_SOURCE_ADDRESS, context.getClass()) === true;
 }
 
+/** A caller as the token limit counts it: a JWT subject is the identity provider's, unique only within its tenant (and may be absent). */
+function callerOf(principal: Principal): string {
+  return `${principal.via}:${principal.tenantId}:${principal.subject}`;
+}
+
 function principalOf(context: ExecutionContext) {
   return context.switchToHttp().getRequest<AuthenticatedRequest>().principal;
 }
@@ -41,7 +46,7 @@ function principalOf(context: ExecutionContext) {
  */
 export function rateLimitThrottlers(limits: RateLimits): ThrottlerOptions[] {
   const all: Array<ThrottlerOptions & { limit: number }> = [
-    { name: RateLimitName.Token, limit: limits.perToken, ttl: limits.windowMs, skipIf: (c) => !principalOf(c), getTracker: (_req, c) => principalOf(c)!.subject },
+    { name: RateLimitName.Token, limit: limits.perToken, ttl: limits.windowMs, skipIf: (c) => !principalOf(c), getTracker: (_req, c) => callerOf(principalOf(c)!) },
     { name: RateLimitName.Tenant, limit: limits.perTenant, ttl: limits.windowMs, skipIf: (c) => !principalOf(c), getTracker: (_req, c) => principalOf(c)!.tenantId },
     { name: RateLimitName.Callbacks, limit: limits.callbacksPerSource, ttl: limits.windowMs, skipIf: (c) => !perSourceAddress(c) },
   ];

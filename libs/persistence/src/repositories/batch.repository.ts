@@ -98,6 +98,27 @@ export class BatchRepository {
     return this.prisma.batch.findMany({ where: { tenantId, state: { not: BatchState.Validating } }, orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], skip, take });
   }
 
+  /** The counts of several batches at once (a page of the list), by batch id. */
+  async countsOf(batchIds: string[]): Promise<Map<string, BatchCounts>> {
+    const counts = new Map<string, BatchCounts>(batchIds.map((id) => [id, { byStatus: {}, running: 0 }]));
+    if (!batchIds.length) return counts;
+    const rows = await this.prisma.$queryRaw<Array<{ batch_id: string; status: string; n: number; running: number }>>`
+      SELECT b.batch_id::text, ${BATCH_ITEM_SHOWS} AS status,
+             count(*)::int AS n,
+             count(*) FILTER (WHERE ${ITEM_RUNS})::int AS running
+        FROM batch_item b
+        LEFT JOIN service_instance si ON si.id = b.service_instance_id
+        LEFT JOIN action_instance a ON a.id = si.current_action_instance_id
+       WHERE b.batch_id = ANY(${batchIds}::uuid[])
+       GROUP BY 1, 2`;
+    for (const r of rows) {
+      const c = counts.get(r.batch_id)!;
+      c.byStatus[r.status] = r.n;
+      c.running += r.running;
+    }
+    return counts;
+  }
+
   async counts(batchId: string): Promise<BatchCounts> {
     const rows = await this.prisma.$queryRaw<Array<{ status: string; n: number; running: number }>>`
       SELECT ${BATCH_ITEM_SHOWS} AS status,

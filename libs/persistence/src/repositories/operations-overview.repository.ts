@@ -4,7 +4,7 @@ import { PrismaService } from '../prisma.service';
 export interface ActivityBucket {
   /** The start of the bucket. */
   at: Date;
-  /** Provisions started in it. */
+  /** Provisions asked for in it (a batch's are asked for when it is submitted). */
   deploys: number;
   /** Actions that ended Failed in it. */
   failures: number;
@@ -12,6 +12,8 @@ export interface ActivityBucket {
 
 export interface ConnectionActivity {
   connection: string;
+  /** Its identity, as its circuit is recorded by (esc_circuit.connection_key): the record id, `default` for ESC_URL's. */
+  key: string;
   /** Requests sent on it since the time asked for, and those of them that failed. */
   requests: number;
   failed: number;
@@ -28,17 +30,18 @@ export class OperationsOverviewRepository {
     return this.prisma.$queryRaw`SELECT status, count(*)::int AS n FROM service_instance WHERE tenant_id = ${tenantId} GROUP BY status ORDER BY status`;
   }
 
-  /** Actions waiting or running now, and those that failed since `since`. */
-  async actionCounts(tenantId: string, since: Date): Promise<{ running: number; failed: number }> {
-    const [row] = await this.prisma.$queryRaw<Array<{ running: number; failed: number }>>`
-      SELECT count(*) FILTER (WHERE ai.status IN ('Queued', 'Submitted', 'In_Progress'))::int AS running,
+  /** Actions running now, those waiting for their batch's turn, and those that failed since `since`. */
+  async actionCounts(tenantId: string, since: Date): Promise<{ running: number; queued: number; failed: number }> {
+    const [row] = await this.prisma.$queryRaw<Array<{ running: number; queued: number; failed: number }>>`
+      SELECT count(*) FILTER (WHERE ai.status IN ('Submitted', 'In_Progress'))::int AS running,
+             count(*) FILTER (WHERE ai.status = 'Queued')::int AS queued,
              count(*) FILTER (WHERE ai.status = 'Failed' AND ai.finished_at >= ${since})::int AS failed
         FROM action_instance ai JOIN service_instance si ON si.id = ai.service_instance_id
        WHERE si.tenant_id = ${tenantId} AND (ai.status IN ('Queued', 'Submitted', 'In_Progress') OR ai.finished_at >= ${since})`;
-    return row ?? { running: 0, failed: 0 };
+    return row ?? { running: 0, queued: 0, failed: 0 };
   }
 
-  /** Provisions started and actions failed, per bucket of `bucketMinutes` since `since` (buckets without any are left out). */
+  /** Provisions asked for and actions failed, per bucket of `bucketMinutes` since `since` (buckets without any are left out). */
   activity(tenantId: string, since: Date, bucketMinutes: number): Promise<ActivityBucket[]> {
     const seconds = bucketMinutes * 60;
     return this.prisma.$queryRaw`
@@ -58,12 +61,13 @@ export class OperationsOverviewRepository {
   /** Requests sent to each ESC connection for the tenant's instances since `since`, failed ones, and those in flight now. */
   connectionActivity(tenantId: string, since: Date): Promise<ConnectionActivity[]> {
     return this.prisma.$queryRaw`
-      SELECT res.connection_name AS connection,
+      SELECT res.connection_name AS connection, COALESCE(c.id::text, 'default') AS key,
              count(*) FILTER (WHERE r.sent_at >= ${since})::int AS requests,
              count(*) FILTER (WHERE r.sent_at >= ${since} AND r.status = 'Failed')::int AS failed,
              count(*) FILTER (WHERE r.status = 'Pending' AND r.sent_at IS NOT NULL)::int AS "inFlight"
         FROM esc_request r JOIN esc_resource res ON res.id = r.esc_resource_id JOIN service_instance si ON si.id = res.service_instance_id
+        LEFT JOIN esc_connection c ON c.tenant_id = si.tenant_id AND c.name = res.connection_name
        WHERE si.tenant_id = ${tenantId} AND (r.sent_at >= ${since} OR r.status = 'Pending')
-       GROUP BY 1 ORDER BY 1`;
+       GROUP BY 1, 2 ORDER BY 1`;
   }
 }

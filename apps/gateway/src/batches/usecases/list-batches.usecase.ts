@@ -8,16 +8,16 @@ export class ListBatchesUseCase {
 
   async execute(tenantId: string, page: { limit: number; skip: number }) {
     const batches = await this.batches.list(tenantId, page.skip, page.limit);
-    const counts = await Promise.all(batches.map((b) => this.batches.counts(b.id)));
-    return batches.map((b, i) => ({
+    const counts = await this.batches.countsOf(batches.map((b) => b.id));
+    return batches.map((b) => ({
       id: b.id,
       service_version_id: b.serviceVersionId,
       state: b.state,
       concurrency: b.concurrency,
       total: b.total,
       invalid: b.invalid,
-      counts: counts[i].byStatus,
-      running: counts[i].running,
+      counts: counts.get(b.id)!.byStatus,
+      running: counts.get(b.id)!.running,
       created_at: b.createdAt.toISOString(),
       updated_at: b.updatedAt.toISOString(),
     }));

@@ -12,10 +12,11 @@ const BUCKET_MINUTES = 1;
 const CONNECTION_WINDOW_MINUTES = 15;
 
 /**
- * The console's overview of a tenant: instances by status, actions running and failed in the
- * last 24 hours, each ESC connection's health (circuit, requests in flight, error rate), queue
- * depths, callbacks refused, and deploys and failures per minute over the last hours. From the
- * gateway's own data (PostgreSQL, the queues, this process's counters), not from Prometheus.
+ * The console's overview of a tenant: instances by status, actions running, queued and failed in
+ * the last 24 hours, each ESC connection's health (circuit, requests in flight, error rate), and
+ * deploys and failures per minute over the last hours; for an admin also the gateway's queue
+ * depths and the callbacks this process refused (every tenant's). From the gateway's own data
+ * (PostgreSQL, the queues, this process's counters), not from Prometheus.
  */
 @Injectable()
 export class GetOverviewUseCase {
@@ -32,7 +33,8 @@ export class GetOverviewUseCase {
     this.queues = [flow, callbacks, catalog];
   }
 
-  async execute(tenantId: string) {
+  /** `gatewayWide`: the caller may see the figures of the whole gateway (every tenant's jobs, callbacks refused): an admin. */
+  async execute(tenantId: string, gatewayWide: boolean) {
     const now = Date.now();
     const day = new Date(now - 24 * 3600_000);
     const [statuses, actions, activity, connections, circuits, queues, refused] = await Promise.all([
@@ -41,15 +43,16 @@ export class GetOverviewUseCase {
       this.overview.activity(tenantId, new Date(now - ACTIVITY_HOURS * 3600_000), BUCKET_MINUTES),
       this.overview.connectionActivity(tenantId, new Date(now - CONNECTION_WINDOW_MINUTES * 60_000)),
       this.circuits.current(),
-      this.queueDepths(),
-      this.metrics.callbacksRefused.get(),
+      gatewayWide ? this.queueDepths() : null,
+      gatewayWide ? this.metrics.callbacksRefused.get() : null,
     ]);
     return {
       at: new Date(now).toISOString(),
       instances: Object.fromEntries(statuses.map((s) => [s.status, s.n])),
-      actions: { running: actions.running, failed_24h: actions.failed },
+      actions: { running: actions.running, queued: actions.queued, failed_24h: actions.failed },
       connections: connections.map((c) => {
-        const open = circuits.filter((k) => k.connectionName === c.connection);
+        // by identity: two tenants may each have a connection of the same name
+        const open = circuits.filter((k) => k.connectionKey === c.key);
         return {
           name: c.connection,
           circuit: open.some((k) => k.state === 'open') ? 'open' : open.length ? 'half-open' : 'closed',
@@ -59,7 +62,7 @@ export class GetOverviewUseCase {
         };
       }),
       queues,
-      callbacks_refused: refused.values.reduce((sum, v) => sum + v.value, 0),
+      callbacks_refused: refused ? refused.values.reduce((sum, v) => sum + v.value, 0) : null,
       activity: { bucket_minutes: BUCKET_MINUTES, hours: ACTIVITY_HOURS, buckets: activity.map((b) => ({ at: b.at.toISOString(), deploys: b.deploys, failures: b.failures })) },
     };
   }

@@ -60,6 +60,9 @@ describe('rate limits', () => {
     // a change is refused too, before anything is written
     await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'limited', version: '1', type: 'ESC', content: '<esc_datamodel/>' }).expect(429);
     expect((await stack.db.query(`SELECT count(*)::int AS n FROM esc_template WHERE name = 'limited'`)).rows[0].n).toBe(0);
+    // nor audited (a client flooding past its limit would write a row a call): the audit writes every 100 ms
+    await new Promise((r) => setTimeout(r, 400));
+    expect((await stack.db.query('SELECT count(*)::int AS n FROM audit_entry WHERE status = 429')).rows[0].n).toBe(0);
   });
 
   it("counts a tenant's tokens together, and leaves other tenants and the unauthenticated routes alone", async () => {

@@ -71,6 +71,12 @@ describe('operator console (browser)', () => {
     await page.getByRole('button', { name: /ASA firewall/ }).click();
     await page.getByRole('cell', { name: 'Published' }).waitFor();
     await expect(page.getByLabel('Provision flow').getByText('asa-deployment 1.0').count()).resolves.toBe(1);
+    // the template library, with the placeholders a step fills
+    const placeholders = page.getByRole('list', { name: 'placeholders of asa-deployment 1.0' });
+    await expect(placeholders.textContent()).resolves.toMatch(/\$\{image\}.*\$\{esc_tenant\}|\$\{esc_tenant\}.*\$\{image\}/);
+    await page.getByRole('button', { name: 'Show the XML of asa-deployment 1.0' }).click();
+    await page.getByText('asa-deployment XML').click();
+    await expect(page.locator('.body pre').last().textContent()).resolves.toContain('<image>${image}</image>');
     await shot('catalog');
     const form = page.getByRole('form', { name: /Deploy version/ });
     await form.getByLabel('Instance name').fill('console-asa-1');
@@ -147,7 +153,7 @@ describe('operator console (browser)', () => {
     await p.getByRole('link', { name: 'Catalog' }).click();
     await p.getByRole('button', { name: /ASA firewall/ }).click();
     await p.getByRole('cell', { name: 'Published' }).waitFor();
-    await expect(p.getByRole('button', { name: 'Deploy' }).count()).resolves.toBe(0);
+    await expect(p.getByRole('button', { name: 'Deploy', exact: true }).count()).resolves.toBe(0);
     await shot('viewer-catalog', p);
     await viewer.close();
   }, 30_000);

@@ -3,6 +3,7 @@ import { useLocation } from 'preact-iso';
 import { call, get, getBlob, post, withTenant } from '../api';
 import { ErrorNote, Status } from '../components/status';
 import { useSession } from '../session';
+import { TemplateLibrary } from './templates';
 
 interface Service {
   id: string;
@@ -137,7 +138,7 @@ function DeployForm({ version, tenantId }: { version: Version; tenantId: string 
   );
 }
 
-/** Services, their versions (Draft, Published, Retired), each version's flows as step lists, and a deploy form. */
+/** Services, their versions (Draft, Published, Retired), each version's flows as step lists, a deploy form, and the template library. */
 export function CatalogPage() {
   const { session } = useSession();
   const [services, setServices] = useState<Service[]>();
@@ -249,6 +250,7 @@ export function CatalogPage() {
           )}
         </div>
       </div>
+      <TemplateLibrary />
     </section>
   );
 }

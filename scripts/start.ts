@@ -140,6 +140,7 @@ async function main(): Promise<void> {
         'cam-esc-gateway is up',
         `  API:    ${base}/cam/composer/api/v1   (templates: ${base}/cam/api/v1/templates)`,
         `  Docs:   ${base}/docs`,
+        `  Console: ${base}/console/`,
         `  ESC:    ${config.esc.url}${runSim ? '  (the bundled esc-sim)' : ''}`,
         config.usesDefaultApiTokens
           ? `  Token:  Authorization: Bearer ${token[0]}   (tenant ${token[1].tenantId}; the development default: set API_TOKENS for anything else)`

@@ -77,6 +77,20 @@ describe('audit log', () => {
     }
   });
 
+  it('records a call whose path holds a NUL, and the calls written with it', async () => {
+    const before = (await audit('?limit=500')).entries.length;
+    await http.post('/cam/composer/api/v1/ServiceInstances/abc%00def/terminate').set('Authorization', A).send({}).expect(400);
+    await http.delete('/cam/api/v1/templates/00000000-0000-4000-8000-000000000000').set('Authorization', A).expect(404);
+    const { entries } = await waitFor(() => audit('?limit=500'), (b) => b.entries.length >= before + 2, 'both audit entries');
+    // the id as the route read it (decoded) holds the NUL: written as U+FFFD
+    expect(entries.slice(0, 2).map((e: { status: number; path: string; target_ids: string[] }) => [e.status, e.path, e.target_ids])).toEqual(
+      expect.arrayContaining([
+        [400, '/cam/composer/api/v1/ServiceInstances/abc%00def/terminate', ['abc\ufffddef']],
+        [404, '/cam/api/v1/templates/00000000-0000-4000-8000-000000000000', ['00000000-0000-4000-8000-000000000000']],
+      ]),
+    );
+  });
+
   it('cannot be changed or emptied, even through SQL', async () => {
     await expect(stack.db.query(`UPDATE audit_entry SET status = 200`)).rejects.toThrow(/append-only/);
     await expect(stack.db.query(`DELETE FROM audit_entry`)).rejects.toThrow(/append-only/);

@@ -58,6 +58,8 @@ describe('contract fuzz of the OpenAPI document', () => {
     mkdirSync(join(__dirname, '..', 'test-output'), { recursive: true });
     writeFileSync(join(__dirname, '..', 'test-output', 'contract-fuzz.json'), JSON.stringify(report, null, 2));
     expect(report.operations).toBeGreaterThanOrEqual(60);
+    // every case was tried: none kept back by the rate limits
+    expect(report.rateLimited).toBe(0);
     // the seeded records were reached: some reads of them answered 200
     expect(report.statuses['GET /cam/composer/api/v1/ServiceInstances/{id}']?.['200']).toBeGreaterThan(0);
     expect(report.statuses['GET /cam/composer/api/v1/ServiceManifest/{id}']?.['200']).toBeGreaterThan(0);

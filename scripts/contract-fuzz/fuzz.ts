@@ -31,6 +31,8 @@ export interface Finding {
 export interface FuzzReport {
   operations: number;
   requests: number;
+  /** Answers that were a 429: cases the gateway's rate limits kept from being tried (raise RATE_LIMIT_* on a fuzzed gateway). */
+  rateLimited: number;
   /** Statuses answered, by operation. */
   statuses: Record<string, Record<string, number>>;
   findings: Finding[];
@@ -77,7 +79,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const operations = operationsOf(document as Parameters<typeof operationsOf>[0]).filter((op) => !options.only || options.only.test(op.id));
   const validators = new SchemaValidators();
   const findings = new Map<string, Finding>();
-  const report: FuzzReport = { operations: operations.length, requests: 0, statuses: {}, findings: [] };
+  const report: FuzzReport = { operations: operations.length, requests: 0, rateLimited: 0, statuses: {}, findings: [] };
   const record = (operation: string, check: CheckName, message: string, sent: FuzzCase, method: string, answer: Answer) => {
     const key = `${operation}\u0000${check}\u0000${answer.status}`;
     const known = findings.get(key);
@@ -102,6 +104,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     for (const sent of cases) {
       const answer = await ask(sent, operation.method);
       statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
+      if (answer.status === 429) report.rateLimited += 1;
       for (const violation of check(operation, sent, answer, validators)) record(operation.id, violation.check, violation.message, sent, operation.method, answer);
       if (sent.kind === 'positive' && !called.has(operation.path)) called.set(operation.path, sent);
     }

@@ -16,6 +16,14 @@ describe('AuditWriter', () => {
     expect(written.map((b) => b.map((e) => e.subject))).toEqual([['s0', 's1', 's2', 's3', 's4']]);
   });
 
+  it('writes each entry of a batch the database refused on its own: one bad entry loses only itself', async () => {
+    const refusing = { append: async (entries: NewAuditEntry[]) => (entries.some((e) => e.subject === 's1') ? Promise.reject(new Error('invalid byte sequence')) : void written.push(entries)) } as unknown as AuditRepository;
+    const writer = new AuditWriter(refusing);
+    for (let i = 0; i < 3; i++) writer.add(entry(i));
+    await writer.beforeApplicationShutdown();
+    expect(written.map((b) => b.map((e) => e.subject))).toEqual([['s0'], ['s2']]);
+  });
+
   it('writes what still waits when the gateway stops', async () => {
     const writer = new AuditWriter(repo);
     writer.add(entry(1));

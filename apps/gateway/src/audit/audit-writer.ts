@@ -37,8 +37,20 @@ export class AuditWriter implements BeforeApplicationShutdown {
     const entries = this.waiting;
     this.waiting = [];
     if (!entries.length) return;
-    this.writing = this.writing.then(() =>
-      this.audit.append(entries).catch((e: Error) => this.logger.error({ entries: entries.length, err: e.message, audit: entries }, 'could not write audit entries')),
-    );
+    this.writing = this.writing.then(() => this.write(entries));
+  }
+
+  /** The batch in one statement; if the database refuses it, each entry on its own, so that one bad entry loses only itself. */
+  private async write(entries: NewAuditEntry[]): Promise<void> {
+    try {
+      await this.audit.append(entries);
+      return;
+    } catch (e) {
+      if (entries.length === 1) {
+        this.logger.error({ err: (e as Error).message, audit: entries[0] }, 'could not write an audit entry');
+        return;
+      }
+    }
+    for (const entry of entries) await this.write([entry]);
   }
 }

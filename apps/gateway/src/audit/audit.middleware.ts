@@ -5,6 +5,15 @@ import { MUTATING_METHODS } from '../common/http/methods';
 import { AuditWriter } from './audit-writer';
 
 
+/**
+ * A caller's words as PostgreSQL text takes them: a NUL (a path may carry %00; the call itself is
+ * refused with a 400) is written as U+FFFD, so that one such call cannot fail the whole batch of
+ * entries it is written with.
+ */
+function storable(text: string): string {
+  return text.replace(/\u0000/g, '\ufffd');
+}
+
 /** What the call made, as its answer names it (set by AuditInterceptor). */
 export const MADE_IDS = Symbol('auditMadeIds');
 export type AuditedRequest = Request & Partial<AuthenticatedRequest> & { [MADE_IDS]?: Set<string> };
@@ -43,8 +52,8 @@ export class AuditMiddleware implements NestMiddleware {
       roles: principal.roles,
       method: req.method,
       call: `${req.method} ${route}`,
-      path: req.path.slice(0, 500),
-      targetIds: [...new Set([...Object.values(req.params ?? {}).map(String), ...(req[MADE_IDS] ?? [])])].slice(0, 20),
+      path: storable(req.path.slice(0, 500)),
+      targetIds: [...new Set([...Object.values(req.params ?? {}).map((v) => storable(String(v).slice(0, 200))), ...(req[MADE_IDS] ?? [])])].slice(0, 20),
       status: res.writableFinished ? res.statusCode : 499,
       requestId: req.id === undefined ? null : String(req.id),
       source: req.ip ?? null,

@@ -28,6 +28,11 @@ export function mountConsole(app: INestApplication): void {
   app.use(`${CONSOLE_PATH}/assets`, express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
   app.use(CONSOLE_PATH, (req: Request, res: Response, next: () => void) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    // a file the build does not have (…/nope.js) is a 404, not the page: only the console's own paths are
+    if (/\.[A-Za-z0-9]+$/.test(req.path)) {
+      res.status(404).json({ error: { statusCode: 404, name: 'NOT_FOUND', code: 'NOT_FOUND', message: `no such file of the console: ${req.path.slice(0, 200)}` } });
+      return;
+    }
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(join(dir, 'index.html'));
   });

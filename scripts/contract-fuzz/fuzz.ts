@@ -40,13 +40,13 @@ export interface FuzzReport {
 
 const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
 
-async function send(baseUrl: string, sent: FuzzCase, token: string, timeoutMs: number): Promise<Answer> {
+async function send(baseUrl: string, sent: FuzzCase, method: string, token: string, timeoutMs: number): Promise<Answer> {
   const url = new URL(sent.path, baseUrl);
   for (const [name, value] of sent.query) url.searchParams.append(name, value);
   const headers: Record<string, string> = { ...sent.headers, accept: 'application/json' };
   if (sent.kind !== 'no-auth') headers.authorization = `Bearer ${token}`;
   if (sent.body) headers['content-type'] = sent.body.contentType;
-  const res = await request(url, { method: methodOf(sent), headers, body: sent.body?.text, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
+  const res = await request(url, { method, headers, body: sent.body?.text, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
   const contentType = String(res.headers['content-type'] ?? '');
   if (contentType.startsWith('text/event-stream')) {
     // a stream stays open: its status and headers are the answer
@@ -60,11 +60,6 @@ async function send(baseUrl: string, sent: FuzzCase, token: string, timeoutMs: n
 function templateMatches(template: string, path: string): boolean {
   const pattern = template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+');
   return new RegExp(`^${pattern}$`, 'i').test(path);
-}
-
-const methods = new WeakMap<FuzzCase, string>();
-function methodOf(sent: FuzzCase): string {
-  return methods.get(sent)!;
 }
 
 function describe(sent: FuzzCase, method: string): string {
@@ -87,10 +82,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     else findings.set(key, { operation, check, message, times: 1, example: { kind: sent.kind, request: describe(sent, method), response: `${answer.status} ${(answer.text ?? '').slice(0, 500)}` } });
   };
   const ask = async (sent: FuzzCase, method: string): Promise<Answer> => {
-    methods.set(sent, method);
     report.requests += 1;
     try {
-      return await send(options.baseUrl, sent, options.token, options.timeoutMs ?? 10_000);
+      return await send(options.baseUrl, sent, method, options.token, options.timeoutMs ?? 10_000);
     } catch (err) {
       return { status: 599, headers: {}, text: `no answer: ${(err as Error).message}` };
     }

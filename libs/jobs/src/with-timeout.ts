@@ -6,3 +6,8 @@ export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/** A queue's jobs by state (waiting, active, delayed, failed), or null when its store does not answer within `ms`. */
+export async function jobCounts(queue: { getJobCounts(...states: string[]): Promise<Record<string, number>> }, ms = 1000): Promise<Record<string, number> | null> {
+  return withTimeout(queue.getJobCounts('waiting', 'active', 'delayed', 'failed'), ms).catch(() => null);
+}

@@ -19,3 +19,18 @@ export function ErrorNote({ error }: { error?: string }) {
     </p>
   ) : null;
 }
+
+/** A table's header row: one column header per name (an empty name for a column of buttons). */
+export function TableHead({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c, i) => (
+          <th key={`${i}-${c}`} scope="col">
+            {c}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, post, withTenant } from '../api';
 import { ConfirmButton } from '../components/confirm';
-import { Ago, ErrorNote, Status } from '../components/status';
+import { Ago, ErrorNote, Status, TableHead } from '../components/status';
 import { useSession } from '../session';
 
 interface Batch {
@@ -54,14 +54,7 @@ function FailedItems({ batch, tenantId }: { batch: Batch; tenantId: string }) {
   return (
     <table class="failed-items">
       <caption>Failed items</caption>
-      <thead>
-        <tr>
-          <th scope="col">#</th>
-          <th scope="col">Name</th>
-          <th scope="col">Status</th>
-          <th scope="col">Error</th>
-        </tr>
-      </thead>
+      <TableHead columns={['#', 'Name', 'Status', 'Error']} />
       <tbody>
         {items.map((i) => (
           <tr key={i.index}>

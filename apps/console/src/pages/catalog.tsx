@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { call, get, getBlob, post, withTenant } from '../api';
-import { ErrorNote, Status } from '../components/status';
+import { ErrorNote, Status, TableHead } from '../components/status';
 import { useSession } from '../session';
 import { TemplateLibrary } from './templates';
 
@@ -200,14 +200,7 @@ export function CatalogPage() {
               ) : (
                 <>
                   <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">Version</th>
-                        <th scope="col">Status</th>
-                        <th scope="col">Live instances</th>
-                        <th scope="col" />
-                      </tr>
-                    </thead>
+                    <TableHead columns={['Version', 'Status', 'Live instances', '']} />
                     <tbody>
                       {versions.map((v) => (
                         <tr key={v.id} aria-selected={version?.id === v.id}>

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { follow, get, post, withTenant } from '../api';
 import { ConfirmButton } from '../components/confirm';
-import { Ago, ErrorNote, Status } from '../components/status';
+import { Ago, ErrorNote, Status, TableHead } from '../components/status';
 import { Body } from '../components/xml';
 import { useSession } from '../session';
 
@@ -151,14 +151,7 @@ export function InstancePage({ id }: { id: string }) {
           <p>No VMs.</p>
         ) : (
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Group</th>
-                <th scope="col">IP addresses</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Group', 'IP addresses', 'State']} />
             <tbody>
               {vms.map((vm) => (
                 <tr key={vm.name}>
@@ -177,14 +170,7 @@ export function InstancePage({ id }: { id: string }) {
       <article>
         <header>Actions run</header>
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Action</th>
-              <th scope="col">Status</th>
-              <th scope="col">Updated</th>
-              <th scope="col">Log</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Action', 'Status', 'Updated', 'Log']} />
           <tbody>
             {(instance.actionInstanceDetails ?? []).map((a) => (
               <tr key={a.actionInstanceId}>

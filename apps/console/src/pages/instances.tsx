@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { call, withTenant } from '../api';
-import { Ago, ErrorNote, Status } from '../components/status';
+import { Ago, ErrorNote, Status, TableHead } from '../components/status';
 import { useSession } from '../session';
 
 interface Summary {
@@ -66,16 +66,7 @@ export function InstancesPage() {
       ) : (
         <>
           <table class="striped">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Status</th>
-                <th scope="col">Service</th>
-                <th scope="col">Version</th>
-                <th scope="col">Age</th>
-                <th scope="col">Last action</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Name', 'Status', 'Service', 'Version', 'Age', 'Last action']} />
             <tbody>
               {page.rows.length === 0 && (
                 <tr>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, withTenant } from '../api';
 import { ActivityChart } from '../components/activity-chart';
-import { ErrorNote, Status } from '../components/status';
+import { ErrorNote, Status, TableHead } from '../components/status';
 import { useSession } from '../session';
 
 interface Overview {
@@ -80,15 +80,7 @@ export function OverviewPage() {
             <article>
               <header>Queues (the whole gateway)</header>
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Queue</th>
-                    <th scope="col">Waiting</th>
-                    <th scope="col">Active</th>
-                    <th scope="col">Delayed</th>
-                    <th scope="col">Failed</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Queue', 'Waiting', 'Active', 'Delayed', 'Failed']} />
                 <tbody>
                   {data.queues!.map((q) => (
                     <tr key={q.name}>
@@ -107,15 +99,7 @@ export function OverviewPage() {
               <p>No requests sent to ESC for this tenant in the last 15 minutes.</p>
             ) : (
               <table>
-                <thead>
-                  <tr>
-                    <th scope="col">Connection</th>
-                    <th scope="col">Circuit</th>
-                    <th scope="col">In flight</th>
-                    <th scope="col">Requests</th>
-                    <th scope="col">Error rate</th>
-                  </tr>
-                </thead>
+                <TableHead columns={['Connection', 'Circuit', 'In flight', 'Requests', 'Error rate']} />
                 <tbody>
                   {data.connections.map((c) => (
                     <tr key={c.name}>

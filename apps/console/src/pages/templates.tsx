@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, withTenant } from '../api';
-import { ErrorNote } from '../components/status';
+import { ErrorNote, TableHead } from '../components/status';
 import { Body } from '../components/xml';
 import { useSession } from '../session';
 
@@ -45,15 +45,7 @@ export function TemplateLibrary() {
         <p>No templates yet.</p>
       ) : (
         <table>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Version</th>
-              <th scope="col">Resource</th>
-              <th scope="col">Placeholders</th>
-              <th scope="col">Content</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Version', 'Resource', 'Placeholders', 'Content']} />
           <tbody>
             {templates.map((t) => (
               <tr key={t.id}>

@@ -20,20 +20,20 @@ export function mountConsole(app: INestApplication): void {
   const dir = consoleDirectory();
   if (!dir) {
     new Logger('Console').warn('the operator console is not built (npm run build): /console answers 404');
-    app.use(CONSOLE_PATH, (_req: Request, res: Response) => {
-      res.status(404).json({ error: { statusCode: 404, name: 'NOT_FOUND', code: 'NOT_FOUND', message: 'the operator console is not built: run npm run build' } });
-    });
+    app.use(CONSOLE_PATH, (_req: Request, res: Response) => notFound(res, 'the operator console is not built: run npm run build'));
     return;
   }
   app.use(`${CONSOLE_PATH}/assets`, express.static(join(dir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
   app.use(CONSOLE_PATH, (req: Request, res: Response, next: () => void) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return next();
     // a file the build does not have (…/nope.js) is a 404, not the page: only the console's own paths are
-    if (/\.[A-Za-z0-9]+$/.test(req.path)) {
-      res.status(404).json({ error: { statusCode: 404, name: 'NOT_FOUND', code: 'NOT_FOUND', message: `no such file of the console: ${req.path.slice(0, 200)}` } });
-      return;
-    }
+    if (/\.[A-Za-z0-9]+$/.test(req.path)) return notFound(res, `no such file of the console: ${req.path.slice(0, 200)}`);
     res.setHeader('Cache-Control', 'no-cache');
     res.sendFile(join(dir, 'index.html'));
   });
+}
+
+/** CAM's error shape, as the API's filter answers (these routes are Express's, outside Nest's filter). */
+function notFound(res: Response, message: string): void {
+  res.status(404).json({ error: { statusCode: 404, name: 'NOT_FOUND', code: 'NOT_FOUND', message } });
 }

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { CallbackOutcome } from '@cam-esc/instances';
-import { QueueName, withTimeout } from '@cam-esc/jobs';
+import { jobCounts, QueueName } from '@cam-esc/jobs';
 import { AppConfig } from '@cam-esc/config';
 import { EscCircuitRepository, EscRequestRepository, JobOutboxRepository, MaintenanceCounterRepository, PrismaService } from '@cam-esc/persistence';
 import { registerReliabilityMetrics } from './reliability.metrics';
@@ -118,7 +118,7 @@ export class MetricsService {
         this.reset();
         for (const q of queues) {
           // the queue store away must not hang a scrape: its depths are then left out (cam_esc_outbox_jobs says what waits)
-          const counts = await withTimeout(q.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000).catch(() => undefined);
+          const counts = await jobCounts(q);
           if (!counts) return;
           for (const [state, n] of Object.entries(counts)) this.set({ queue: q.name, state }, n);
         }

@@ -120,16 +120,7 @@ export class BatchRepository {
   }
 
   async counts(batchId: string): Promise<BatchCounts> {
-    const rows = await this.prisma.$queryRaw<Array<{ status: string; n: number; running: number }>>`
-      SELECT ${BATCH_ITEM_SHOWS} AS status,
-             count(*)::int AS n,
-             count(*) FILTER (WHERE ${ITEM_RUNS})::int AS running
-        FROM batch_item b
-        LEFT JOIN service_instance si ON si.id = b.service_instance_id
-        LEFT JOIN action_instance a ON a.id = si.current_action_instance_id
-       WHERE b.batch_id = ${batchId}::uuid
-       GROUP BY 1`;
-    return { byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])), running: rows.reduce((n, r) => n + r.running, 0) };
+    return (await this.countsOf([batchId])).get(batchId)!;
   }
 
   /** A page of items in index order, with what each shows; an item whose instance ended in Error, with why its action failed (the last line of its log). */

@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { QueueName, withTimeout } from '@cam-esc/jobs';
+import { jobCounts, QueueName } from '@cam-esc/jobs';
 import { EscCircuitRepository, OperationsOverviewRepository } from '@cam-esc/persistence';
 import { Queue } from 'bullmq';
 import { MetricsService } from '../../metrics/metrics.service';
@@ -69,8 +69,6 @@ export class GetOverviewUseCase {
 
   /** Jobs by queue and state; a queue store that does not answer within a second is left out (null). */
   private queueDepths() {
-    return Promise.all(
-      this.queues.map(async (q) => ({ name: q.name, counts: (await withTimeout(q.getJobCounts('waiting', 'active', 'delayed', 'failed'), 1000).catch(() => null)) as Record<string, number> | null })),
-    );
+    return Promise.all(this.queues.map(async (q) => ({ name: q.name, counts: await jobCounts(q) })));
   }
 }

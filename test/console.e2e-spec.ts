@@ -106,6 +106,14 @@ describe('operator console (browser)', () => {
   it('lists the instance, and terminates it once confirmed', async () => {
     await page.getByRole('link', { name: 'Instances' }).click();
     await page.getByRole('link', { name: 'console-asa-1' }).waitFor();
+    // search by part of the name, in any case
+    const search = page.getByRole('search', { name: 'Find instances' });
+    await search.getByLabel('Name').fill('nothing-like-it');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('cell', { name: 'No instances.' }).waitFor();
+    await search.getByLabel('Name').fill('ASA-1');
+    await search.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'console-asa-1' }).waitFor();
     await shot('instances');
     await page.getByRole('link', { name: 'console-asa-1' }).click();
     await page.getByRole('button', { name: 'Terminate' }).click();

@@ -329,7 +329,23 @@ describe('deploy and terminate on ESC (gateway + worker + esc-sim over HTTP, Pos
     const terminated = (await list('?filter[where][Status]=Terminated')).body;
     expect(terminated.length).toBeGreaterThan(0);
     expect(terminated.every((i: { Status: string }) => i.Status === 'Terminated')).toBe(true);
-    for (const bad of ['filter[limit]=abc', 'filter[limit]=-1', 'filter[order]=color ASC', 'filter[where][colour]=red']) {
+    // part of a name: like is case-sensitive, ilike not; % at the ends, escaped % and _ literal
+    const names = (q: string) => list(q).then((r) => r.body.map((i: { name: string }) => i.name));
+    const edge = all.filter((i: { name: string }) => i.name.includes('edge')).map((i: { name: string }) => i.name);
+    expect(edge.length).toBeGreaterThan(0);
+    expect(await names('?filter[where][name][like]=%25edge%25')).toEqual(edge);
+    expect(await names('?filter[where][name][ilike]=%25EDGE%25')).toEqual(edge);
+    expect(await names('?filter[where][name][like]=%25EDGE%25')).toEqual([]);
+    expect(await names('?filter[where][name][like]=edge-%25')).toEqual(all.filter((i: { name: string }) => i.name.startsWith('edge-')).map((i: { name: string }) => i.name));
+    expect(await names(`?filter=${encodeURIComponent(JSON.stringify({ where: { name: { ilike: '%Short%' } } }))}`)).toEqual(all.filter((i: { name: string }) => i.name.includes('short')).map((i: { name: string }) => i.name));
+    // Prisma escapes the text: an escaped % matches only a %, not anything
+    expect(await names('?filter[where][name][like]=%25\\%25%25')).toEqual([]);
+    expect(await names('?filter[where][name][like]=%25\\_%25')).toEqual([]);
+    expect(await names('?filter[where][name][like]=twin-%25')).toEqual(['twin-2', 'twin-1']);
+    const rare = await list('?filter[where][name][like]=%25site_1%25');
+    expect(rare.status).toBe(400);
+    expect(rare.body.error.message).toBe('filter[where][name][like]: takes no _ wildcard (\\_ is a literal _)');
+    for (const bad of ['filter[limit]=abc', 'filter[limit]=-1', 'filter[order]=color ASC', 'filter[where][colour]=red', 'filter[where][Status][like]=Act%25', 'filter[where][name][regexp]=x']) {
       const res = await list(`?${bad}`);
       expect(res.status).toBe(400);
       expect(res.body.error.message).toMatch(/^filter\[/);

@@ -11,12 +11,16 @@ export interface ListSize {
   list: LoadFigures;
   listPage2: LoadFigures;
   get: LoadFigures;
+  /** the console's search: part of a name, any case (a trigram index) */
+  search: LoadFigures;
 }
+
+export type ListRequest = 'list' | 'listPage2' | 'get' | 'search';
 
 export interface ListsResult {
   sizes: ListSize[];
   /** mean latency at the largest size ÷ at the smallest, per request */
-  growth: { list: number; listPage2: number; get: number };
+  growth: Record<ListRequest, number>;
   connections: number;
   seconds: number;
 }
@@ -65,6 +69,8 @@ export async function measureLists(stack: Stack, manifest: string, sizes: number
         list: { url: `${base}?filter[limit]=50`, method: 'GET' as const, headers },
         listPage2: { url: `${base}?filter=${page2}`, method: 'GET' as const, headers },
         get: { url: `${base}/${middle}`, method: 'GET' as const, headers },
+        // 'LIST-42' is part of bench-list-42, -420…-429 and -4200…-4299: a few names among them all
+        search: { url: `${base}?filter[limit]=50&filter[where][name][ilike]=${encodeURIComponent('%LIST-42%')}`, method: 'GET' as const, headers },
       };
       // warm (plans, caches, JIT) before each size, so the first size is not measured cold
       for (const target of Object.values(targets)) await load(target, connections, 1);
@@ -73,6 +79,7 @@ export async function measureLists(stack: Stack, manifest: string, sizes: number
         list: await load(targets.list, connections, seconds),
         listPage2: await load(targets.listPage2, connections, seconds),
         get: await load(targets.get, connections, seconds),
+        search: await load(targets.search, connections, seconds),
       });
     }
   } finally {
@@ -80,6 +87,6 @@ export async function measureLists(stack: Stack, manifest: string, sizes: number
   }
   const first = measured[0];
   const last = measured[measured.length - 1];
-  const growth = (k: 'list' | 'listPage2' | 'get') => Math.round((last[k].meanMs / first[k].meanMs) * 100) / 100;
-  return { sizes: measured, growth: { list: growth('list'), listPage2: growth('listPage2'), get: growth('get') }, connections, seconds };
+  const growth = (k: ListRequest) => Math.round((last[k].meanMs / first[k].meanMs) * 100) / 100;
+  return { sizes: measured, growth: { list: growth('list'), listPage2: growth('listPage2'), get: growth('get'), search: growth('search') }, connections, seconds };
 }

@@ -20,3 +20,4 @@ export * from './repositories/idempotency-key.repository';
 export * from './repositories/batch.repository';
 export * from './repositories/audit.repository';
 export * from './repositories/operations-overview.repository';
+export * from './repositories/text-pattern';

@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { DomainException } from '@cam-esc/errors';
+import type { TextPattern } from '@cam-esc/persistence';
 import { Request, Response } from 'express';
 
 /** Lists answer at most this many entries; a larger filter[limit] is capped, and the answer says so in a header. */
@@ -16,6 +17,8 @@ export interface ListSpec<O extends string, W extends string> {
   where: Record<string, W>;
   /** The values a where field takes, when it takes only some (a status). */
   whereValues?: Partial<Record<W, readonly string[]>>;
+  /** The where fields that also take part of a value: filter[where][<field>][like|ilike]. */
+  patterns?: readonly W[];
 }
 
 export interface ListFilter<O extends string, W extends string> {
@@ -23,6 +26,8 @@ export interface ListFilter<O extends string, W extends string> {
   skip: number;
   order: { field: O; direction: Direction };
   where: Partial<Record<W, string>>;
+  /** filter[where][<field>][like|ilike] */
+  patterns: Partial<Record<W, TextPattern>>;
   /** The limit asked for, when it was above MAX_LIST_LIMIT. */
   cappedFrom?: number;
   include: string[];
@@ -54,21 +59,27 @@ const invalid = (field: string, rule: string) => DomainException.invalid(`${fiel
  */
 export function parseListFilter<O extends string, W extends string>(query: Record<string, unknown>, spec: ListSpec<O, W>, includes: string[] = []): ListFilter<O, W> {
   const entries = filterEntries(query);
-  const result: ListFilter<O, W> = { limit: DEFAULT_LIST_LIMIT, skip: 0, order: spec.defaultOrder, where: {}, include: [] };
+  const result: ListFilter<O, W> = { limit: DEFAULT_LIST_LIMIT, skip: 0, order: spec.defaultOrder, where: {}, patterns: {}, include: [] };
   let cursorOrder: string | undefined;
-  for (const [key, sub, raw] of entries) {
-    const name = sub === undefined ? `filter[${key}]` : `filter[${key}][${sub}]`;
+  for (const [key, sub, op, raw] of entries) {
+    const name = `filter[${key}]${sub === undefined ? '' : `[${sub}]`}${op === undefined ? '' : `[${op}]`}`;
     if (key === 'where') {
       if (sub === undefined) throw invalid(name, `name the field, e.g. filter[where][${Object.keys(spec.where)[0] ?? 'name'}]=...`);
       const field = Object.hasOwn(spec.where, sub) ? spec.where[sub] : undefined;
       if (!field) throw invalid(name, `this list cannot be filtered by '${sub}' (it can by: ${Object.keys(spec.where).join(', ') || 'nothing'})`);
       const value = single(name, raw);
+      if (op !== undefined) {
+        if (!spec.patterns?.includes(field)) throw invalid(name, `'${sub}' is matched whole here: write filter[where][${sub}]=<value>`);
+        if (op !== 'like' && op !== 'ilike') throw invalid(name, `the operator must be like or ilike (case-insensitive), got '${op.slice(0, 40)}'`);
+        result.patterns[field] = parseLikePattern(name, value, op === 'ilike');
+        continue;
+      }
       const allowed = spec.whereValues?.[field];
       if (allowed && !allowed.includes(value)) throw invalid(name, `must be one of ${allowed.join(', ')}`);
       result.where[field] = value;
       continue;
     }
-    if (sub !== undefined) throw invalid(name, `filter[${key}] takes no sub-field`);
+    if (sub !== undefined || op !== undefined) throw invalid(name, `filter[${key}] takes no sub-field`);
     switch (key) {
       case 'limit': {
         const n = wholeNumber(name, single(name, raw), 1);
@@ -120,21 +131,24 @@ export function reportCappedLimit(res: Response, filter: { cappedFrom?: number }
 /** The raw query of the request, for parseListFilter. */
 export const RawQuery = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<Request>().query as Record<string, unknown>);
 
-function filterEntries(query: Record<string, unknown>): Array<[string, string | undefined, unknown]> {
-  const entries: Array<[string, string | undefined, unknown]> = [];
+/** [key, where field, where operator, value] */
+type FilterEntry = [string, string | undefined, string | undefined, unknown];
+
+function filterEntries(query: Record<string, unknown>): FilterEntry[] {
+  const entries: FilterEntry[] = [];
   for (const [key, value] of Object.entries(query)) {
     if (key === 'filter') {
       entries.push(...jsonFilterEntries(value));
       continue;
     }
-    const m = /^filter\[([^\]]*)\](?:\[([^\]]*)\])?$/.exec(key);
-    if (m) entries.push([m[1], m[2], value]);
+    const m = /^filter\[([^\]]*)\](?:\[([^\]]*)\](?:\[([^\]]*)\])?)?$/.exec(key);
+    if (m) entries.push([m[1], m[2], m[3], value]);
     else if (key.startsWith('filter')) throw invalid(key, 'is not a filter: write filter[limit], filter[skip], filter[order] or filter[where][<field>]');
   }
   return entries;
 }
 
-function jsonFilterEntries(value: unknown): Array<[string, string | undefined, unknown]> {
+function jsonFilterEntries(value: unknown): FilterEntry[] {
   let parsed: unknown;
   try {
     parsed = typeof value === 'string' ? JSON.parse(value) : undefined;
@@ -142,12 +156,17 @@ function jsonFilterEntries(value: unknown): Array<[string, string | undefined, u
     parsed = undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw invalid('filter', 'must be a JSON object such as {"limit":10,"where":{"name":"x"}}');
-  const entries: Array<[string, string | undefined, unknown]> = [];
+  const entries: FilterEntry[] = [];
+  const plain = (x: unknown) => (typeof x === 'string' || typeof x === 'number' ? String(x) : x);
+  const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
   for (const [key, v] of Object.entries(parsed)) {
-    if (key === 'where' && typeof v === 'object' && v !== null && !Array.isArray(v)) {
-      for (const [sub, w] of Object.entries(v)) entries.push(['where', sub, typeof w === 'string' || typeof w === 'number' ? String(w) : w]);
+    if (key === 'where' && isObject(v)) {
+      for (const [sub, w] of Object.entries(v)) {
+        if (isObject(w)) for (const [op, x] of Object.entries(w)) entries.push(['where', sub, op, plain(x)]);
+        else entries.push(['where', sub, undefined, plain(w)]);
+      }
     } else {
-      entries.push([key, undefined, typeof v === 'number' ? String(v) : v]);
+      entries.push([key, undefined, undefined, typeof v === 'number' ? String(v) : v]);
     }
   }
   return entries;
@@ -157,6 +176,35 @@ function single(name: string, raw: unknown): string {
   if (typeof raw !== 'string') throw invalid(name, 'must be given once, as a plain value');
   if (/[\u0000]/.test(raw)) throw invalid(name, 'must not contain NUL characters');
   return raw;
+}
+
+/**
+ * A LoopBack like/ilike pattern: % stands for any text at its start or its end; \% and \_ are a
+ * literal % and _. A % inside the text and the one-character wildcard _ are refused rather than
+ * matched loosely.
+ */
+function parseLikePattern(name: string, raw: string, caseInsensitive: boolean): TextPattern {
+  let text = '';
+  let leading = false;
+  let trailing = false;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c === '\\' && i + 1 < raw.length) {
+      text += raw[++i];
+    } else if (c === '%' && i === 0) {
+      leading = true;
+    } else if (c === '%' && i === raw.length - 1) {
+      trailing = true;
+    } else if (c === '%') {
+      throw invalid(name, 'takes % only at the start and the end of the pattern (\\% is a literal %)');
+    } else if (c === '_') {
+      throw invalid(name, 'takes no _ wildcard (\\_ is a literal _)');
+    } else {
+      text += c;
+    }
+  }
+  const match = leading && trailing ? 'contains' : leading ? 'endsWith' : trailing ? 'startsWith' : 'equals';
+  return { match, text, caseInsensitive };
 }
 
 function wholeNumber(name: string, raw: string, min: number): number {

@@ -51,13 +51,15 @@ export class InstancesController {
   @Get()
   @ApiOperation({
     summary:
-      "List the tenant's service instances as summaries (name, Status, ids, plan, times, last action; GET …/{id} has the whole record): filter[limit] (default 100, at most 500), filter[skip], filter[order]=creationTime|updated_time|name ASC|DESC (newest first by default), filter[where][name|Status|owner|serviceId]. A full page answers X-Next-Cursor: pass it as filter[cursor] for the next page",
+      "List the tenant's service instances as summaries (name, Status, ids, plan, times, last action; GET …/{id} has the whole record): filter[limit] (default 100, at most 500), filter[skip], filter[order]=creationTime|updated_time|name ASC|DESC (newest first by default), filter[where][name|Status|owner|serviceId], filter[where][name][like|ilike] for part of a name ('%edge%': % at the start or the end; ilike ignores case). A full page answers X-Next-Cursor: pass it as filter[cursor] for the next page",
   })
   @ApiQuery({ name: 'filter[limit]', required: false, schema: { type: 'integer', minimum: 1, default: 100 }, description: 'at most 500 (a larger one is capped, X-Filter-Limit-Capped says so)' })
   @ApiQuery({ name: 'filter[skip]', required: false, schema: { type: 'integer', minimum: 0 } })
   @ApiQuery({ name: 'filter[order]', required: false, schema: { type: 'string', example: 'creationTime DESC' }, description: 'creationTime | updated_time | name, ASC | DESC' })
   @ApiQuery({ name: 'filter[cursor]', required: false, schema: { type: 'string' }, description: 'the X-Next-Cursor of the previous page' })
   @ApiQuery({ name: 'filter[where][name]', required: false, schema: { type: 'string' } })
+  @ApiQuery({ name: 'filter[where][name][like]', required: false, schema: { type: 'string', example: '%edge%' }, description: 'part of a name: % at the start, the end or both; \\% and \\_ are a literal % and _ (no _ wildcard, no % inside)' })
+  @ApiQuery({ name: 'filter[where][name][ilike]', required: false, schema: { type: 'string', example: '%EDGE%' }, description: 'as filter[where][name][like], ignoring case' })
   @ApiQuery({ name: 'filter[where][Status]', required: false, schema: { type: 'string', enum: ['Submitted', 'In_Progress', 'Active', 'Error', 'Terminating', 'Terminated'] } })
   @ApiQuery({ name: 'filter[where][owner]', required: false, schema: { type: 'string' } })
   @ApiQuery({ name: 'filter[where][serviceId]', required: false, schema: { type: 'string' } })

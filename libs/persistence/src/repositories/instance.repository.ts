@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PrismaService, Tx } from '../prisma.service';
 import { keysetAfter } from './keyset';
+import { TextPattern, textPatternFilter } from './text-pattern';
 import { INSTANCE_EVENTS_CHANNEL, recordInstanceEvent } from './instance-event.repository';
 import type { VersionWithService } from './service.repository';
 import { outboxInsertFrom, OutboxEntry, writeOutbox } from './job-outbox.repository';
@@ -65,6 +66,8 @@ export type InstanceSummary = Prisma.ServiceInstanceGetPayload<{ select: typeof 
 export interface InstanceListQuery {
   tenantId: string;
   where: { name?: string; status?: string; owner?: string; serviceId?: string };
+  /** filter[where][name][like|ilike]: part of a name. */
+  namePattern?: TextPattern;
   order: { field: 'createdAt' | 'updatedAt' | 'name'; direction: 'asc' | 'desc' };
   limit: number;
   skip: number;
@@ -207,7 +210,9 @@ export class InstanceRepository {
       where: {
         tenantId: q.tenantId,
         ...(q.after ? (keysetAfter(q.order, q.after, ['name']) as Prisma.ServiceInstanceWhereInput) : {}),
-        ...(q.where.name !== undefined ? { name: q.where.name } : {}),
+        ...(q.where.name !== undefined || q.namePattern
+          ? { AND: [...(q.where.name !== undefined ? [{ name: q.where.name }] : []), ...(q.namePattern ? [{ name: textPatternFilter(q.namePattern) }] : [])] }
+          : {}),
         ...(q.where.status !== undefined ? { status: q.where.status } : {}),
         ...(q.where.owner !== undefined ? { owner: q.where.owner } : {}),
         ...(q.where.serviceId !== undefined ? (isUuid(q.where.serviceId) ? { serviceId: q.where.serviceId } : { id: { in: [] } }) : {}),

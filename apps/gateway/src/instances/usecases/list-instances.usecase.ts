@@ -11,6 +11,7 @@ export const INSTANCE_LIST: ListSpec<OrderField, WhereField> = {
   defaultOrder: { field: 'createdAt', direction: 'desc' },
   where: { name: 'name', Status: 'status', status: 'status', owner: 'owner', serviceId: 'serviceId' },
   whereValues: { status: Object.values(InstanceStatus) },
+  patterns: ['name'],
 };
 
 /** One instance in a list: what a portal's table shows. The whole record (logs, ESC resources, manifest) is GET …/{id}. */
@@ -42,7 +43,7 @@ export class ListInstancesUseCase {
   constructor(private readonly instances: InstanceRepository) {}
 
   async execute(tenantId: string, filter: ListFilter<OrderField, WhereField>) {
-    const page = await this.instances.listSummaries({ tenantId, where: filter.where, order: filter.order, limit: filter.limit, skip: filter.skip, after: filter.after });
+    const page = await this.instances.listSummaries({ tenantId, where: filter.where, namePattern: filter.patterns.name, order: filter.order, limit: filter.limit, skip: filter.skip, after: filter.after });
     const last = page[page.length - 1];
     return {
       entries: page.map(toInstanceSummary),

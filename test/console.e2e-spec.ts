@@ -103,6 +103,58 @@ describe('operator console (browser)', () => {
     await page.getByRole('heading', { name: /console-asa-1/ }).getByText('Active', { exact: true }).waitFor();
   }, 60_000);
 
+  it('runs an ESC operation that takes a VM, chosen from the instance\'s VMs', async () => {
+    await page.getByRole('button', { name: 'esc_vm_reboot' }).click();
+    const dialog = page.getByRole('dialog', { name: 'esc_vm_reboot' });
+    const vm = dialog.getByLabel(/vm_name|VM name/);
+    await vm.waitFor();
+    const vmName = (await page.getByRole('table').first().getByRole('cell').first().textContent())!;
+    await expect(vm.inputValue()).resolves.toBe(vmName);
+    await shot('operation-inputs');
+    await dialog.getByRole('button', { name: 'Run esc_vm_reboot' }).click();
+    await page.getByRole('row', { name: /esc_vm_reboot.*Succeeded/ }).waitFor({ timeout: 30_000 });
+  }, 60_000);
+
+  it('updates a parameter of the instance: the form holds its values, and an unchanged form sends nothing', async () => {
+    const updates = await request(stack.sim.baseUrl).get('/_sim/requests').then((r) => r.body.filter((x: { method: string }) => x.method === 'PUT').length);
+    await page.getByRole('button', { name: 'Update', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Update' });
+    const image = dialog.getByLabel(/^Image/);
+    await image.waitFor();
+    await expect(image.inputValue()).resolves.toBe('ASA');
+    // a secured parameter shows no value: left empty, it keeps the one it has
+    await expect(dialog.getByLabel(/^Admin password/).inputValue()).resolves.toBe('');
+    // nothing changed: the dialog says so and sends nothing
+    await dialog.getByRole('button', { name: 'Update', exact: true }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Nothing was changed.' }).waitFor();
+    await image.fill('ASA-9.20');
+    await shot('update-form');
+    await dialog.getByRole('button', { name: 'Update', exact: true }).click();
+    await page.getByRole('row', { name: /^update .*Succeeded/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('heading', { name: /console-asa-1/ }).getByText('Active', { exact: true }).waitFor();
+    const puts = (await request(stack.sim.baseUrl).get('/_sim/requests')).body.filter((x: { method: string }) => x.method === 'PUT');
+    expect(puts.length).toBeGreaterThan(updates);
+    expect(puts[puts.length - 1].body).toContain('ASA-9.20');
+  }, 60_000);
+
+  it('upgrades the instance to a newer version, with the values it has', async () => {
+    const http = request(stack.gatewayUrl);
+    const serviceId = (await http.get('/cam/composer/api/v1/Service').set('Authorization', A).expect(200)).body[0].id;
+    const doc = escService('ASA firewall');
+    const next = { service: { ...doc.service, version: '1.1.0.0', upgrade_from: [{ version: '1.0.0.0' }] } };
+    const added = await http.post(`/cam/composer/api/v1/Service/${serviceId}/addServiceVersion`).set('Authorization', A).send(next).expect(200);
+    await http.post(`/cam/composer/api/v1/ServiceManifest/${added.body.id}/publish`).set('Authorization', A).send({}).expect(200);
+    await page.reload();
+    await page.getByRole('button', { name: 'Upgrade to 1.1.0.0' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Upgrade to 1.1.0.0' });
+    await dialog.getByLabel(/^Image/).waitFor();
+    await expect(dialog.getByLabel(/^Image/).inputValue()).resolves.toBe('ASA-9.20');
+    await dialog.getByRole('button', { name: 'Upgrade to 1.1.0.0' }).click();
+    await page.getByText('ASA firewall 1.1.0.0').waitFor({ timeout: 30_000 });
+    await page.getByRole('heading', { name: /console-asa-1/ }).getByText('Active', { exact: true }).waitFor({ timeout: 30_000 });
+    await expect(page.getByRole('button', { name: /Upgrade to/ }).count()).resolves.toBe(0);
+  }, 60_000);
+
   it('lists the instance, and terminates it once confirmed', async () => {
     await page.getByRole('link', { name: 'Instances' }).click();
     await page.getByRole('link', { name: 'console-asa-1' }).waitFor();
@@ -160,7 +212,7 @@ describe('operator console (browser)', () => {
     await expect(p.getByRole('button', { name: /Retry failed|Cancel batch/ }).count()).resolves.toBe(0);
     await p.getByRole('link', { name: 'Catalog' }).click();
     await p.getByRole('button', { name: /ASA firewall/ }).click();
-    await p.getByRole('cell', { name: 'Published' }).waitFor();
+    await p.getByRole('cell', { name: 'Published' }).first().waitFor();
     await expect(p.getByRole('button', { name: 'Deploy', exact: true }).count()).resolves.toBe(0);
     await shot('viewer-catalog', p);
     await viewer.close();

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { call, get, getBlob, post, withTenant } from '../api';
+import { Parameter, ParameterFields, readParameters } from '../components/parameter-form';
 import { ErrorNote, Status, TableHead } from '../components/status';
 import { useSession } from '../session';
 import { TemplateLibrary } from './templates';
@@ -14,15 +15,6 @@ interface Service {
   serviceManifestId?: string | null;
 }
 
-interface InputParameter {
-  name: string;
-  label?: string;
-  type?: string;
-  required?: boolean;
-  secured?: boolean;
-  default?: unknown;
-}
-
 interface FlowStep {
   id: string;
   title?: string;
@@ -34,7 +26,7 @@ interface FlowStep {
 interface CamAction {
   type: string;
   name: string;
-  input_parameters?: InputParameter[];
+  input_parameters?: Parameter[];
   flow?: { templates?: Array<Record<string, FlowStep>>; resthooks?: Array<Record<string, FlowStep & { method?: string; url?: string }>>; sequence?: Record<string, string> };
 }
 
@@ -102,7 +94,9 @@ function DeployForm({ version, tenantId }: { version: Version; tenantId: string 
     setBusy(true);
     setError(undefined);
     try {
-      const specifications = (provision?.input_parameters ?? []).map((p) => ({ name: p.name, value: String(form.get(`p-${p.name}`) ?? ''), secured: p.secured === true })).filter((s) => s.value !== '');
+      const parameters = provision?.input_parameters ?? [];
+      const values = readParameters(e.target as HTMLFormElement, parameters);
+      const specifications = parameters.filter((p) => p.name in values).map((p) => ({ name: p.name, value: values[p.name], secured: p.secured === true }));
       const body = { name: String(form.get('name')), instance_plan: String(form.get('plan') ?? '') || undefined, action: 'Provision', resourceProperties: { templateParameters: [], specifications } };
       const instance = await post<{ id: string }>(withTenant(`/cam/composer/api/v1/ServiceManifest/${version.id}/deploy`, tenantId), body);
       route(`/console/instances/${instance.id}`);
@@ -123,13 +117,7 @@ function DeployForm({ version, tenantId }: { version: Version; tenantId: string 
           <select name="plan">{plans.map((p) => <option value={p.name}>{p.name}</option>)}</select>
         </label>
       )}
-      {(provision?.input_parameters ?? []).map((p) => (
-        <label key={p.name}>
-          {p.label ?? p.name}
-          {p.required ? ' (required)' : ''}
-          <input name={`p-${p.name}`} type={p.secured ? 'password' : 'text'} required={p.required} placeholder={p.default !== undefined && p.default !== '' && !p.secured ? String(p.default) : undefined} autoComplete="off" />
-        </label>
-      ))}
+      <ParameterFields parameters={provision?.input_parameters ?? []} />
       <ErrorNote error={error} />
       <button type="submit" aria-busy={busy} disabled={busy}>
         Deploy

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { follow, get, post, withTenant } from '../api';
 import { ConfirmButton } from '../components/confirm';
+import { Parameter, ParameterDialogButton } from '../components/parameter-form';
 import { Ago, ErrorNote, Status, TableHead } from '../components/status';
 import { Body } from '../components/xml';
 import { useSession } from '../session';
@@ -18,10 +19,18 @@ interface Instance {
   Status: string;
   action?: string;
   catalogItemName?: string;
-  version?: string;
+  serviceManifest?: { version?: string };
   logs?: string;
   esc?: { deployments?: Array<{ deployment_name: string; status: string; power_state: string | null; vms: Vm[] }> };
   actionInstanceDetails?: Array<{ actionInstanceId: string; instance_action: string; action_status: string; Status: string; ordered_time?: number; updated_time?: string; logs?: string }>;
+  UpgradePaths?: VersionChangePath[];
+  DowngradePaths?: VersionChangePath[];
+}
+
+interface VersionChangePath {
+  id: string;
+  type: 'UPGRADE' | 'DOWNGRADE';
+  toVersion: string;
 }
 
 interface EscExchange {
@@ -45,7 +54,7 @@ interface CustomAction {
   type: string;
   description?: string;
   builtin?: boolean;
-  input_parameters?: Array<{ name: string; required?: boolean }>;
+  input_parameters?: Parameter[];
 }
 
 const BASE = '/cam/composer/api/v1/ServiceInstances';
@@ -61,7 +70,7 @@ export function InstancePage({ id }: { id: string }) {
   const url = (path = '') => withTenant(`${BASE}/${encodeURIComponent(id)}${path}`, session.tenantId);
   const load = useCallback(async () => {
     try {
-      const [i, x] = await Promise.all([get<Instance>(url()), get<EscExchange[]>(url('/escRequests'))]);
+      const [i, x] = await Promise.all([get<Instance>(`${url()}&filter[include]=UpgradePaths&filter[include]=DowngradePaths`), get<EscExchange[]>(url('/escRequests'))]);
       setInstance(i);
       setExchanges(x);
       setError(undefined);
@@ -100,6 +109,7 @@ export function InstancePage({ id }: { id: string }) {
     await post(url(path), body);
     await load();
   };
+  const currentParameters = () => get<{ InputParameters: { input_parameters: Parameter[] } }>(url('/getInputParameters')).then((r) => r.InputParameters.input_parameters);
 
   if (error && !instance) return <ErrorNote error={error} />;
   if (!instance) return <p aria-busy="true">Loading…</p>;
@@ -117,7 +127,7 @@ export function InstancePage({ id }: { id: string }) {
         )}
       </h1>
       <p>
-        {instance.catalogItemName} {instance.version} · id <code>{instance.id}</code>
+        {instance.catalogItemName} {instance.serviceManifest?.version} · id <code>{instance.id}</code>
       </p>
       <ErrorNote error={error} />
       {operator && (
@@ -127,22 +137,62 @@ export function InstancePage({ id }: { id: string }) {
           )}
           {instance.Status === 'Error' && (
             <>
-              <ConfirmButton label="Retry" question={`Run the failed action of ${instance.name} again from its start?`} onConfirm={() => run('/retry', { retry_details: { is_partial: false } })} />
-              <ConfirmButton label="Resume" variant="secondary" question={`Resume the failed action of ${instance.name} from the step that failed?`} onConfirm={() => run('/resume', { resume_details: { is_partial: false } })} />
+              <ParameterDialogButton
+                label="Retry"
+                intro={`Run the failed action of ${instance.name} again from its start, with these values (change one to fix what failed).`}
+                submitLabel="Retry"
+                changedOnly
+                load={currentParameters}
+                onSubmit={(v) => run('/retry', { retry_details: { is_partial: false, instance_parameters: v } })}
+              />
+              <ParameterDialogButton
+                label="Resume"
+                variant="secondary"
+                intro={`Continue the failed action of ${instance.name} from the step that failed, with these values.`}
+                submitLabel="Resume"
+                changedOnly
+                load={currentParameters}
+                onSubmit={(v) => run('/resume', { resume_details: { is_partial: false, instance_parameters: v } })}
+              />
             </>
           )}
+          {instance.Status === 'Active' && (
+            <ParameterDialogButton
+              label="Update"
+              variant="secondary"
+              intro={`Change parameters of ${instance.name}: every step is rendered again and what changed is updated on ESC.`}
+              submitLabel="Update"
+              changedOnly
+              load={currentParameters}
+              onSubmit={(v) => (Object.keys(v).length ? run('/update', { update_details: { instance_parameters: v } }) : Promise.reject(new Error('Nothing was changed.')))}
+            />
+          )}
           {instance.Status === 'Active' &&
-            custom
-              .filter((a) => !(a.input_parameters ?? []).some((p) => p.required))
-              .map((a) => (
-                <ConfirmButton
-                  key={a.name}
-                  label={a.name}
+            [...(instance.UpgradePaths ?? []), ...(instance.DowngradePaths ?? [])].map((path) => {
+              const label = `${path.type === 'UPGRADE' ? 'Upgrade' : 'Downgrade'} to ${path.toVersion}`;
+              return (
+                <ParameterDialogButton
+                  key={path.id}
+                  label={label}
                   variant="secondary"
-                  question={`Run ${a.builtin ? 'the ESC operation' : 'the custom action'} ${a.name} on ${instance.name}?${a.description ? ` (${a.description})` : ''}`}
-                  onConfirm={() => run('/invokeCustomAction', { customDetails: { currentCustomAction: a.name } })}
+                  intro={`Move ${instance.name} to version ${path.toVersion}: what both versions have is updated, what is new created, what is gone deleted. The fields hold the values it has now.`}
+                  submitLabel={label}
+                  changedOnly
+                  load={() => post<{ VersionChangeInputParameters: { input_parameters: Parameter[] } }>(url('/versionChangeInputParameters'), { versionChangeId: path.id }).then((r) => r.VersionChangeInputParameters.input_parameters)}
+                  onSubmit={(v) => run('/submitVersionChange', { versionChangeId: path.id, instance_parameters: v, pre_action_parameters: {}, post_action_parameters: {} })}
                 />
-              ))}
+              );
+            })}
+          {instance.Status === 'Active' &&
+            custom.map((a) => {
+              const what = `${a.builtin ? 'the ESC operation' : 'the custom action'} ${a.name} on ${instance.name}`;
+              const invoke = (values?: Record<string, string>) => run('/invokeCustomAction', { customDetails: { currentCustomAction: a.name, ...(values ? { instance_parameters: values } : {}) } });
+              return (a.input_parameters ?? []).some((p) => !p.hidden) ? (
+                <ParameterDialogButton key={a.name} label={a.name} variant="secondary" intro={`Run ${what}${a.description ? ` (${a.description})` : ''}.`} submitLabel={`Run ${a.name}`} load={async () => a.input_parameters ?? []} onSubmit={invoke} />
+              ) : (
+                <ConfirmButton key={a.name} label={a.name} variant="secondary" question={`Run ${what}?${a.description ? ` (${a.description})` : ''}`} onConfirm={() => invoke()} />
+              );
+            })}
         </div>
       )}
       <article>

@@ -2,12 +2,14 @@
  * The operator console in a real browser (headless Chromium: the Debian package, driven by
  * playwright-core; CHROMIUM_PATH when it lives elsewhere) against the real gateway, worker and
  * esc-sim: log in, deploy from the catalog, watch the instance go Active live, run an ESC
- * operation, terminate, see a batch's failed item and retry it; a viewer sees no action buttons. Screenshots of each page go to
- * test-output/console/.
+ * operation, terminate, see a batch's failed item and retry it; a viewer sees no action buttons.
+ * Every page is checked by axe-core (WCAG 2.1 A and AA: labels, contrast, keyboard, landmarks), at
+ * 1280 px and on a laptop screen. Screenshots of each page go to test-output/console/.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import axe from 'axe-core';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import request from 'supertest';
 import { asaTemplateContent, escService } from './support/payloads';
@@ -26,6 +28,17 @@ describe('operator console (browser)', () => {
   let instanceUrl: string;
 
   const shot = (name: string, p: Page = page) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  /** axe-core's WCAG 2.1 A/AA rules on the page as it stands: none may fail. */
+  const accessible = async (where: string, p: Page = page) => {
+    // (these functions run in the page: globalThis is its window). The console's CSP refuses inline
+    // scripts, so axe comes in through the browser's debugger protocol, which CSP does not govern
+    if (!(await p.evaluate(() => 'axe' in globalThis))) await p.evaluate(axe.source);
+    const violations = await p.evaluate(async () => {
+      const result = await (globalThis as unknown as { axe: typeof axe }).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    expect({ where, violations }).toEqual({ where, violations: [] });
+  };
   const login = async (p: Page, token: string) => {
     await p.goto(`${stack.gatewayUrl}/console/`);
     await p.getByLabel('Bearer token').fill(token);
@@ -61,9 +74,11 @@ describe('operator console (browser)', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').filter({ hasText: 'The gateway refused the token' }).waitFor();
     await shot('login-refused');
+    await accessible('login');
     await login(page, TENANT_A.token);
     await expect(page.getByTestId('who').textContent()).resolves.toContain('tenant-a · admin');
     await shot('overview');
+    await accessible('overview');
   }, 30_000);
 
   it('deploys from the catalog page and shows the instance going Active, live', async () => {
@@ -78,6 +93,7 @@ describe('operator console (browser)', () => {
     await page.getByText('asa-deployment XML').click();
     await expect(page.locator('.body pre').last().textContent()).resolves.toContain('<image>${image}</image>');
     await shot('catalog');
+    await accessible('catalog');
     const form = page.getByRole('form', { name: /Deploy version/ });
     await form.getByLabel('Instance name').fill('console-asa-1');
     await form.getByLabel(/Image/).fill('ASA');
@@ -91,6 +107,7 @@ describe('operator console (browser)', () => {
     await page.getByText('request', { exact: true }).first().click();
     await expect(page.locator('.timeline pre').first().textContent()).resolves.toContain('<esc_datamodel');
     await shot('instance-active');
+    await accessible('instance');
   }, 60_000);
 
   it('runs an ESC operation on the instance once confirmed', async () => {
@@ -98,6 +115,7 @@ describe('operator console (browser)', () => {
     const dialog = page.getByRole('dialog', { name: 'Confirm: esc_reboot' });
     await dialog.waitFor();
     await shot('confirm-operation');
+    await accessible('confirm dialog');
     await dialog.getByRole('button', { name: 'Confirm esc_reboot' }).click();
     await page.getByRole('row', { name: /esc_reboot.*Succeeded/ }).waitFor({ timeout: 30_000 });
     await page.getByRole('heading', { name: /console-asa-1/ }).getByText('Active', { exact: true }).waitFor();
@@ -129,6 +147,7 @@ describe('operator console (browser)', () => {
     await dialog.getByRole('alert').filter({ hasText: 'Nothing was changed.' }).waitFor();
     await image.fill('ASA-9.20');
     await shot('update-form');
+    await accessible('update form');
     await dialog.getByRole('button', { name: 'Update', exact: true }).click();
     await page.getByRole('row', { name: /^update .*Succeeded/ }).waitFor({ timeout: 30_000 });
     await page.getByRole('heading', { name: /console-asa-1/ }).getByText('Active', { exact: true }).waitFor();
@@ -167,6 +186,7 @@ describe('operator console (browser)', () => {
     await search.getByRole('button', { name: 'Search' }).click();
     await page.getByRole('link', { name: 'console-asa-1' }).waitFor();
     await shot('instances');
+    await accessible('instances');
     await page.getByRole('link', { name: 'console-asa-1' }).click();
     await page.getByRole('button', { name: 'Terminate' }).click();
     await page.getByRole('dialog', { name: 'Confirm: Terminate' }).getByRole('button', { name: 'Confirm terminate' }).click();
@@ -178,6 +198,7 @@ describe('operator console (browser)', () => {
     await page.getByRole('link', { name: 'Drift' }).click();
     await page.getByText(/^Checked /).waitFor();
     await shot('drift');
+    await accessible('drift');
   }, 60_000);
 
   it('shows a batch whose item failed, with its error, and retries it', async () => {
@@ -192,6 +213,7 @@ describe('operator console (browser)', () => {
     await card.getByText(/2 of 2 done · 1 failed/).waitFor({ timeout: 30_000 });
     await card.getByRole('cell', { name: /image not found/ }).waitFor();
     await shot('batch-failed');
+    await accessible('batches');
     await card.getByRole('button', { name: 'Retry failed' }).click();
     await page.getByRole('dialog', { name: 'Confirm: Retry failed' }).getByRole('button', { name: 'Confirm retry failed' }).click();
     await card.getByText(/2 of 2 done · 0 failed/).waitFor({ timeout: 30_000 });
@@ -217,4 +239,30 @@ describe('operator console (browser)', () => {
     await shot('viewer-catalog', p);
     await viewer.close();
   }, 30_000);
+
+  it('reads on a laptop screen (1366×768): no page scrolls sideways, and each passes axe-core', async () => {
+    const laptop = await context.browser()!.newContext({ viewport: { width: 1366, height: 768 } });
+    const p = await laptop.newPage();
+    await login(p, TENANT_A.token);
+    const pages: Array<[string, string, () => Promise<unknown>]> = [
+      ['overview', '/console', () => p.getByText('Deploys and failures').waitFor()],
+      ['instances', '/console/instances', () => p.getByRole('link', { name: 'console-asa-1' }).waitFor()],
+      ['instance', new URL(instanceUrl).pathname, () => p.getByRole('heading', { name: /console-asa-1/ }).waitFor()],
+      ['catalog', '/console/catalog', () => p.getByRole('button', { name: /ASA firewall/ }).waitFor()],
+      ['batches', '/console/batches', () => p.getByText(/2 of 2 done/).waitFor()],
+      ['drift', '/console/drift', () => p.getByText(/^Checked /).waitFor()],
+    ];
+    for (const [name, path, ready] of pages) {
+      await p.goto(`${stack.gatewayUrl}${path}`);
+      await ready();
+      const [scrollWidth, innerWidth] = await p.evaluate(() => {
+        const w = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
+        return [w.document.documentElement.scrollWidth, w.innerWidth];
+      });
+      expect({ name, scrollWidth }).toEqual({ name, scrollWidth: innerWidth });
+      await p.screenshot({ path: join(SHOTS, `laptop-${name}.png`) });
+      await accessible(`${name} on a laptop`, p);
+    }
+    await laptop.close();
+  }, 60_000);
 });

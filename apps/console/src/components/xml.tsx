@@ -19,7 +19,8 @@ export function Body({ label, text }: { label: string; text?: string | null }) {
   return (
     <details class="body">
       <summary>{label}</summary>
-      <pre>
+      {/* focusable: a long body scrolls, and must scroll from the keyboard too */}
+      <pre tabIndex={0} aria-label={label}>
         <code>{prettyXml(text)}</code>
       </pre>
     </details>

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { get, withTenant } from '../api';
+import { ScrollRegion } from '../components/scroll-region';
 import { ActivityChart } from '../components/activity-chart';
 import { ErrorNote, Status, TableHead } from '../components/status';
 import { useSession } from '../session';
@@ -79,6 +80,7 @@ export function OverviewPage() {
             {data.queues && (
             <article>
               <header>Queues (the whole gateway)</header>
+              <ScrollRegion label="Queue depths">
               <table>
                 <TableHead columns={['Queue', 'Waiting', 'Active', 'Delayed', 'Failed']} />
                 <tbody>
@@ -90,6 +92,7 @@ export function OverviewPage() {
                   ))}
                 </tbody>
               </table>
+              </ScrollRegion>
             </article>
             )}
           </div>

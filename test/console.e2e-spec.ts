@@ -6,19 +6,15 @@
  * Every page is checked by axe-core (WCAG 2.1 A and AA: labels, contrast, keyboard, landmarks), at
  * 1280 px and on a laptop screen. Screenshots of each page go to test-output/console/.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import axe from 'axe-core';
-import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
 import { asaTemplateContent, escService } from './support/payloads';
+import { consoleBrowser, expectAccessible, screenshot, SHOTS } from './support/console-browser';
 import { Stack, startStack, TENANT_A, TENANT_B } from './support/stack';
 
 const A = `Bearer ${TENANT_A.token}`;
 const VIEWER_TOKEN = 'token-a-viewer';
-const SHOTS = join(__dirname, '..', 'test-output', 'console');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('operator console (browser)', () => {
   let stack: Stack;
@@ -27,18 +23,8 @@ describe('operator console (browser)', () => {
   let page: Page;
   let instanceUrl: string;
 
-  const shot = (name: string, p: Page = page) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  /** axe-core's WCAG 2.1 A/AA rules on the page as it stands: none may fail. */
-  const accessible = async (where: string, p: Page = page) => {
-    // (these functions run in the page: globalThis is its window). The console's CSP refuses inline
-    // scripts, so axe comes in through the browser's debugger protocol, which CSP does not govern
-    if (!(await p.evaluate(() => 'axe' in globalThis))) await p.evaluate(axe.source);
-    const violations = await p.evaluate(async () => {
-      const result = await (globalThis as unknown as { axe: typeof axe }).axe.run({ runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-      return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
-    });
-    expect({ where, violations }).toEqual({ where, violations: [] });
-  };
+  const shot = (name: string, p: Page = page) => screenshot(p, name);
+  const accessible = (where: string, p: Page = page) => expectAccessible(p, where);
   const login = async (p: Page, token: string) => {
     await p.goto(`${stack.gatewayUrl}/console/`);
     await p.getByLabel('Bearer token').fill(token);
@@ -47,10 +33,7 @@ describe('operator console (browser)', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`the console tests need Chromium at ${CHROMIUM} (Debian: apt-get install chromium; or set CHROMIUM_PATH)`);
-    // the console as this checkout's sources build it
-    execFileSync('npm', ['run', 'build:console'], { cwd: join(__dirname, '..'), stdio: 'pipe' });
-    mkdirSync(SHOTS, { recursive: true });
+    browser = await consoleBrowser();
     stack = await startStack({
       callbackDelayMs: 300,
       env: { API_TOKENS: `${TENANT_A.tenant}:${TENANT_A.token},${TENANT_A.tenant}:${VIEWER_TOKEN}:viewer,${TENANT_B.tenant}:${TENANT_B.token}` },
@@ -59,7 +42,6 @@ describe('operator console (browser)', () => {
     await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-deployment', version: '1.0', type: 'ESC', content: asaTemplateContent() }).expect(201);
     const created = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('ASA firewall')).expect(200);
     await http.post(`/cam/composer/api/v1/ServiceManifest/${created.body.serviceManifestId}/publish`).set('Authorization', A).send({}).expect(200);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
   }, 120_000);

@@ -6,6 +6,7 @@ import { CatalogPage } from './pages/catalog';
 import { DriftPage } from './pages/drift';
 import { InstancePage } from './pages/instance';
 import { InstancesPage } from './pages/instances';
+import { completeProviderLogin, forgetProviderLogin, isProviderReturn, resumeProviderSession } from './oidc';
 import { Login } from './pages/login';
 import { OverviewPage } from './pages/overview';
 import { Session, SessionContext } from './session';
@@ -59,19 +60,34 @@ function NotFound() {
 
 export function App() {
   const [session, setSession] = useState<Session | null>();
+  const [loginError, setLoginError] = useState<string>();
   const logout = () => {
     setToken(null);
+    forgetProviderLogin();
     setSession(null);
   };
   useEffect(() => {
     whenUnauthorised(logout);
-    if (!token()) return setSession(null);
-    get<Session>('/cam/api/v1/session')
-      .then(setSession)
-      .catch((e) => (e instanceof ApiError && e.status === 401 ? logout() : setSession(null)));
+    (async () => {
+      // back from the identity provider's login page: the code becomes the bearer
+      if (isProviderReturn()) {
+        try {
+          await completeProviderLogin();
+        } catch (e) {
+          setToken(null);
+          setLoginError(`The identity provider's login did not complete: ${(e as Error).message}`);
+        }
+      } else {
+        await resumeProviderSession();
+      }
+      if (!token()) return setSession(null);
+      await get<Session>('/cam/api/v1/session')
+        .then(setSession)
+        .catch((e) => (e instanceof ApiError && e.status === 401 ? (setLoginError(`The gateway refused the token: ${e.message}`), logout()) : setSession(null)));
+    })();
   }, []);
   if (session === undefined) return <p aria-busy="true">Loading…</p>;
-  if (session === null) return <Login onLogin={setSession} />;
+  if (session === null) return <Login onLogin={setSession} error={loginError} />;
   return (
     <SessionContext.Provider value={{ session, logout }}>
       <LocationProvider>

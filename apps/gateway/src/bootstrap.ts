@@ -15,6 +15,7 @@ import { refuseWhileShuttingDown } from './common/shutdown-state';
 import { GatewayModule } from './gateway.module';
 import { mountQueueBoard } from './queue-board/queue-board';
 import { mountConsole } from './console/console-static';
+import { identityProviderOrigins, OidcDiscovery } from './auth/oidc-discovery';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'text/plain', 'application/*+xml'];
 
@@ -24,7 +25,12 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   app.useLogger(app.get(Logger));
   // security headers on every answer (no sniffing, no framing, HSTS, a strict referrer policy, a CSP for the pages under /docs and /queues)
   // (no upgrade-insecure-requests: behind plain http the /docs page would ask for its assets over https; HSTS covers https)
-  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
+  // the console's login at the identity provider posts to its token endpoint: connect-src names the provider's origins
+  const discovery = app.get(OidcDiscovery);
+  // read early, so that the first page's CSP already names the token endpoint (a failure is read again by the login page)
+  if (config.consoleOidc) discovery.document().catch(() => undefined);
+  const providerOrigins = () => (config.consoleOidc ? identityProviderOrigins(config.oidc?.issuer, discovery.known?.token_endpoint) : '');
+  app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, connectSrc: ["'self'", providerOrigins] } } }));
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   // portals on other origins only where CORS_ORIGINS names them (none by default)
   if (config.corsOrigins.length) {

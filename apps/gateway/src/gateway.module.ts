@@ -13,6 +13,8 @@ import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { RateLimitGuard } from './rate-limits/rate-limit.guard';
 import { RateLimitsModule } from './rate-limits/rate-limits.module';
 import { JwtVerifier } from './auth/jwt-verifier';
+import { OidcDiscovery } from './auth/oidc-discovery';
+import { GetLoginOptionsUseCase } from './console/usecases/get-login-options.usecase';
 import { AuditController } from './audit/audit.controller';
 import { OverviewController } from './console/overview.controller';
 import { SessionController } from './console/session.controller';
@@ -76,6 +78,8 @@ export class GatewayModule implements NestModule {
       controllers: [TemplatesController, ServicesController, ServiceVersionsController, ActionsController, IconsController, InstanceEventsController, InstancesController, InstanceActionsController, EscCallbacksController, HealthController, MetricsController, BatchesController, AuditController, SessionController, OverviewController],
       providers: [
         JwtVerifier,
+        OidcDiscovery,
+        GetLoginOptionsUseCase,
         ListAuditEntriesUseCase,
         GetOverviewUseCase,
         AuditWriter,

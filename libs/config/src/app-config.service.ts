@@ -35,6 +35,8 @@ export class AppConfig {
   readonly apiTokens: ReadonlyMap<string, { tenantId: string; role: string }>;
   /** The identity provider whose JWTs are taken (OIDC_*), when one is configured. */
   readonly oidc?: OidcConfig;
+  /** The console's login at the identity provider (CONSOLE_OIDC_*), when its client is configured. */
+  readonly consoleOidc?: ConsoleOidcConfig;
   readonly usesDefaultApiTokens: boolean;
   readonly escSimPort: number;
   readonly logLevel: string;
@@ -97,6 +99,7 @@ export class AppConfig {
           jwksCooldownSeconds: env.OIDC_JWKS_COOLDOWN_SECONDS ?? 30,
         }
       : undefined;
+    this.consoleOidc = env.CONSOLE_OIDC_CLIENT_ID ? { clientId: env.CONSOLE_OIDC_CLIENT_ID, scope: env.CONSOLE_OIDC_SCOPE ?? 'openid', token: env.CONSOLE_OIDC_TOKEN ?? 'access_token' } : undefined;
     this.usesDefaultApiTokens = env.API_TOKENS === DEFAULT_API_TOKENS;
     this.logLevel = env.LOG_LEVEL ?? 'info';
     // a hash tag: every key of the queues in one Redis Cluster slot, as BullMQ's Lua scripts need
@@ -141,6 +144,13 @@ export interface RateLimits {
   perToken: number;
   perTenant: number;
   callbacksPerSource: number;
+}
+
+export interface ConsoleOidcConfig {
+  clientId: string;
+  scope: string;
+  /** The token of the provider's answer the console sends (access_token: its aud must be OIDC_AUDIENCE). */
+  token: 'access_token' | 'id_token';
 }
 
 export interface OidcConfig {

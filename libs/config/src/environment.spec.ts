@@ -38,6 +38,8 @@ describe('environment', () => {
     ['OIDC_ROLE_MAP', 'cam-ops=superuser', 'OIDC_ROLE_MAP must be comma-separated name=role pairs'],
     ['OIDC_CLOCK_SKEW_SECONDS', '900', 'OIDC_CLOCK_SKEW_SECONDS must be between 0 and 300'],
     ['OIDC_ISSUER', 'idp.example', 'OIDC_ISSUER must be the http(s) URL of the identity provider'],
+    ['CONSOLE_OIDC_TOKEN', 'refresh_token', 'CONSOLE_OIDC_TOKEN must be access_token or id_token'],
+    ['CONSOLE_OIDC_CLIENT_ID', 'two words', 'CONSOLE_OIDC_CLIENT_ID must be the client id the provider gave the console'],
     ['ESC_MAX_IN_FLIGHT', '0', 'ESC_MAX_IN_FLIGHT must be between 1 and 1000'],
     ['ESC_TIMEOUT_SECONDS', '301', 'ESC_TIMEOUT_SECONDS must be between 1 and 300'],
   ])('names %s when it is bad', (name, value, message) => {
@@ -54,6 +56,12 @@ describe('environment', () => {
       ['cam-ops', 'operator'],
       ['cam-read', 'viewer'],
     ]);
+  });
+
+  it("takes the console's client at the provider only with the provider", () => {
+    expect(() => validateEnvironment({ CONSOLE_OIDC_CLIENT_ID: 'cam-console' })).toThrow('OIDC_ISSUER must be set with CONSOLE_OIDC_CLIENT_ID');
+    expect(AppConfig.fromEnv({ OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'cam' }).consoleOidc).toBeUndefined();
+    expect(AppConfig.fromEnv({ OIDC_ISSUER: 'https://idp.example', OIDC_AUDIENCE: 'cam', CONSOLE_OIDC_CLIENT_ID: 'cam-console' }).consoleOidc).toEqual({ clientId: 'cam-console', scope: 'openid', token: 'access_token' });
   });
 
   it('bounds the built-in ESC connection by ESC_MAX_IN_FLIGHT and ESC_TIMEOUT_SECONDS', () => {

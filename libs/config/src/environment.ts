@@ -105,6 +105,20 @@ export class Environment {
   @IntBetween('OIDC_JWKS_COOLDOWN_SECONDS', 0, 3600, 'an integer number of seconds', { optional: true })
   OIDC_JWKS_COOLDOWN_SECONDS?: number;
 
+  /** The console's client at the identity provider (public, authorization code with PKCE): its login page offers the provider's. */
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{1,255}$/, { message: 'CONSOLE_OIDC_CLIENT_ID must be the client id the provider gave the console (printable, no spaces)' })
+  CONSOLE_OIDC_CLIENT_ID?: string;
+
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, { message: 'CONSOLE_OIDC_SCOPE must be space-separated scopes, e.g. "openid profile"' })
+  CONSOLE_OIDC_SCOPE?: string;
+
+  /** Which token of the provider's answer the console sends as its bearer. */
+  @IsOptional()
+  @IsIn(['access_token', 'id_token'], { message: 'CONSOLE_OIDC_TOKEN must be access_token or id_token' })
+  CONSOLE_OIDC_TOKEN?: 'access_token' | 'id_token';
+
   /** Hosts that calls the catalog controls (stored ESC connections, resthooks) may go to; unset: any but link-local and metadata addresses. */
   @IsOptional()
   @IsString()
@@ -249,6 +263,7 @@ function crossFieldErrors(env: Environment): string[] {
     if (!env.SECRETS_KEY_PREVIOUS.split(',').every((k) => parseSecretsKey(k))) errors.push(`SECRETS_KEY_PREVIOUS must be comma-separated keys, each as SECRETS_KEY takes one: ${SECRETS_KEY_RULE.replace(/^SECRETS_KEY must be /, '')} (got "***")`);
   }
   if ((env.OIDC_ISSUER || env.OIDC_JWKS_URL) && !env.OIDC_AUDIENCE) errors.push('OIDC_AUDIENCE must be set with OIDC_ISSUER or OIDC_JWKS_URL: the audience (aud) the tokens are issued for');
+  if (env.CONSOLE_OIDC_CLIENT_ID && !env.OIDC_ISSUER) errors.push('OIDC_ISSUER must be set with CONSOLE_OIDC_CLIENT_ID: the console logs in at that provider');
   if (!env.OIDC_ISSUER && (env.OIDC_JWKS_URL || env.OIDC_AUDIENCE)) errors.push('OIDC_ISSUER must be set with OIDC_JWKS_URL or OIDC_AUDIENCE: the issuer (iss) the tokens must come from');
   const outbound = (env.OUTBOUND_ALLOW ?? '').split(',').map((e) => e.trim()).filter(Boolean).map(outboundEntryProblem).filter(Boolean);
   if (outbound.length) errors.push(`OUTBOUND_ALLOW must be comma-separated host names, *.domains, addresses or networks: ${outbound.join('; ')}`);

@@ -1,8 +1,8 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig, OidcConfig } from '@cam-esc/config';
 import { DomainErrorCode, DomainException } from '@cam-esc/errors';
 import { createRemoteJWKSet, errors, JWTPayload, jwtVerify } from 'jose';
-import { request } from 'undici';
+import { OidcDiscovery } from './oidc-discovery';
 import { Principal } from './principal';
 import { isRole, Role } from './roles';
 
@@ -22,11 +22,13 @@ export function looksLikeJwt(token: string): boolean {
  */
 @Injectable()
 export class JwtVerifier {
-  private readonly logger = new Logger(JwtVerifier.name);
   private readonly oidc?: OidcConfig;
   private jwks?: Promise<ReturnType<typeof createRemoteJWKSet>>;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly discovery: OidcDiscovery,
+  ) {
     this.oidc = config.oidc;
   }
 
@@ -64,7 +66,7 @@ export class JwtVerifier {
   /** The provider's key set: OIDC_JWKS_URL, or the jwks_uri of OIDC_ISSUER's discovery document (read once; again after a failure). */
   private keys(oidc: OidcConfig): Promise<ReturnType<typeof createRemoteJWKSet>> {
     this.jwks ??= (async () => {
-      const url = oidc.jwksUrl ?? (await this.discoverJwksUri(oidc.issuer!));
+      const url = oidc.jwksUrl ?? (await this.discoverJwksUri());
       return createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cooldownDuration: oidc.jwksCooldownSeconds * 1000, cacheMaxAge: 600_000 });
     })().catch((e: unknown) => {
       // read again by the next token
@@ -74,17 +76,12 @@ export class JwtVerifier {
     return this.jwks;
   }
 
-  private async discoverJwksUri(issuer: string): Promise<string> {
-    const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-    try {
-      const res = await request(url, { headersTimeout: 5000, bodyTimeout: 5000 });
-      const doc = (await res.body.json()) as { jwks_uri?: unknown; issuer?: unknown };
-      if (res.statusCode !== 200 || typeof doc.jwks_uri !== 'string') throw new Error(`HTTP ${res.statusCode}, jwks_uri ${typeof doc.jwks_uri}`);
-      return doc.jwks_uri;
-    } catch (e) {
-      this.logger.error({ url, err: (e as Error).message }, 'could not read the OIDC discovery document');
+  private async discoverJwksUri(): Promise<string> {
+    const doc = await this.discovery.document().catch(() => {
       throw providerAway();
-    }
+    });
+    if (!doc.jwks_uri) throw providerAway();
+    return doc.jwks_uri;
   }
 }
 

@@ -38,10 +38,16 @@ export function grants(held: readonly Role[], needed: Role): boolean {
 }
 
 /** Each authenticated operation of the served OpenAPI document says the role it needs (reads: viewer). */
-export function documentRoles(doc: { paths: Record<string, Record<string, { description?: string; security?: unknown[]; responses?: Record<string, unknown>; 'x-required-role'?: string; 'x-read-role'?: string }>> }): void {
+export function documentRoles(doc: { paths: Record<string, Record<string, { description?: string; security?: unknown[]; responses?: Record<string, unknown>; 'x-required-role'?: string; 'x-read-role'?: string; 'x-public'?: boolean }>> }): void {
   for (const [path, operations] of Object.entries(doc.paths)) {
     if (!path.startsWith('/cam/')) continue;
     for (const [method, operation] of Object.entries(operations)) {
+      // a call that takes no token (@Public, e.g. the console's login options)
+      if (operation['x-public']) {
+        delete operation['x-public'];
+        operation.security = [];
+        continue;
+      }
       const role = method === 'get' || method === 'head' ? (operation['x-read-role'] ?? Role.Viewer) : (operation['x-required-role'] ?? Role.Admin);
       delete operation['x-read-role'];
       operation['x-required-role'] = role;

@@ -1,0 +1,122 @@
+import * as oauth from 'oauth4webapi';
+import { setToken } from './api';
+
+/** How the console logs in at the identity provider, as GET /cam/api/v1/session/login answers. */
+export interface ProviderLogin {
+  issuer: string;
+  client_id: string;
+  scope: string;
+  token: 'access_token' | 'id_token';
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  end_session_endpoint?: string;
+  error?: string;
+}
+
+export interface LoginOptions {
+  token: boolean;
+  oidc: ProviderLogin | null;
+}
+
+/** What a login at the provider keeps in this tab between the redirect there and the way back. */
+interface Pending {
+  provider: ProviderLogin;
+  verifier: string;
+  state: string;
+  nonce: string;
+}
+
+const PENDING_KEY = 'cam-esc-console-oidc-pending';
+const REFRESH_KEY = 'cam-esc-console-oidc-refresh';
+
+/** The console's own address at the provider: where it sends the user back (the client's redirect URI). */
+export const redirectUri = () => `${location.origin}/console/`;
+
+function server(p: ProviderLogin): oauth.AuthorizationServer {
+  return { issuer: p.issuer, authorization_endpoint: p.authorization_endpoint, token_endpoint: p.token_endpoint, end_session_endpoint: p.end_session_endpoint };
+}
+
+const client = (p: ProviderLogin): oauth.Client => ({ client_id: p.client_id });
+
+// the provider over plain http only when the console itself is (a test rig, a lab): never from an https page
+const insecure = () => ({ [oauth.allowInsecureRequests]: location.protocol === 'http:' });
+
+/** Sends the user to the provider's login page (authorization code flow with PKCE, S256). */
+export async function beginProviderLogin(p: ProviderLogin): Promise<void> {
+  const pending: Pending = { provider: p, verifier: oauth.generateRandomCodeVerifier(), state: oauth.generateRandomState(), nonce: oauth.generateRandomNonce() };
+  sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
+  const url = new URL(p.authorization_endpoint!);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: p.client_id,
+    redirect_uri: redirectUri(),
+    scope: p.scope,
+    state: pending.state,
+    nonce: pending.nonce,
+    code_challenge: await oauth.calculatePKCECodeChallenge(pending.verifier),
+    code_challenge_method: 'S256',
+  }).toString();
+  location.assign(url.toString());
+}
+
+/** Whether this page load is the provider sending the user back (a code or an error, and a login this tab began). */
+export function isProviderReturn(): boolean {
+  const q = new URLSearchParams(location.search);
+  return (q.has('code') || q.has('error')) && sessionStorage.getItem(PENDING_KEY) !== null;
+}
+
+/**
+ * Completes a login at the provider: checks the state (and the issuer the answer names), trades
+ * the code and the PKCE verifier for the tokens, checks the ID token (issuer, audience, nonce,
+ * expiry), and keeps the configured token as the console's bearer. The code leaves the address bar.
+ */
+export async function completeProviderLogin(): Promise<void> {
+  const pending = JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null') as Pending | null;
+  sessionStorage.removeItem(PENDING_KEY);
+  const current = new URL(location.href);
+  history.replaceState(null, '', '/console/');
+  if (!pending) throw new Error('no login was begun in this tab: log in again');
+  const p = pending.provider;
+  const params = oauth.validateAuthResponse(server(p), client(p), current, pending.state);
+  const response = await oauth.authorizationCodeGrantRequest(server(p), client(p), oauth.None(), params, redirectUri(), pending.verifier, insecure());
+  const result = await oauth.processAuthorizationCodeResponse(server(p), client(p), response, { expectedNonce: pending.nonce, requireIdToken: true });
+  keep(p, result);
+}
+
+/** The bearer from a token answer; its refresh token, when there is one, renews it before it expires. */
+function keep(p: ProviderLogin, result: oauth.TokenEndpointResponse): void {
+  const bearer = p.token === 'id_token' ? result.id_token : result.access_token;
+  if (!bearer) throw new Error(`the identity provider's answer holds no ${p.token}`);
+  setToken(bearer);
+  if (result.refresh_token) sessionStorage.setItem(REFRESH_KEY, JSON.stringify({ provider: p, token: result.refresh_token }));
+  scheduleRefresh(result.expires_in);
+}
+
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+/** Renews the bearer with the refresh token at four fifths of its life (a console left open through a roll-out stays logged in). */
+function scheduleRefresh(expiresIn?: number): void {
+  clearTimeout(timer);
+  if (!expiresIn || !sessionStorage.getItem(REFRESH_KEY)) return;
+  timer = setTimeout(() => void refresh().catch(() => undefined), Math.max(5, expiresIn * 0.8) * 1000);
+}
+
+async function refresh(): Promise<void> {
+  const kept = JSON.parse(sessionStorage.getItem(REFRESH_KEY) ?? 'null') as { provider: ProviderLogin; token: string } | null;
+  if (!kept) return;
+  const p = kept.provider;
+  const response = await oauth.refreshTokenGrantRequest(server(p), client(p), oauth.None(), kept.token, insecure());
+  keep(p, await oauth.processRefreshTokenResponse(server(p), client(p), response));
+}
+
+/** On a page load with a refresh token kept (a reload, a new page): a fresh bearer, and its renewal scheduled. A refusal leaves the bearer as it is. */
+export async function resumeProviderSession(): Promise<void> {
+  if (sessionStorage.getItem(REFRESH_KEY)) await refresh().catch(() => undefined);
+}
+
+/** Forgets the provider's tokens of this tab (the console's logout). */
+export function forgetProviderLogin(): void {
+  clearTimeout(timer);
+  sessionStorage.removeItem(REFRESH_KEY);
+  sessionStorage.removeItem(PENDING_KEY);
+}

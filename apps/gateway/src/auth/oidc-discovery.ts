@@ -1,0 +1,71 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AppConfig } from '@cam-esc/config';
+import { request } from 'undici';
+
+/** What the gateway reads of the provider's discovery document (OpenID Connect Discovery 1.0). */
+export interface DiscoveryDocument {
+  issuer: string;
+  jwks_uri?: string;
+  authorization_endpoint?: string;
+  token_endpoint?: string;
+  end_session_endpoint?: string;
+}
+
+/**
+ * OIDC_ISSUER's discovery document (<issuer>/.well-known/openid-configuration): read once and
+ * kept, read again by the next caller after a failure. The JWT check takes its jwks_uri, the
+ * console's login its endpoints.
+ */
+@Injectable()
+export class OidcDiscovery {
+  private readonly logger = new Logger(OidcDiscovery.name);
+  private pending?: Promise<DiscoveryDocument>;
+  private read?: DiscoveryDocument;
+
+  constructor(private readonly config: AppConfig) {}
+
+  /** The document as last read, without waiting (undefined before it was read). */
+  get known(): DiscoveryDocument | undefined {
+    return this.read;
+  }
+
+  document(): Promise<DiscoveryDocument> {
+    const issuer = this.config.oidc?.issuer;
+    if (!issuer) return Promise.reject(new Error('no identity provider is configured (OIDC_ISSUER)'));
+    this.pending ??= this.fetch(issuer).then(
+      (doc) => (this.read = doc),
+      (e: unknown) => {
+        this.pending = undefined;
+        throw e;
+      },
+    );
+    return this.pending;
+  }
+
+  private async fetch(issuer: string): Promise<DiscoveryDocument> {
+    const url = `${issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
+    try {
+      const res = await request(url, { headersTimeout: 5000, bodyTimeout: 5000 });
+      const doc = (await res.body.json()) as Record<string, unknown>;
+      if (res.statusCode !== 200 || typeof doc !== 'object' || doc === null) throw new Error(`HTTP ${res.statusCode}`);
+      const text = (key: string) => (typeof doc[key] === 'string' && /^https?:\/\//.test(doc[key] as string) ? (doc[key] as string) : undefined);
+      return { issuer: typeof doc.issuer === 'string' ? doc.issuer : issuer, jwks_uri: text('jwks_uri'), authorization_endpoint: text('authorization_endpoint'), token_endpoint: text('token_endpoint'), end_session_endpoint: text('end_session_endpoint') };
+    } catch (e) {
+      this.logger.error({ url, err: (e as Error).message }, 'could not read the OIDC discovery document');
+      throw e;
+    }
+  }
+}
+
+/** The origins of the issuer and of its token endpoint, for a CSP's connect-src (space-separated; '' for none). */
+export function identityProviderOrigins(...urls: Array<string | undefined>): string {
+  const origins = new Set<string>();
+  for (const url of urls) {
+    try {
+      if (url) origins.add(new URL(url).origin);
+    } catch {
+      // not a URL: nothing to allow
+    }
+  }
+  return [...origins].join(' ');
+}

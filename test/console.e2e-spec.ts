@@ -92,7 +92,10 @@ describe('operator console (browser)', () => {
     await accessible('instance');
   }, 60_000);
 
-  it('runs an ESC operation on the instance once confirmed', async () => {
+  it('runs an ESC operation on the instance once confirmed, following the live stream again when it breaks', async () => {
+    // the first stream of the operation is cut at once (a gateway restart, a proxy): the page follows it again
+    let streams = 0;
+    await page.route(/\/events\?/, (route) => (++streams === 1 ? route.fulfill({ status: 503, contentType: 'application/json', body: '{}' }) : route.continue()));
     await page.getByRole('button', { name: 'esc_reboot' }).click();
     const dialog = page.getByRole('dialog', { name: 'Confirm: esc_reboot' });
     await dialog.waitFor();
@@ -101,6 +104,8 @@ describe('operator console (browser)', () => {
     await dialog.getByRole('button', { name: 'Confirm esc_reboot' }).click();
     await page.getByRole('row', { name: /esc_reboot.*Succeeded/ }).waitFor({ timeout: 30_000 });
     await page.getByRole('heading', { name: /console-asa-1/ }).getByText('Active', { exact: true }).waitFor();
+    expect(streams).toBeGreaterThanOrEqual(2);
+    await page.unroute(/\/events\?/);
   }, 60_000);
 
   it('runs an ESC operation that takes a VM, chosen from the instance\'s VMs', async () => {

@@ -86,24 +86,32 @@ export function InstancePage({ id }: { id: string }) {
   // while an action runs, the SSE stream tells of each change; the page reads the instance again (at most every 300 ms)
   const pending = useRef<ReturnType<typeof setTimeout>>();
   const busy = instance && ['Submitted', 'In_Progress', 'Terminating'].includes(instance.Status);
+  // a stream that ends while the action still runs (a gateway restart, a proxy's timeout) is followed again a second later
+  const [streams, setStreams] = useState(0);
   useEffect(() => {
     if (!busy) return;
     setLive(true);
+    let again: ReturnType<typeof setTimeout> | undefined;
+    let left = false;
     const stop = follow(
       url('/events'),
       () => {
         if (!pending.current) pending.current = setTimeout(() => ((pending.current = undefined), load()), 300);
       },
       () => {
+        if (left) return;
         setLive(false);
         load();
+        again = setTimeout(() => setStreams((n) => n + 1), 1000);
       },
     );
     return () => {
+      left = true;
+      clearTimeout(again);
       stop();
       setLive(false);
     };
-  }, [busy, load]);
+  }, [busy, load, streams]);
 
   const run = async (path: string, body: unknown) => {
     await post(url(path), body);

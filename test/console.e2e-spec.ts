@@ -65,6 +65,10 @@ describe('operator console (browser)', () => {
 
   it('deploys from the catalog page and shows the instance going Active, live', async () => {
     await page.getByRole('link', { name: 'Catalog' }).click();
+    // the service's image is CAM's built-in serviceicon_1.svg, drawn
+    const icon = page.getByRole('button', { name: /ASA firewall/ }).locator('img.icon');
+    await icon.waitFor();
+    await expect(icon.evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth)).resolves.toBe(64);
     await page.getByRole('button', { name: /ASA firewall/ }).click();
     await page.getByRole('cell', { name: 'Published' }).waitFor();
     await expect(page.getByLabel('Provision flow').getByText('asa-deployment 1.0').count()).resolves.toBe(1);

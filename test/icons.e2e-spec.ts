@@ -29,10 +29,18 @@ describe('service icons (multipart upload, list, download, delete)', () => {
 
     const list = await http.get(ICONS).set('Authorization', A).expect(200);
     expect(Object.keys(list.body[0])).toEqual(expect.arrayContaining(Object.keys(jsonFixture<object[]>('cam/icons_list.response.json')[0])));
+    // the built-in icons first (the tenant's serviceicon_1.svg replaces the built-in one), then the tenant's
     expect(list.body.map((i: { name: string; ContentTye: string }) => [i.name, i.ContentTye])).toEqual([
+      ['serviceicon_2.svg', 'application/xml'],
+      ['serviceicon_3.svg', 'application/xml'],
       ['serviceicon_1.svg', 'application/xml'],
       ['firewall.png', 'image/png'],
     ]);
+    // a page across the two: built-ins, then the tenant's; newest first, the other way round
+    const names = async (q: string) => (await http.get(`${ICONS}?${q}`).set('Authorization', A).expect(200)).body.map((i: { name: string }) => i.name);
+    await expect(names('filter[limit]=2&filter[skip]=1')).resolves.toEqual(['serviceicon_3.svg', 'serviceicon_1.svg']);
+    await expect(names('filter[order]=creationTime DESC&filter[limit]=3')).resolves.toEqual(['firewall.png', 'serviceicon_1.svg', 'serviceicon_3.svg']);
+    await expect(names('filter[order]=creationTime DESC&filter[skip]=3')).resolves.toEqual(['serviceicon_2.svg']);
     const byName = await http.get(`${ICONS}/?filter[where][name]=serviceicon_1.svg`).set('Authorization', A).expect(200);
     expect(byName.body.map((i: { id: string }) => i.id)).toEqual([svg.body.res.id]);
     expect((await http.get(`${ICONS}?filter[where][ContentType]=image/png`).set('Authorization', A).expect(200)).body).toHaveLength(1);
@@ -50,9 +58,23 @@ describe('service icons (multipart upload, list, download, delete)', () => {
     expect(dlPng.headers['content-type']).toBe('image/png');
     expect(Buffer.compare(dlPng.body as Buffer, PNG)).toBe(0);
 
-    // another tenant sees none of it
-    expect((await http.get(ICONS).set('Authorization', B).expect(200)).body).toEqual([]);
-    await http.get(`${ICONS}/name/serviceicon_1.svg`).set('Authorization', B).expect(404);
+    // another tenant sees none of it: the built-in icons only, serviceicon_1.svg the built-in one
+    const theirs = (await http.get(ICONS).set('Authorization', B).expect(200)).body;
+    expect(theirs.map((i: { name: string }) => i.name)).toEqual(['serviceicon_1.svg', 'serviceicon_2.svg', 'serviceicon_3.svg']);
+    expect(theirs[0].id).not.toBe(svg.body.res.id);
+    const builtin = await http.get(`${ICONS}/name/serviceicon_1.svg`).set('Authorization', B).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
+    expect(builtin.headers['content-type']).toMatch(/^application\/xml/);
+    expect(String(builtin.body)).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(String(builtin.body)).not.toMatch(/<script|on\w+=/i);
+    await http.get(`${ICONS}/${theirs[1].id}/download`).set('Authorization', B).expect(200);
+    // a built-in stays
+    const kept = await http.delete(`${ICONS}/${theirs[0].id}`).set('Authorization', B).expect(409);
+    expect(kept.body.error.message).toBe('serviceicon_1.svg is a built-in icon: it cannot be deleted (upload an icon of that name to replace it for this tenant)');
+    await http.get(`${ICONS}/name/serviceicon_9.svg`).set('Authorization', B).expect(404);
     await http.delete(`${ICONS}/${png.body.res.id}`).set('Authorization', B).expect(404);
 
     await http.delete(`${ICONS}/${png.body.res.id}`).set('Authorization', A).expect(200);

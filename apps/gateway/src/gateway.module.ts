@@ -35,6 +35,9 @@ import { ReceiveEscCallbackUseCase } from './esc-callbacks/receive-esc-callback.
 import { IconsController } from './icons/icons.controller';
 import { IconUploadInterceptor } from './icons/icon-upload.interceptor';
 import { UploadIconUseCase } from './icons/usecases/upload-icon.usecase';
+import { ListIconsUseCase } from './icons/usecases/list-icons.usecase';
+import { FindIconUseCase } from './icons/usecases/find-icon.usecase';
+import { DeleteIconUseCase } from './icons/usecases/delete-icon.usecase';
 import { DependencyIndicators, HealthController } from './health/health.controller';
 import { InstancesController } from './instances/instances.controller';
 import { InstanceActionsController } from './instances/instance-actions.controller';
@@ -94,6 +97,9 @@ export class GatewayModule implements NestModule {
         DeleteTemplateUseCase,
         ServiceDocumentIntake,
         UploadIconUseCase,
+        ListIconsUseCase,
+        FindIconUseCase,
+        DeleteIconUseCase,
         CreateActionUseCase,
         InvokeActionUseCase,
         IconUploadInterceptor,

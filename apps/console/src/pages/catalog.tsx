@@ -48,9 +48,11 @@ function Icon({ name, tenantId }: { name?: string; tenantId: string }) {
     getBlob(withTenant(`/cam/composer/api/v1/icons/name/${encodeURIComponent(name)}`, tenantId))
       .then((blob) => {
         if (!blob) return;
+        // CAM labels SVG application/xml, which an <img> does not draw: it is drawn as the image it is (no script runs in an <img>)
+        const image = /xml/.test(blob.type) ? new Blob([blob], { type: 'image/svg+xml' }) : blob;
         const reader = new FileReader();
         reader.onload = () => setSrc(String(reader.result));
-        reader.readAsDataURL(blob);
+        reader.readAsDataURL(image);
       })
       .catch(() => undefined);
   }, [name, tenantId]);

@@ -4,14 +4,16 @@ import iconUploaded from '../openapi/examples/icon_upload.response.json';
 import iconsList from '../openapi/examples/icons_list.response.json';
 import { ICON_ENTRY_SCHEMA, ICON_UPLOADED_SCHEMA } from '../openapi/schemas';
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { DomainException } from '@cam-esc/errors';
-import { Icon, IconMeta, IconRepository, isUuid } from '@cam-esc/persistence';
+import { Icon, IconMeta } from '@cam-esc/persistence';
 import { Response } from 'express';
 import { TenantId } from '../auth/tenant.decorator';
 import { EntityIdPipe } from '../common/entity-id.pipe';
 import { ListSpec, parseListFilter, RawQuery, reportCappedLimit } from '../common/list-filter';
 import { IconUploadInterceptor } from './icon-upload.interceptor';
 import { UploadedIcon, UploadIconUseCase } from './usecases/upload-icon.usecase';
+import { ListIconsUseCase } from './usecases/list-icons.usecase';
+import { FindIconUseCase } from './usecases/find-icon.usecase';
+import { DeleteIconUseCase } from './usecases/delete-icon.usecase';
 import { RequiresRole, Role } from '../auth/roles';
 
 const iconId = new EntityIdPipe('icon');
@@ -33,7 +35,9 @@ const toIconEntry = (i: IconMeta) => ({ ContentTye: i.contentType, ContentType: 
 export class IconsController {
   constructor(
     private readonly uploadIcon: UploadIconUseCase,
-    private readonly icons: IconRepository,
+    private readonly listIcons: ListIconsUseCase,
+    private readonly findIcon: FindIconUseCase,
+    private readonly deleteIcon: DeleteIconUseCase,
   ) {}
 
   @Post('upload')
@@ -52,12 +56,11 @@ export class IconsController {
   @Get()
   @ApiOk({ type: 'array', items: ICON_ENTRY_SCHEMA }, iconsList, 200, 'OK', LIST_HEADERS)
   @ApiErrors(400)
-  @ApiOperation({ summary: 'The icons (filter[where][name|id|ContentType], filter[limit|skip])' })
+  @ApiOperation({ summary: "The icons: the built-in serviceicon_1.svg to _3.svg (unless the tenant replaced one with its own of that name), then the tenant's (filter[where][name|id|ContentType], filter[limit|skip])" })
   async list(@TenantId() tenantId: string, @RawQuery() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
     const filter = parseListFilter(query, ICON_LIST);
     reportCappedLimit(res, filter);
-    if (filter.where.id !== undefined && !isUuid(filter.where.id)) return []; // not an id: it names no icon
-    return (await this.icons.list(tenantId, filter.where, { ...filter, direction: filter.order.direction })).map(toIconEntry);
+    return (await this.listIcons.execute(tenantId, filter)).map(toIconEntry);
   }
 
   @Get('name/:name')
@@ -66,7 +69,7 @@ export class IconsController {
   @ApiProduces('image/png', 'image/jpeg', 'image/gif', 'application/xml')
   @ApiOperation({ summary: 'Download an icon by its name (the seed\'s path)' })
   async downloadByName(@TenantId() tenantId: string, @Param('name') name: string, @Res({ passthrough: true }) res: Response) {
-    return send(res, await this.icons.findByName(tenantId, name), name);
+    return send(res, await this.findIcon.byName(tenantId, name));
   }
 
   @Get(':id/download')
@@ -75,22 +78,20 @@ export class IconsController {
   @ApiProduces('image/png', 'image/jpeg', 'image/gif', 'application/xml')
   @ApiOperation({ summary: 'Download an icon by its id' })
   async download(@TenantId() tenantId: string, @Param('id', iconId) id: string, @Res({ passthrough: true }) res: Response) {
-    return send(res, await this.icons.findById(tenantId, id), id);
+    return send(res, await this.findIcon.byId(tenantId, id));
   }
 
   @Delete(':id')
   @ApiOk({ type: 'object', properties: { count: { type: 'integer' } } })
-  @ApiErrors(404)
+  @ApiErrors(404, 409)
   @HttpCode(200)
-  @ApiOperation({ summary: 'Delete an icon' })
-  async remove(@TenantId() tenantId: string, @Param('id', iconId) id: string) {
-    if (!(await this.icons.delete(tenantId, id))) throw DomainException.notFound('icon', id);
-    return { count: 1 };
+  @ApiOperation({ summary: "Delete one of the tenant's icons (the built-in serviceicon_1.svg to _3.svg stay: 409)" })
+  remove(@TenantId() tenantId: string, @Param('id', iconId) id: string) {
+    return this.deleteIcon.execute(tenantId, id);
   }
 }
 
-function send(res: Response, icon: Icon | null, key: string): StreamableFile {
-  if (!icon) throw DomainException.notFound('icon', key);
+function send(res: Response, icon: Icon): StreamableFile {
   res.setHeader('X-Content-Type-Options', 'nosniff');
   // an SVG sent as application/xml is served as a download, never rendered in the gateway's origin
   res.setHeader('Content-Security-Policy', "default-src 'none'");

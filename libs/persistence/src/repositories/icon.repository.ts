@@ -31,6 +31,16 @@ export class IconRepository {
     });
   }
 
+  count(tenantId: string, where: { id?: string; name?: string; contentType?: string }): Promise<number> {
+    return this.prisma.icon.count({ where: { tenantId, ...where } });
+  }
+
+  /** Which of these names the tenant's icons have. */
+  async namesTaken(tenantId: string, names: string[]): Promise<Set<string>> {
+    const rows = await this.prisma.icon.findMany({ where: { tenantId, name: { in: names } }, select: { name: true } });
+    return new Set(rows.map((r) => r.name));
+  }
+
   async delete(tenantId: string, id: string): Promise<boolean> {
     const { count } = await this.prisma.icon.deleteMany({ where: { tenantId, id } });
     return count > 0;

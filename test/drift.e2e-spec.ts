@@ -75,7 +75,10 @@ describe('drift between ESC and the records', () => {
 
     const repaired = (await http.post('/cam/api/v1/drift/repair').set('Authorization', A).expect(200)).body;
     expect(repaired.repaired).toEqual({ vm_states_refreshed: 1, marked_gone: 1, orphans_deleted: [{ connection: 'default', internal_deployment_id: zombieId, http_status: 200 }], resources: { marked_gone: 0, orphans_deleted: [] } });
-    expect((await instance(gone.id)).Status).toBe('Error');
+    const goneNow = await instance(gone.id);
+    expect(goneNow.Status).toBe('Error');
+    // its log says why (its provision itself succeeded)
+    expect(goneNow.logs).toMatch(/Drift repair: ESC connection 'default' no longer holds deployment \S+: the instance is now Error$/);
     expect((await instance(gone.id)).esc.deployments[0].status).toBe('Undeployed');
     expect((await instance(stopped.id)).esc.deployments[0].vms[0].state).toBe(d.vm_states[0].esc_stage);
     await waitFor(async () => (await esc('get', `/v0/deployments/${zombieId}`)).status, (s) => s === 404, 'the orphan to be deleted');

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { InstanceRepository, PrismaService, recordInstanceEvent } from '@cam-esc/persistence';
+import { appendLogLine, InstanceRepository, PrismaService, recordInstanceEvent } from '@cam-esc/persistence';
 import { HELD_STATUSES, Ownership } from './compare';
 
 /**
@@ -35,7 +35,10 @@ export function markResourceGone(instances: InstanceRepository, serviceInstanceI
     if (count === 0) return 0;
     const status = instance.status === 'Active' ? 'Error' : instance.status;
     if (status !== instance.status) await tx.serviceInstance.update({ where: { id: serviceInstanceId }, data: { status } });
-    await recordInstanceEvent(tx, { serviceInstanceId, type: 'state', data: { Status: status, drift: `ESC connection '${connection}' no longer holds ${kind} ${internalId}` } });
+    const why = `ESC connection '${connection}' no longer holds ${kind} ${internalId}`;
+    await recordInstanceEvent(tx, { serviceInstanceId, type: 'state', data: { Status: status, drift: why } });
+    // the instance's log says why it is in Error (its last action itself succeeded)
+    if (instance.currentActionInstanceId) await appendLogLine(tx, instance.currentActionInstanceId, `Drift repair: ${why}${status !== instance.status ? `: the instance is now ${status}` : ''}`);
     logger.warn({ serviceInstanceId, internalId, kind, connection }, `drift repair: ESC no longer holds a ${kind} of this instance`);
     return count;
   });

@@ -36,7 +36,8 @@ describe('operator console (browser)', () => {
     browser = await consoleBrowser();
     stack = await startStack({
       callbackDelayMs: 300,
-      env: { API_TOKENS: `${TENANT_A.tenant}:${TENANT_A.token},${TENANT_A.tenant}:${VIEWER_TOKEN}:viewer,${TENANT_B.tenant}:${TENANT_B.token}` },
+      // tenant-a runs the gateway: its admins see every tenant in the overview
+      env: { API_TOKENS: `${TENANT_A.tenant}:${TENANT_A.token},${TENANT_A.tenant}:${VIEWER_TOKEN}:viewer,${TENANT_B.tenant}:${TENANT_B.token}`, OPERATIONS_TENANT: TENANT_A.tenant },
     });
     const http = request(stack.gatewayUrl);
     await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-deployment', version: '1.0', type: 'ESC', content: asaTemplateContent() }).expect(201);
@@ -186,6 +187,15 @@ describe('operator console (browser)', () => {
     await page.getByRole('link', { name: 'Overview' }).click();
     await page.getByText('Deploys and failures').waitFor();
     await expect(page.getByRole('img', { name: /1 deploys and 0 failures in the last 3 hours/ }).count()).resolves.toBe(1);
+    // the operations tenant's admin sees every tenant: tenant-a's terminated instance (tenant-b has none)
+    const tenantRow = page.getByRole('region', { name: "Every tenant's instances" }).getByRole('row', { name: /^tenant-a/ });
+    // Submitted, In_Progress, Active, Error, Terminating, Terminated; actions running, failed in 24 h
+    await expect(tenantRow.getByRole('cell').allTextContents()).resolves.toEqual(['0', '0', '0', '0', '0', '1', '0', '0']);
+    // another tenant's admin, and the operations tenant's viewer, see their own tenant only
+    const overview = (auth: string) => request(stack.gatewayUrl).get('/cam/api/v1/overview').set('Authorization', auth).expect(200).then((r) => r.body.tenants);
+    await expect(overview(`Bearer ${TENANT_B.token}`)).resolves.toBeNull();
+    await expect(overview(`Bearer ${VIEWER_TOKEN}`)).resolves.toBeNull();
+    await expect(overview(A)).resolves.toEqual([{ tenant_id: 'tenant-a', instances: { Terminated: 1 }, running: 0, failed_24h: 0 }]);
     await page.getByRole('link', { name: 'Drift' }).click();
     await page.getByText(/^Checked /).waitFor();
     await shot('drift');
@@ -216,6 +226,8 @@ describe('operator console (browser)', () => {
     const viewer = await context.browser()!.newContext({ viewport: { width: 1280, height: 900 } });
     const p = await viewer.newPage();
     await login(p, VIEWER_TOKEN);
+    await p.getByText('Deploys and failures').waitFor();
+    await expect(p.getByText('Every tenant').count()).resolves.toBe(0);
     await p.goto(instanceUrl);
     await p.getByRole('heading', { name: /console-asa-1/ }).waitFor();
     await expect(p.getByRole('button', { name: 'Terminate' }).count()).resolves.toBe(0);

@@ -35,6 +35,8 @@ export class AppConfig {
   readonly apiTokens: ReadonlyMap<string, { tenantId: string; role: string }>;
   /** The identity provider whose JWTs are taken (OIDC_*), when one is configured. */
   readonly oidc?: OidcConfig;
+  /** The tenant whose admins see every tenant's figures in the overview (OPERATIONS_TENANT), when one is named. */
+  readonly operationsTenant?: string;
   /** The console's login at the identity provider (CONSOLE_OIDC_*), when its client is configured. */
   readonly consoleOidc?: ConsoleOidcConfig;
   readonly usesDefaultApiTokens: boolean;
@@ -99,6 +101,7 @@ export class AppConfig {
           jwksCooldownSeconds: env.OIDC_JWKS_COOLDOWN_SECONDS ?? 30,
         }
       : undefined;
+    this.operationsTenant = env.OPERATIONS_TENANT;
     this.consoleOidc = env.CONSOLE_OIDC_CLIENT_ID ? { clientId: env.CONSOLE_OIDC_CLIENT_ID, scope: env.CONSOLE_OIDC_SCOPE ?? 'openid', token: env.CONSOLE_OIDC_TOKEN ?? 'access_token' } : undefined;
     this.usesDefaultApiTokens = env.API_TOKENS === DEFAULT_API_TOKENS;
     this.logLevel = env.LOG_LEVEL ?? 'info';

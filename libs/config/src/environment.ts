@@ -105,6 +105,11 @@ export class Environment {
   @IntBetween('OIDC_JWKS_COOLDOWN_SECONDS', 0, 3600, 'an integer number of seconds', { optional: true })
   OIDC_JWKS_COOLDOWN_SECONDS?: number;
 
+  /** The tenant whose admins run the whole gateway: the console's overview shows them every tenant's instances and actions. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9._-]{1,128}$/, { message: 'OPERATIONS_TENANT must be a tenant id (1..128 characters of A-Z a-z 0-9 . _ -)' })
+  OPERATIONS_TENANT?: string;
+
   /** The console's client at the identity provider (public, authorization code with PKCE): its login page offers the provider's. */
   @IsOptional()
   @Matches(/^[\x21-\x7e]{1,255}$/, { message: 'CONSOLE_OIDC_CLIENT_ID must be the client id the provider gave the console (printable, no spaces)' })

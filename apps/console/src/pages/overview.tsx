@@ -13,10 +13,38 @@ interface Overview {
   /** The gateway's, for an admin only. */
   queues: Array<{ name: string; counts: Record<string, number> | null }> | null;
   callbacks_refused: number | null;
+  /** Every tenant's, for an admin of the operations tenant only. */
+  tenants: Array<{ tenant_id: string; instances: Record<string, number>; running: number; failed_24h: number }> | null;
   activity: { bucket_minutes: number; hours: number; buckets: Array<{ at: string; deploys: number; failures: number }> };
 }
 
 const STATUSES = ['Submitted', 'In_Progress', 'Active', 'Error', 'Terminating', 'Terminated'];
+
+/** Every tenant's instances by status and its actions (the operations tenant's admins). */
+function TenantsCard({ tenants }: { tenants: NonNullable<Overview['tenants']> }) {
+  return (
+    <article aria-labelledby="tenants-title">
+      <header id="tenants-title">Every tenant</header>
+      <ScrollRegion label="Every tenant's instances">
+        <table>
+          <TableHead columns={['Tenant', ...STATUSES, 'Actions running', 'Failed (24 h)']} />
+          <tbody>
+            {tenants.map((t) => (
+              <tr key={t.tenant_id}>
+                <th scope="row">{t.tenant_id}</th>
+                {STATUSES.map((s) => (
+                  <td class="number">{t.instances[s] ?? 0}</td>
+                ))}
+                <td class="number">{t.running}</td>
+                <td class="number">{t.failed_24h}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollRegion>
+    </article>
+  );
+}
 
 /** The tenant at a glance, refreshed every 10 seconds. */
 export function OverviewPage() {
@@ -119,6 +147,7 @@ export function OverviewPage() {
               </table>
             )}
           </article>
+          {data.tenants && <TenantsCard tenants={data.tenants} />}
           <article>
             <header>Deploys and failures</header>
             <ActivityChart buckets={data.activity.buckets} hours={data.activity.hours} />

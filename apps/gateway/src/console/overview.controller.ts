@@ -8,7 +8,7 @@ import { GetOverviewUseCase } from './usecases/get-overview.usecase';
 const int = { type: 'integer' };
 const OVERVIEW_SCHEMA = {
   type: 'object',
-  required: ['at', 'instances', 'actions', 'connections', 'queues', 'callbacks_refused', 'activity'],
+  required: ['at', 'instances', 'actions', 'connections', 'queues', 'callbacks_refused', 'tenants', 'activity'],
   properties: {
     at: { type: 'string', format: 'date-time' },
     instances: { type: 'object', description: 'instances by Status', additionalProperties: int, example: { Active: 120, Error: 2 } },
@@ -28,6 +28,12 @@ const OVERVIEW_SCHEMA = {
     },
     queues: { type: 'array', nullable: true, description: "the gateway's queues (every tenant's jobs): for an admin only, else null", items: { type: 'object', properties: { name: { type: 'string' }, counts: { type: 'object', nullable: true, additionalProperties: int, description: 'null: the queue store did not answer' } } } },
     callbacks_refused: { ...int, nullable: true, description: 'ESC callbacks this gateway process refused since it started (every tenant\'s): for an admin only, else null' },
+    tenants: {
+      type: 'array',
+      nullable: true,
+      description: 'every tenant with instances: for an admin of the operations tenant (OPERATIONS_TENANT) only, else null',
+      items: { type: 'object', properties: { tenant_id: { type: 'string' }, instances: { type: 'object', additionalProperties: int }, running: int, failed_24h: int } },
+    },
     activity: {
       type: 'object',
       properties: {
@@ -46,7 +52,7 @@ export class OverviewController {
   constructor(private readonly overview: GetOverviewUseCase) {}
 
   @Get()
-  @ApiOperation({ summary: "The tenant at a glance: instances by status, actions running, queued and failed in the last 24 hours, ESC connections' health, deploys and failures per minute over the last 3 hours; for an admin also the gateway's queue depths and the callbacks it refused" })
+  @ApiOperation({ summary: "The tenant at a glance: instances by status, actions running, queued and failed in the last 24 hours, ESC connections' health, deploys and failures per minute over the last 3 hours; for an admin also the gateway's queue depths and the callbacks it refused, and for an admin of the operations tenant every tenant's instances and actions" })
   @ApiOk(OVERVIEW_SCHEMA)
   @ApiErrors()
   get(@Req() req: AuthenticatedRequest) {

@@ -30,6 +30,21 @@ export class OperationsOverviewRepository {
     return this.prisma.$queryRaw`SELECT status, count(*)::int AS n FROM service_instance WHERE tenant_id = ${tenantId} GROUP BY status ORDER BY status`;
   }
 
+  /** Every tenant's instances by status, and its actions running now and failed since `since` (the operations tenant's view). */
+  async byTenant(since: Date): Promise<Array<{ tenantId: string; status: string; n: number; running: number; failed: number }>> {
+    return this.prisma.$queryRaw`
+      WITH s AS (SELECT tenant_id, status, count(*)::int AS n FROM service_instance GROUP BY tenant_id, status),
+           a AS (SELECT si.tenant_id,
+                        count(*) FILTER (WHERE ai.status IN ('Submitted', 'In_Progress'))::int AS running,
+                        count(*) FILTER (WHERE ai.status = 'Failed' AND ai.finished_at >= ${since})::int AS failed
+                   FROM action_instance ai JOIN service_instance si ON si.id = ai.service_instance_id
+                  WHERE ai.status IN ('Submitted', 'In_Progress') OR (ai.status = 'Failed' AND ai.finished_at >= ${since})
+                  GROUP BY si.tenant_id)
+      SELECT s.tenant_id AS "tenantId", s.status, s.n, COALESCE(a.running, 0)::int AS running, COALESCE(a.failed, 0)::int AS failed
+        FROM s LEFT JOIN a ON a.tenant_id = s.tenant_id
+       ORDER BY s.tenant_id, s.status`;
+  }
+
   /** Actions running now, those waiting for their batch's turn, and those that failed since `since`. */
   async actionCounts(tenantId: string, since: Date): Promise<{ running: number; queued: number; failed: number }> {
     const [row] = await this.prisma.$queryRaw<Array<{ running: number; queued: number; failed: number }>>`

@@ -1,6 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { jobCounts, QueueName } from '@cam-esc/jobs';
+import { AppConfig } from '@cam-esc/config';
 import { EscCircuitRepository, OperationsOverviewRepository } from '@cam-esc/persistence';
 import { Queue } from 'bullmq';
 import { MetricsService } from '../../metrics/metrics.service';
@@ -15,7 +16,8 @@ const CONNECTION_WINDOW_MINUTES = 15;
  * The console's overview of a tenant: instances by status, actions running, queued and failed in
  * the last 24 hours, each ESC connection's health (circuit, requests in flight, error rate), and
  * deploys and failures per minute over the last hours; for an admin also the gateway's queue
- * depths and the callbacks this process refused (every tenant's). From the gateway's own data
+ * depths and the callbacks this process refused (every tenant's), and for an admin of the
+ * operations tenant (OPERATIONS_TENANT) every tenant's instances and actions. From the gateway's own data
  * (PostgreSQL, the queues, this process's counters), not from Prometheus.
  */
 @Injectable()
@@ -26,6 +28,7 @@ export class GetOverviewUseCase {
     private readonly overview: OperationsOverviewRepository,
     private readonly circuits: EscCircuitRepository,
     private readonly metrics: MetricsService,
+    private readonly config: AppConfig,
     @InjectQueue(QueueName.Flow) flow: Queue,
     @InjectQueue(QueueName.EscCallbacks) callbacks: Queue,
     @InjectQueue(QueueName.Catalog) catalog: Queue,
@@ -37,7 +40,8 @@ export class GetOverviewUseCase {
   async execute(tenantId: string, gatewayWide: boolean) {
     const now = Date.now();
     const day = new Date(now - 24 * 3600_000);
-    const [statuses, actions, activity, connections, circuits, queues, refused] = await Promise.all([
+    const everyTenant = gatewayWide && this.config.operationsTenant === tenantId;
+    const [statuses, actions, activity, connections, circuits, queues, refused, tenants] = await Promise.all([
       this.overview.instancesByStatus(tenantId),
       this.overview.actionCounts(tenantId, day),
       this.overview.activity(tenantId, new Date(now - ACTIVITY_HOURS * 3600_000), BUCKET_MINUTES),
@@ -45,6 +49,7 @@ export class GetOverviewUseCase {
       this.circuits.current(),
       gatewayWide ? this.queueDepths() : null,
       gatewayWide ? this.metrics.callbacksRefused.get() : null,
+      everyTenant ? this.overview.byTenant(day) : null,
     ]);
     return {
       at: new Date(now).toISOString(),
@@ -63,6 +68,7 @@ export class GetOverviewUseCase {
       }),
       queues,
       callbacks_refused: refused ? refused.values.reduce((sum, v) => sum + v.value, 0) : null,
+      tenants: tenants ? perTenant(tenants) : null,
       activity: { bucket_minutes: BUCKET_MINUTES, hours: ACTIVITY_HOURS, buckets: activity.map((b) => ({ at: b.at.toISOString(), deploys: b.deploys, failures: b.failures })) },
     };
   }
@@ -71,4 +77,15 @@ export class GetOverviewUseCase {
   private queueDepths() {
     return Promise.all(this.queues.map(async (q) => ({ name: q.name, counts: await jobCounts(q) })));
   }
+}
+
+/** The rows of byTenant (one per tenant and status) as one entry per tenant. */
+function perTenant(rows: Array<{ tenantId: string; status: string; n: number; running: number; failed: number }>) {
+  const byTenant = new Map<string, { tenant_id: string; instances: Record<string, number>; running: number; failed_24h: number }>();
+  for (const r of rows) {
+    const entry = byTenant.get(r.tenantId) ?? { tenant_id: r.tenantId, instances: {}, running: r.running, failed_24h: r.failed };
+    entry.instances[r.status] = r.n;
+    byTenant.set(r.tenantId, entry);
+  }
+  return [...byTenant.values()];
 }

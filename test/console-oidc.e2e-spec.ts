@@ -3,7 +3,7 @@
  * in the browser (oauth4webapi), against a real OpenID Provider (panva's oidc-provider, its own
  * process; PKCE required, the console a public client) and the real gateway, which checks the JWT
  * the console then sends. The way back is checked (state, issuer, nonce), the bearer is renewed
- * with the refresh token before it expires, and logging out forgets it.
+ * with the refresh token before it expires, and logging out forgets it and ends the provider's session.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -116,12 +116,19 @@ describe('console login at the identity provider (OIDC code flow with PKCE)', ()
     await request(stack.gatewayUrl).get('/cam/api/v1/session').set('Authorization', `Bearer ${renewed}`).expect(200);
   }, 40_000);
 
-  it('logs out: the bearer and the refresh token are forgotten', async () => {
+  it("logs out: the tab forgets its tokens and the provider's session ends (RP-initiated logout)", async () => {
     await page.getByRole('button', { name: 'Log out' }).click();
+    // the provider asks to confirm, then sends the browser back to the console's login
+    await page.waitForURL(new RegExp(`^${issuer}/session/end`));
+    await page.getByRole('button', { name: /yes, sign me out/i }).click();
     await providerButton().waitFor();
     await expect(bearer()).resolves.toBeNull();
     await expect(page.evaluate(() => Object.keys((globalThis as unknown as { sessionStorage: Record<string, string> }).sessionStorage))).resolves.toEqual([]);
-  }, 20_000);
+    // the provider no longer knows the user: its login page asks again
+    await providerButton().click();
+    await page.locator('input[name="login"]').waitFor();
+    await page.goto(`${stack.gatewayUrl}/console/`);
+  }, 30_000);
 
   it('refuses a way back that does not match the login this tab began (state)', async () => {
     // the provider still knows the user (its session) and would send a real code at once: it is kept from answering

@@ -22,7 +22,7 @@ const account = (id) => {
 };
 
 const provider = new Provider(issuer, {
-  clients: [{ client_id: CLIENT_ID, token_endpoint_auth_method: 'none', redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }],
+  clients: [{ client_id: CLIENT_ID, token_endpoint_auth_method: 'none', redirect_uris: [REDIRECT_URI], post_logout_redirect_uris: [REDIRECT_URI], grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'] }],
   jwks: { keys: [key] },
   cookies: { keys: ['test-idp-cookie-key'] },
   pkce: { required: () => true },

@@ -61,13 +61,18 @@ function NotFound() {
 export function App() {
   const [session, setSession] = useState<Session | null>();
   const [loginError, setLoginError] = useState<string>();
-  const logout = () => {
+  // a refused token (expired, revoked) only sends the tab back to its login; the user's logout also ends the provider's session
+  const dropSession = () => {
     setToken(null);
-    forgetProviderLogin();
+    forgetProviderLogin(false);
     setSession(null);
   };
+  const logout = () => {
+    setToken(null);
+    if (!forgetProviderLogin(true)) setSession(null);
+  };
   useEffect(() => {
-    whenUnauthorised(logout);
+    whenUnauthorised(dropSession);
     (async () => {
       // back from the identity provider's login page: the code becomes the bearer
       if (isProviderReturn()) {
@@ -83,7 +88,7 @@ export function App() {
       if (!token()) return setSession(null);
       await get<Session>('/cam/api/v1/session')
         .then(setSession)
-        .catch((e) => (e instanceof ApiError && e.status === 401 ? (setLoginError(`The gateway refused the token: ${e.message}`), logout()) : setSession(null)));
+        .catch((e) => (e instanceof ApiError && e.status === 401 ? (setLoginError(`The gateway refused the token: ${e.message}`), dropSession()) : setSession(null)));
     })();
   }, []);
   if (session === undefined) return <p aria-busy="true">Loading…</p>;

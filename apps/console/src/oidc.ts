@@ -28,6 +28,7 @@ interface Pending {
 
 const PENDING_KEY = 'cam-esc-console-oidc-pending';
 const REFRESH_KEY = 'cam-esc-console-oidc-refresh';
+const ENDS_KEY = 'cam-esc-console-oidc-session';
 
 /** The console's own address at the provider: where it sends the user back (the client's redirect URI). */
 export const redirectUri = () => `${location.origin}/console/`;
@@ -89,6 +90,8 @@ function keep(p: ProviderLogin, result: oauth.TokenEndpointResponse): void {
   if (!bearer) throw new Error(`the identity provider's answer holds no ${p.token}`);
   setToken(bearer);
   if (result.refresh_token) sessionStorage.setItem(REFRESH_KEY, JSON.stringify({ provider: p, token: result.refresh_token }));
+  // what a logout at the provider names the session by
+  if (result.id_token) sessionStorage.setItem(ENDS_KEY, JSON.stringify({ provider: p, idToken: result.id_token }));
   scheduleRefresh(result.expires_in);
 }
 
@@ -114,9 +117,19 @@ export async function resumeProviderSession(): Promise<void> {
   if (sessionStorage.getItem(REFRESH_KEY)) await refresh().catch(() => undefined);
 }
 
-/** Forgets the provider's tokens of this tab (the console's logout). */
-export function forgetProviderLogin(): void {
+/**
+ * Forgets the provider's tokens of this tab and, on the user's logout (`endSession`) when the
+ * provider has an end_session_endpoint, ends the session there too (RP-initiated logout: it comes back to the
+ * console's login; the console's address must be a post-logout redirect URI of its client).
+ * Returns whether the page is leaving for the provider.
+ */
+export function forgetProviderLogin(endSession: boolean): boolean {
   clearTimeout(timer);
-  sessionStorage.removeItem(REFRESH_KEY);
-  sessionStorage.removeItem(PENDING_KEY);
+  const ends = JSON.parse(sessionStorage.getItem(ENDS_KEY) ?? 'null') as { provider: ProviderLogin; idToken: string } | null;
+  for (const key of [REFRESH_KEY, PENDING_KEY, ENDS_KEY]) sessionStorage.removeItem(key);
+  if (!endSession || !ends?.provider.end_session_endpoint) return false;
+  const url = new URL(ends.provider.end_session_endpoint);
+  url.search = new URLSearchParams({ id_token_hint: ends.idToken, client_id: ends.provider.client_id, post_logout_redirect_uri: redirectUri() }).toString();
+  location.assign(url.toString());
+  return true;
 }

@@ -70,23 +70,18 @@ export function goalRows(r: BenchReport): GoalRow[] {
     growth('`GET ServiceInstances` second page (`skip` 50)', 'listPage2');
     growth('`GET ServiceInstances/{id}`', 'get');
     growth("the console's search, part of a name (`filter[where][name][ilike]=%LIST-42%`)", 'search');
-    // what the console's instance table asks for its first page (50 rows, newest first)
-    rows.push({
-      path: "the console's instance table, first page (`GET ServiceInstances?filter[limit]=50`)",
-      measured: `p99 ${last.list.p99Ms} ms, mean ${last.list.meanMs} ms at ${last.instances.toLocaleString('en')} instances (${r.lists.connections} at once)`,
-      floor: '—',
-      ratio: undefined,
-      goal: '< 300 ms',
-      met: last.list.p99Ms < 300,
-    });
-    rows.push({
-      path: "the console's instance search, first page (`filter[where][name][ilike]=%LIST-42%`)",
-      measured: `p99 ${last.search.p99Ms} ms, mean ${last.search.meanMs} ms at ${last.instances.toLocaleString('en')} instances (${r.lists.connections} at once)`,
-      floor: '—',
-      ratio: undefined,
-      goal: '< 300 ms',
-      met: last.search.p99Ms < 300,
-    });
+    // what the console's instance table asks for its first page (50 rows, newest first), and its search
+    const firstPage = (path: string, k: ListRequest) =>
+      rows.push({
+        path,
+        measured: `p99 ${last[k].p99Ms} ms, mean ${last[k].meanMs} ms at ${last.instances.toLocaleString('en')} instances (${r.lists!.connections} at once)`,
+        floor: '—',
+        ratio: undefined,
+        goal: '< 300 ms',
+        met: last[k].p99Ms < 300,
+      });
+    firstPage("the console's instance table, first page (`GET ServiceInstances?filter[limit]=50`)", 'list');
+    firstPage("the console's instance search, first page (`filter[where][name][ilike]=%LIST-42%`)", 'search');
   }
   const instances = r.lists?.sizes[r.lists.sizes.length - 1]?.instances;
   for (const app of ['gateway', 'worker'] as const) {

@@ -13,6 +13,13 @@ describe('service icons (multipart upload, list, download, delete)', () => {
   let http: ReturnType<typeof request>;
   const upload = (file: Buffer, filename: string, contentType: string, auth = A, field = 'icon') =>
     http.post(`${ICONS}/upload?tenantId=${TENANT_A.tenant}&ace_orgGuid=all`).set('Authorization', auth).attach(field, file, { filename, contentType });
+  /** A download's bytes (an SVG comes as application/xml, which supertest would not keep as a Buffer). */
+  const download = (path: string, auth: string) =>
+    http.get(path).set('Authorization', auth).buffer(true).parse((res, cb) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => cb(null, Buffer.concat(chunks)));
+    }).expect(200);
   const iconCount = async () => Number((await stack.db.query('SELECT count(*)::int AS n FROM icon')).rows[0].n);
 
   beforeAll(async () => {
@@ -47,11 +54,7 @@ describe('service icons (multipart upload, list, download, delete)', () => {
     expect((await http.get(`${ICONS}?filter[where][id]=${png.body.res.id}`).set('Authorization', A).expect(200)).body).toHaveLength(1);
     expect((await http.get(`${ICONS}?filter[where][id]=not-an-id`).set('Authorization', A).expect(200)).body).toEqual([]);
 
-    const dl = await http.get(`${ICONS}/name/serviceicon_1.svg`).set('Authorization', A).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const dl = await download(`${ICONS}/name/serviceicon_1.svg`, A);
     expect(dl.headers['content-type']).toMatch(/^application\/xml/);
     expect(Buffer.compare(dl.body as Buffer, SVG)).toBe(0);
     const dlPng = await http.get(`${ICONS}/${png.body.res.id}/download`).set('Authorization', A).expect(200);
@@ -62,11 +65,7 @@ describe('service icons (multipart upload, list, download, delete)', () => {
     const theirs = (await http.get(ICONS).set('Authorization', B).expect(200)).body;
     expect(theirs.map((i: { name: string }) => i.name)).toEqual(['serviceicon_1.svg', 'serviceicon_2.svg', 'serviceicon_3.svg']);
     expect(theirs[0].id).not.toBe(svg.body.res.id);
-    const builtin = await http.get(`${ICONS}/name/serviceicon_1.svg`).set('Authorization', B).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    }).expect(200);
+    const builtin = await download(`${ICONS}/name/serviceicon_1.svg`, B);
     expect(builtin.headers['content-type']).toMatch(/^application\/xml/);
     expect(String(builtin.body)).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(String(builtin.body)).not.toMatch(/<script|on\w+=/i);

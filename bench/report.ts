@@ -69,7 +69,7 @@ export function goalRows(r: BenchReport): GoalRow[] {
     growth('`GET ServiceInstances?filter[limit]=50`', 'list');
     growth('`GET ServiceInstances` second page (`skip` 50)', 'listPage2');
     growth('`GET ServiceInstances/{id}`', 'get');
-    growth("the console's search, part of a name (`filter[where][name][ilike]=%LIST-42%`)", 'search');
+    growth("the console's search for part of a name one instance has (`filter[where][name][ilike]=%LISTS%`)", 'search');
     // what the console's instance table asks for its first page (50 rows, newest first), and its search
     const firstPage = (path: string, k: ListRequest) =>
       rows.push({
@@ -81,7 +81,7 @@ export function goalRows(r: BenchReport): GoalRow[] {
         met: last[k].p99Ms < 300,
       });
     firstPage("the console's instance table, first page (`GET ServiceInstances?filter[limit]=50`)", 'list');
-    firstPage("the console's instance search, first page (`filter[where][name][ilike]=%LIST-42%`)", 'search');
+    firstPage("the console's instance search, first page of a part many names share (`filter[where][name][ilike]=%LIST-42%`)", 'searchCommon');
   }
   const instances = r.lists?.sizes[r.lists.sizes.length - 1]?.instances;
   for (const app of ['gateway', 'worker'] as const) {
@@ -138,9 +138,9 @@ export function markdown(r: BenchReport): string {
     if (c) lines.push(`${name}: ${c.rounds} rounds of ${c.secondsPerRound} s per side, ${c.connections} connections; gateway ${c.gateway.requests} requests, floor ${c.floor.requests}.`, '');
   }
   if (r.lists) {
-    lines.push(`Lists (${r.lists.connections} connections, ${r.lists.seconds} s each):`, '', '| instances | list limit 50 (mean / p99) | second page | get one | search by part of a name |', '|---|---|---|---|---|');
+    lines.push(`Lists (${r.lists.connections} connections, ${r.lists.seconds} s each):`, '', '| instances | list limit 50 (mean / p99) | second page | get one | search, one match | search, many matches |', '|---|---|---|---|---|---|');
     const cell = (f: LoadFigures) => `${f.meanMs} / ${f.p99Ms} ms (${f.requestsPerSecond}/s${f.failures ? `, **${f.failures} failed**` : ''})`;
-    for (const s of r.lists.sizes) lines.push(`| ${s.instances.toLocaleString('en')} | ${cell(s.list)} | ${cell(s.listPage2)} | ${cell(s.get)} | ${cell(s.search)} |`);
+    for (const s of r.lists.sizes) lines.push(`| ${s.instances.toLocaleString('en')} | ${cell(s.list)} | ${cell(s.listPage2)} | ${cell(s.get)} | ${cell(s.search)} | ${cell(s.searchCommon)} |`);
     lines.push('');
   }
   const peaks = Object.entries(r.peakRssMb).filter(([, v]) => v !== undefined);

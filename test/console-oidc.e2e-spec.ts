@@ -38,7 +38,8 @@ describe('console login at the identity provider (OIDC code flow with PKCE)', ()
   beforeAll(async () => {
     browser = await consoleBrowser();
     issuer = `http://127.0.0.1:${await freePort()}`;
-    stack = await startStack({ env: { OIDC_ISSUER: issuer, OIDC_AUDIENCE: AUDIENCE, CONSOLE_OIDC_CLIENT_ID: CLIENT_ID } });
+    // (the gateway reads the discovery document as it starts, before this provider listens: a failed read is tried again after 1 s)
+    stack = await startStack({ env: { OIDC_ISSUER: issuer, OIDC_AUDIENCE: AUDIENCE, CONSOLE_OIDC_CLIENT_ID: CLIENT_ID, OIDC_JWKS_COOLDOWN_SECONDS: '1' } });
     idp = spawn(process.execPath, [join(__dirname, 'support', 'oidc-idp.mjs')], {
       env: { ...process.env, PORT: new URL(issuer).port, REDIRECT_URI: `${stack.gatewayUrl}/console/`, CLIENT_ID, AUDIENCE, ACCESS_TOKEN_TTL: String(ACCESS_TOKEN_TTL) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -57,7 +58,11 @@ describe('console login at the identity provider (OIDC code flow with PKCE)', ()
   });
 
   it('offers the provider on the login page, with what it needs and nothing secret', async () => {
-    const options = (await request(stack.gatewayUrl).get('/cam/api/v1/session/login').expect(200)).body;
+    // while the provider could not be read a moment ago, the page is told why, and offers the token login
+    const first = (await request(stack.gatewayUrl).get('/cam/api/v1/session/login').expect(200)).body;
+    if (first.oidc.error) expect(first.oidc.error).toBe("the identity provider's discovery document could not be read: log in with a token, or try again");
+    const readOptions = async () => (await request(stack.gatewayUrl).get('/cam/api/v1/session/login').expect(200)).body;
+    const options = await waitFor(readOptions, (o) => !o.oidc.error, 'the gateway to read the discovery document again', 5_000);
     expect(options).toEqual({
       token: true,
       oidc: { issuer, client_id: CLIENT_ID, scope: 'openid', token: 'access_token', authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token`, end_session_endpoint: `${issuer}/session/end` },
@@ -69,6 +74,8 @@ describe('console login at the identity provider (OIDC code flow with PKCE)', ()
     // the console's page may post to the provider's token endpoint, and nowhere else but itself
     const csp = (await request(stack.gatewayUrl).get('/console/').expect(200)).headers['content-security-policy'];
     expect(csp).toContain(`connect-src 'self' ${issuer}`);
+    // and only the console's pages
+    expect((await request(stack.gatewayUrl).get('/cam/api/v1/session/login')).headers['content-security-policy']).not.toContain(issuer);
     await page.goto(`${stack.gatewayUrl}/console/`);
     await providerButton().waitFor();
     await screenshot(page, 'login-with-provider');

@@ -74,12 +74,15 @@ export async function getBlob(path: string): Promise<Blob | undefined> {
 
 /**
  * Follows a server-sent event stream of the API. EventSource cannot send a bearer token, so the
- * stream is read with fetch and parsed with eventsource-parser. Returns a function that stops it.
+ * stream is read with fetch and parsed with eventsource-parser. `onEnd` gets the HTTP status the
+ * stream was answered with (0: it could not be reached). Returns a function that stops it.
  */
-export function follow(path: string, onEvent: (event: EventSourceMessage) => void, onEnd?: () => void): () => void {
+export function follow(path: string, onEvent: (event: EventSourceMessage) => void, onEnd?: (status: number) => void): () => void {
   const controller = new AbortController();
+  let status = 0;
   (async () => {
     const res = await fetch(path, { headers: { Accept: 'text/event-stream', Authorization: `Bearer ${token() ?? ''}` }, signal: controller.signal });
+    status = res.status;
     if (!res.ok || !res.body) return;
     const parser = createParser({ onEvent });
     const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -90,7 +93,7 @@ export function follow(path: string, onEvent: (event: EventSourceMessage) => voi
     }
   })()
     .catch(() => undefined)
-    .finally(() => onEnd?.());
+    .finally(() => onEnd?.(status));
   return () => controller.abort();
 }
 

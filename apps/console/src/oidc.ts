@@ -92,16 +92,27 @@ function keep(p: ProviderLogin, result: oauth.TokenEndpointResponse): void {
   if (result.refresh_token) sessionStorage.setItem(REFRESH_KEY, JSON.stringify({ provider: p, token: result.refresh_token }));
   // what a logout at the provider names the session by
   if (result.id_token) sessionStorage.setItem(ENDS_KEY, JSON.stringify({ provider: p, idToken: result.id_token }));
-  scheduleRefresh(result.expires_in);
+  // the life of the token sent: an ID token's is its exp, an access token's expires_in
+  const exp = p.token === 'id_token' ? oauth.getValidatedIdTokenClaims(result)?.exp : undefined;
+  scheduleRefresh(exp !== undefined ? exp - Date.now() / 1000 : result.expires_in);
 }
 
 let timer: ReturnType<typeof setTimeout> | undefined;
 
-/** Renews the bearer with the refresh token at four fifths of its life (a console left open through a roll-out stays logged in). */
-function scheduleRefresh(expiresIn?: number): void {
+/**
+ * Renews the bearer with the refresh token at four fifths of its life (a console left open
+ * through a roll-out stays logged in); a renewal that fails (the provider away a moment) is
+ * tried again every 10 s while the bearer lasts.
+ */
+function scheduleRefresh(lifeSeconds?: number): void {
   clearTimeout(timer);
-  if (!expiresIn || !sessionStorage.getItem(REFRESH_KEY)) return;
-  timer = setTimeout(() => void refresh().catch(() => undefined), Math.max(5, expiresIn * 0.8) * 1000);
+  if (!lifeSeconds || lifeSeconds <= 0 || !sessionStorage.getItem(REFRESH_KEY)) return;
+  const endsAt = Date.now() + lifeSeconds * 1000;
+  const attempt = () =>
+    refresh().catch(() => {
+      if (Date.now() + 10_000 < endsAt) timer = setTimeout(attempt, 10_000);
+    });
+  timer = setTimeout(attempt, Math.max(5, lifeSeconds * 0.8) * 1000);
 }
 
 async function refresh(): Promise<void> {

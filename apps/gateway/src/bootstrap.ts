@@ -1,6 +1,7 @@
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import { IncomingMessage } from 'node:http';
 import { text } from 'express';
 import helmet from 'helmet';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -14,7 +15,7 @@ import { RejectUnstorableTextPipe } from './common/reject-unstorable-text.pipe';
 import { refuseWhileShuttingDown } from './common/shutdown-state';
 import { GatewayModule } from './gateway.module';
 import { mountQueueBoard } from './queue-board/queue-board';
-import { mountConsole } from './console/console-static';
+import { CONSOLE_PATH, mountConsole } from './console/console-static';
 import { identityProviderOrigins, OidcDiscovery } from './auth/oidc-discovery';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'text/plain', 'application/*+xml'];
@@ -29,7 +30,8 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   const discovery = app.get(OidcDiscovery);
   // read early, so that the first page's CSP already names the token endpoint (a failure is read again by the login page)
   if (config.consoleOidc) discovery.document().catch(() => undefined);
-  const providerOrigins = () => (config.consoleOidc ? identityProviderOrigins(config.oidc?.issuer, discovery.known?.token_endpoint) : '');
+  // (the console's pages only: the token endpoint once known, else the issuer's origin)
+  const providerOrigins = (req: IncomingMessage) => (config.consoleOidc && req.url?.startsWith(CONSOLE_PATH) ? identityProviderOrigins(discovery.known?.token_endpoint ?? config.oidc?.issuer) : '');
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, connectSrc: ["'self'", providerOrigins] } } }));
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   // portals on other origins only where CORS_ORIGINS names them (none by default)

@@ -36,7 +36,8 @@ import { IconsController } from './icons/icons.controller';
 import { IconUploadInterceptor } from './icons/icon-upload.interceptor';
 import { UploadIconUseCase } from './icons/usecases/upload-icon.usecase';
 import { ListIconsUseCase } from './icons/usecases/list-icons.usecase';
-import { FindIconUseCase } from './icons/usecases/find-icon.usecase';
+import { DownloadIconByNameUseCase } from './icons/usecases/download-icon-by-name.usecase';
+import { DownloadIconUseCase } from './icons/usecases/download-icon.usecase';
 import { DeleteIconUseCase } from './icons/usecases/delete-icon.usecase';
 import { DependencyIndicators, HealthController } from './health/health.controller';
 import { InstancesController } from './instances/instances.controller';
@@ -98,7 +99,8 @@ export class GatewayModule implements NestModule {
         ServiceDocumentIntake,
         UploadIconUseCase,
         ListIconsUseCase,
-        FindIconUseCase,
+        DownloadIconByNameUseCase,
+        DownloadIconUseCase,
         DeleteIconUseCase,
         CreateActionUseCase,
         InvokeActionUseCase,

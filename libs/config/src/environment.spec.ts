@@ -38,6 +38,7 @@ describe('environment', () => {
     ['OIDC_ROLE_MAP', 'cam-ops=superuser', 'OIDC_ROLE_MAP must be comma-separated name=role pairs'],
     ['OIDC_CLOCK_SKEW_SECONDS', '900', 'OIDC_CLOCK_SKEW_SECONDS must be between 0 and 300'],
     ['OIDC_ISSUER', 'idp.example', 'OIDC_ISSUER must be the http(s) URL of the identity provider'],
+    ['CONSOLE_OIDC_SCOPE', 'profile email', 'CONSOLE_OIDC_SCOPE must include openid'],
     ['CONSOLE_OIDC_TOKEN', 'refresh_token', 'CONSOLE_OIDC_TOKEN must be access_token or id_token'],
     ['CONSOLE_OIDC_CLIENT_ID', 'two words', 'CONSOLE_OIDC_CLIENT_ID must be the client id the provider gave the console'],
     ['ESC_MAX_IN_FLIGHT', '0', 'ESC_MAX_IN_FLIGHT must be between 1 and 1000'],

@@ -268,6 +268,7 @@ function crossFieldErrors(env: Environment): string[] {
     if (!env.SECRETS_KEY_PREVIOUS.split(',').every((k) => parseSecretsKey(k))) errors.push(`SECRETS_KEY_PREVIOUS must be comma-separated keys, each as SECRETS_KEY takes one: ${SECRETS_KEY_RULE.replace(/^SECRETS_KEY must be /, '')} (got "***")`);
   }
   if ((env.OIDC_ISSUER || env.OIDC_JWKS_URL) && !env.OIDC_AUDIENCE) errors.push('OIDC_AUDIENCE must be set with OIDC_ISSUER or OIDC_JWKS_URL: the audience (aud) the tokens are issued for');
+  if (env.CONSOLE_OIDC_SCOPE !== undefined && !env.CONSOLE_OIDC_SCOPE.split(' ').includes('openid')) errors.push('CONSOLE_OIDC_SCOPE must include openid: the console checks the ID token of its login');
   if (env.CONSOLE_OIDC_CLIENT_ID && !env.OIDC_ISSUER) errors.push('OIDC_ISSUER must be set with CONSOLE_OIDC_CLIENT_ID: the console logs in at that provider');
   if (!env.OIDC_ISSUER && (env.OIDC_JWKS_URL || env.OIDC_AUDIENCE)) errors.push('OIDC_ISSUER must be set with OIDC_JWKS_URL or OIDC_AUDIENCE: the issuer (iss) the tokens must come from');
   const outbound = (env.OUTBOUND_ALLOW ?? '').split(',').map((e) => e.trim()).filter(Boolean).map(outboundEntryProblem).filter(Boolean);

@@ -48,7 +48,17 @@ export function ParameterFields({ parameters, keepValues }: { parameters: Parame
             {p.required ? ' (required)' : ''}
             {p.options?.length ? (
               <select name={id} required={p.required} disabled={fixed(p)}>
-                {!p.required && <option value="">—</option>}
+                {/* no value yet: nothing chosen (a required one must be); a value not listed stays the one chosen */}
+                {(!p.required || start === '') && (
+                  <option value="" selected={start === ''}>
+                    —
+                  </option>
+                )}
+                {start !== '' && !p.options.some((o) => o.value === start) && (
+                  <option value={start} selected>
+                    {start}
+                  </option>
+                )}
                 {p.options.map((o) => (
                   <option value={o.value} selected={o.value === start}>
                     {o.label ?? o.value}

@@ -25,6 +25,7 @@ interface Instance {
   actionInstanceDetails?: Array<{ actionInstanceId: string; instance_action: string; action_status: string; Status: string; ordered_time?: number; updated_time?: string; logs?: string }>;
   UpgradePaths?: VersionChangePath[];
   DowngradePaths?: VersionChangePath[];
+  action_status?: { name?: string; type?: string; status?: string };
 }
 
 interface VersionChangePath {
@@ -86,8 +87,10 @@ export function InstancePage({ id }: { id: string }) {
   // while an action runs, the SSE stream tells of each change; the page reads the instance again (at most every 300 ms)
   const pending = useRef<ReturnType<typeof setTimeout>>();
   const busy = instance && ['Submitted', 'In_Progress', 'Terminating'].includes(instance.Status);
-  // a stream that ends while the action still runs (a gateway restart, a proxy's timeout) is followed again a second later
+  // a stream that ends while the action still runs (a gateway restart, a proxy's timeout) is followed again once the
+  // instance is read, after 1 s, then 2, 4 … 30 s while it keeps failing; a refusal (4xx but 408 and 429) is not retried
   const [streams, setStreams] = useState(0);
+  const failures = useRef(0);
   useEffect(() => {
     if (!busy) return;
     setLive(true);
@@ -96,13 +99,18 @@ export function InstancePage({ id }: { id: string }) {
     const stop = follow(
       url('/events'),
       () => {
+        failures.current = 0;
         if (!pending.current) pending.current = setTimeout(() => ((pending.current = undefined), load()), 300);
       },
-      () => {
+      (status) => {
         if (left) return;
         setLive(false);
-        load();
-        again = setTimeout(() => setStreams((n) => n + 1), 1000);
+        const refused = status >= 400 && status < 500 && status !== 408 && status !== 429;
+        load().then(() => {
+          if (left || refused) return;
+          again = setTimeout(() => setStreams((n) => n + 1), Math.min(30, 2 ** failures.current) * 1000);
+          failures.current++;
+        });
       },
     );
     return () => {
@@ -143,27 +151,34 @@ export function InstancePage({ id }: { id: string }) {
           {instance.Status !== 'Terminated' && (
             <ConfirmButton label="Terminate" variant="danger" question={`Terminate ${instance.name}? Its ESC deployments are deleted.`} disabled={!!busy} onConfirm={() => run('/terminate', {})} />
           )}
-          {instance.Status === 'Error' && (
-            <>
-              <ParameterDialogButton
-                label="Retry"
-                intro={`Run the failed action of ${instance.name} again from its start, with these values (change one to fix what failed).`}
-                submitLabel="Retry"
-                changedOnly
-                load={currentParameters}
-                onSubmit={(v) => run('/retry', { retry_details: { is_partial: false, instance_parameters: v } })}
-              />
-              <ParameterDialogButton
-                label="Resume"
-                variant="secondary"
-                intro={`Continue the failed action of ${instance.name} from the step that failed, with these values.`}
-                submitLabel="Resume"
-                changedOnly
-                load={currentParameters}
-                onSubmit={(v) => run('/resume', { resume_details: { is_partial: false, instance_parameters: v } })}
-              />
-            </>
-          )}
+          {instance.Status === 'Error' &&
+            // a failed provision or update runs again with its parameters, any of them changed; another action as it was
+            (['provision', 'update'].includes(instance.action_status?.type ?? '') ? (
+              <>
+                <ParameterDialogButton
+                  label="Retry"
+                  intro={`Run the failed action of ${instance.name} again from its start, with these values (change one to fix what failed).`}
+                  submitLabel="Retry"
+                  changedOnly
+                  load={currentParameters}
+                  onSubmit={(v) => run('/retry', { retry_details: { is_partial: false, instance_parameters: v } })}
+                />
+                <ParameterDialogButton
+                  label="Resume"
+                  variant="secondary"
+                  intro={`Continue the failed action of ${instance.name} from the step that failed, with these values.`}
+                  submitLabel="Resume"
+                  changedOnly
+                  load={currentParameters}
+                  onSubmit={(v) => run('/resume', { resume_details: { is_partial: false, instance_parameters: v } })}
+                />
+              </>
+            ) : (
+              <>
+                <ConfirmButton label="Retry" question={`Run the failed action of ${instance.name} (${instance.action_status?.name ?? 'its last'}) again from its start?`} onConfirm={() => run('/retry', { retry_details: { is_partial: false } })} />
+                <ConfirmButton label="Resume" variant="secondary" question={`Resume the failed action of ${instance.name} from the step that failed?`} onConfirm={() => run('/resume', { resume_details: { is_partial: false } })} />
+              </>
+            ))}
           {instance.Status === 'Active' && (
             <ParameterDialogButton
               label="Update"

@@ -30,13 +30,19 @@ export function InstancesPage() {
   const [error, setError] = useState<string>();
   const cursor = cursors[cursors.length - 1];
   useEffect(() => {
+    // an answer to an earlier search (a slower one) must not replace this one's
+    let stale = false;
     setPage(undefined);
     call<Summary[]>(withTenant('/cam/composer/api/v1/ServiceInstances', session.tenantId, { 'filter[limit]': String(PAGE), 'filter[where][name][ilike]': name ? partOfName(name) : undefined, 'filter[where][Status]': status || undefined, 'filter[cursor]': cursor }))
       .then((a) => {
+        if (stale) return;
         setPage({ rows: a.body, next: a.headers.get('X-Next-Cursor') ?? undefined });
         setError(undefined);
       })
-      .catch((e) => setError((e as Error).message));
+      .catch((e) => !stale && setError((e as Error).message));
+    return () => {
+      stale = true;
+    };
   }, [session.tenantId, name, status, cursor]);
   const search = (e: Event) => {
     e.preventDefault();

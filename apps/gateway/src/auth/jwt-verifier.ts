@@ -80,7 +80,10 @@ export class JwtVerifier {
     const doc = await this.discovery.document().catch(() => {
       throw providerAway();
     });
-    if (!doc.jwks_uri) throw providerAway();
+    if (!doc.jwks_uri) {
+      this.discovery.forget();
+      throw providerAway();
+    }
     return doc.jwks_uri;
   }
 }

@@ -13,7 +13,9 @@ export interface DiscoveryDocument {
 
 /**
  * OIDC_ISSUER's discovery document (<issuer>/.well-known/openid-configuration): read once and
- * kept, read again by the next caller after a failure. The JWT check takes its jwks_uri, the
+ * kept. A failed read is not tried again for OIDC_JWKS_COOLDOWN_SECONDS (callers get the failure
+ * at once, and it is logged once), so that calls, the console's anonymous login page among them,
+ * cannot make the gateway hammer a provider that is down. The JWT check takes its jwks_uri, the
  * console's login its endpoints.
  */
 @Injectable()
@@ -21,6 +23,7 @@ export class OidcDiscovery {
   private readonly logger = new Logger(OidcDiscovery.name);
   private pending?: Promise<DiscoveryDocument>;
   private read?: DiscoveryDocument;
+  private failedAt = 0;
 
   constructor(private readonly config: AppConfig) {}
 
@@ -30,16 +33,25 @@ export class OidcDiscovery {
   }
 
   document(): Promise<DiscoveryDocument> {
-    const issuer = this.config.oidc?.issuer;
-    if (!issuer) return Promise.reject(new Error('no identity provider is configured (OIDC_ISSUER)'));
-    this.pending ??= this.fetch(issuer).then(
+    const oidc = this.config.oidc;
+    if (!oidc) return Promise.reject(new Error('no identity provider is configured (OIDC_ISSUER)'));
+    if (!this.pending && Date.now() - this.failedAt < oidc.jwksCooldownSeconds * 1000) return Promise.reject(new Error("the provider's discovery document could not be read a moment ago"));
+    this.pending ??= this.fetch(oidc.issuer).then(
       (doc) => (this.read = doc),
       (e: unknown) => {
         this.pending = undefined;
+        this.failedAt = Date.now();
         throw e;
       },
     );
     return this.pending;
+  }
+
+  /** Forgets the document (it lacked what a caller needs): read again once the cooldown has passed. */
+  forget(): void {
+    this.pending = undefined;
+    this.read = undefined;
+    this.failedAt = Date.now();
   }
 
   private async fetch(issuer: string): Promise<DiscoveryDocument> {
@@ -57,7 +69,7 @@ export class OidcDiscovery {
   }
 }
 
-/** The origins of the issuer and of its token endpoint, for a CSP's connect-src (space-separated; '' for none). */
+/** The origins of these URLs, for a CSP's connect-src (space-separated; '' for none). */
 export function identityProviderOrigins(...urls: Array<string | undefined>): string {
   const origins = new Set<string>();
   for (const url of urls) {

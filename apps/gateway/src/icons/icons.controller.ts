@@ -12,7 +12,8 @@ import { ListSpec, parseListFilter, RawQuery, reportCappedLimit } from '../commo
 import { IconUploadInterceptor } from './icon-upload.interceptor';
 import { UploadedIcon, UploadIconUseCase } from './usecases/upload-icon.usecase';
 import { ListIconsUseCase } from './usecases/list-icons.usecase';
-import { FindIconUseCase } from './usecases/find-icon.usecase';
+import { DownloadIconByNameUseCase } from './usecases/download-icon-by-name.usecase';
+import { DownloadIconUseCase } from './usecases/download-icon.usecase';
 import { DeleteIconUseCase } from './usecases/delete-icon.usecase';
 import { RequiresRole, Role } from '../auth/roles';
 
@@ -36,7 +37,8 @@ export class IconsController {
   constructor(
     private readonly uploadIcon: UploadIconUseCase,
     private readonly listIcons: ListIconsUseCase,
-    private readonly findIcon: FindIconUseCase,
+    private readonly downloadIconByName: DownloadIconByNameUseCase,
+    private readonly downloadIcon: DownloadIconUseCase,
     private readonly deleteIcon: DeleteIconUseCase,
   ) {}
 
@@ -69,7 +71,7 @@ export class IconsController {
   @ApiProduces('image/png', 'image/jpeg', 'image/gif', 'application/xml')
   @ApiOperation({ summary: 'Download an icon by its name (the seed\'s path)' })
   async downloadByName(@TenantId() tenantId: string, @Param('name') name: string, @Res({ passthrough: true }) res: Response) {
-    return send(res, await this.findIcon.byName(tenantId, name));
+    return send(res, await this.downloadIconByName.execute(tenantId, name));
   }
 
   @Get(':id/download')
@@ -78,7 +80,7 @@ export class IconsController {
   @ApiProduces('image/png', 'image/jpeg', 'image/gif', 'application/xml')
   @ApiOperation({ summary: 'Download an icon by its id' })
   async download(@TenantId() tenantId: string, @Param('id', iconId) id: string, @Res({ passthrough: true }) res: Response) {
-    return send(res, await this.findIcon.byId(tenantId, id));
+    return send(res, await this.downloadIcon.execute(tenantId, id));
   }
 
   @Delete(':id')

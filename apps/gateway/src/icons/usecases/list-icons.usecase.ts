@@ -30,7 +30,8 @@ export class ListIconsUseCase {
     // newest first: the tenant's, then the built-ins
     const own = await page(skip, limit);
     if (own.length === limit) return own;
-    const before = await this.icons.count(tenantId, where);
+    // the tenant's icons before the built-ins: known without counting when this page holds some of them
+    const before = own.length > 0 ? skip + own.length : await this.icons.count(tenantId, where);
     const from = Math.max(0, skip - before);
     return [...own, ...[...builtins].reverse().slice(from, from + limit - own.length)];
   }

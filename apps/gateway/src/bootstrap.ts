@@ -16,7 +16,7 @@ import { refuseWhileShuttingDown } from './common/shutdown-state';
 import { GatewayModule } from './gateway.module';
 import { mountQueueBoard } from './queue-board/queue-board';
 import { CONSOLE_PATH, mountConsole } from './console/console-static';
-import { identityProviderOrigins, OidcDiscovery } from './auth/oidc-discovery';
+import { OidcDiscovery, originOf } from './auth/oidc-discovery';
 
 const XML_TYPES = ['application/xml', 'text/xml', 'text/plain', 'application/*+xml'];
 
@@ -31,7 +31,7 @@ export async function createGateway(config: AppConfig): Promise<INestApplication
   // read early, so that the first page's CSP already names the token endpoint (a failure is read again by the login page)
   if (config.consoleOidc) discovery.document().catch(() => undefined);
   // (the console's pages only: the token endpoint once known, else the issuer's origin)
-  const providerOrigins = (req: IncomingMessage) => (config.consoleOidc && req.url?.startsWith(CONSOLE_PATH) ? identityProviderOrigins(discovery.known?.token_endpoint ?? config.oidc?.issuer) : '');
+  const providerOrigins = (req: IncomingMessage) => (config.consoleOidc && req.url?.startsWith(CONSOLE_PATH) ? originOf(discovery.known?.token_endpoint ?? config.oidc?.issuer) : '');
   app.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null, connectSrc: ["'self'", providerOrigins] } } }));
   app.getHttpAdapter().getInstance().disable('x-powered-by');
   // portals on other origins only where CORS_ORIGINS names them (none by default)

@@ -69,15 +69,11 @@ export class OidcDiscovery {
   }
 }
 
-/** The origins of these URLs, for a CSP's connect-src (space-separated; '' for none). */
-export function identityProviderOrigins(...urls: Array<string | undefined>): string {
-  const origins = new Set<string>();
-  for (const url of urls) {
-    try {
-      if (url) origins.add(new URL(url).origin);
-    } catch {
-      // not a URL: nothing to allow
-    }
+/** The origin of a URL, for a CSP's connect-src ('' when there is none). */
+export function originOf(url: string | undefined): string {
+  try {
+    return url ? new URL(url).origin : '';
+  } catch {
+    return '';
   }
-  return [...origins].join(' ');
 }

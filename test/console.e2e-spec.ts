@@ -12,6 +12,7 @@ import request from 'supertest';
 import { asaTemplateContent, escService } from './support/payloads';
 import { consoleBrowser, expectAccessible, screenshot, SHOTS } from './support/console-browser';
 import { Stack, startStack, TENANT_A, TENANT_B } from './support/stack';
+import { startTcpProxy, TcpProxy } from './support/tcp-proxy';
 
 const A = `Bearer ${TENANT_A.token}`;
 const VIEWER_TOKEN = 'token-a-viewer';
@@ -22,11 +23,14 @@ describe('operator console (browser)', () => {
   let context: BrowserContext;
   let page: Page;
   let instanceUrl: string;
+  // the browser reaches the gateway through a TCP proxy that a test cuts (a network cut, a gateway restart)
+  let proxy: TcpProxy;
+  let consoleUrl: string;
 
   const shot = (name: string, p: Page = page) => screenshot(p, name);
   const accessible = (where: string, p: Page = page) => expectAccessible(p, where);
   const login = async (p: Page, token: string) => {
-    await p.goto(`${stack.gatewayUrl}/console/`);
+    await p.goto(`${consoleUrl}/console/`);
     await p.getByLabel('Bearer token').fill(token);
     await p.getByRole('button', { name: 'Log in' }).click();
     await p.getByRole('heading', { name: 'Overview' }).waitFor();
@@ -39,6 +43,8 @@ describe('operator console (browser)', () => {
       // tenant-a runs the gateway: its admins see every tenant in the overview
       env: { API_TOKENS: `${TENANT_A.tenant}:${TENANT_A.token},${TENANT_A.tenant}:${VIEWER_TOKEN}:viewer,${TENANT_B.tenant}:${TENANT_B.token}`, OPERATIONS_TENANT: TENANT_A.tenant },
     });
+    proxy = await startTcpProxy(Number(new URL(stack.gatewayUrl).port));
+    consoleUrl = `http://127.0.0.1:${proxy.port}`;
     const http = request(stack.gatewayUrl);
     await http.post('/cam/api/v1/templates').set('Authorization', A).send({ name: 'asa-deployment', version: '1.0', type: 'ESC', content: asaTemplateContent() }).expect(201);
     const created = await http.post('/cam/composer/api/v1/Service/createService').set('Authorization', A).send(escService('ASA firewall')).expect(200);
@@ -48,11 +54,12 @@ describe('operator console (browser)', () => {
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
+    await proxy?.close();
     await stack?.close();
   });
 
   it('refuses a wrong token, and logs in with a good one', async () => {
-    await page.goto(`${stack.gatewayUrl}/console/`);
+    await page.goto(`${consoleUrl}/console/`);
     await page.getByLabel('Bearer token').fill('not-a-token');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('alert').filter({ hasText: 'The gateway refused the token' }).waitFor();
@@ -98,19 +105,24 @@ describe('operator console (browser)', () => {
   }, 60_000);
 
   it('runs an ESC operation on the instance once confirmed, following the live stream again when it breaks', async () => {
-    // the first stream of the operation is cut at once (a gateway restart, a proxy): the page follows it again
+    // ESC answers the reboot 2.5 s late: the action runs long enough for its stream to be cut
+    await request(stack.sim.baseUrl).post('/_sim/faults').send({ operation: 'service_operation', match: { deploymentName: 'MyDemoDepName' }, delayMs: 2500, times: 1 }).expect(201);
     let streams = 0;
-    await page.route(/\/events\?/, (route) => (++streams === 1 ? route.fulfill({ status: 503, contentType: 'application/json', body: '{}' }) : route.continue()));
+    page.on('request', (r) => void (/\/events\?/.test(r.url()) && streams++));
     await page.getByRole('button', { name: 'esc_reboot' }).click();
     const dialog = page.getByRole('dialog', { name: 'Confirm: esc_reboot' });
     await dialog.waitFor();
     await shot('confirm-operation');
     await accessible('confirm dialog');
     await dialog.getByRole('button', { name: 'Confirm esc_reboot' }).click();
+    // the page follows the action live; then the network between browser and gateway is cut, and back
+    await page.getByText('live', { exact: true }).waitFor();
+    await proxy.cut();
+    await new Promise((r) => setTimeout(r, 200));
+    await proxy.restore();
     await page.getByRole('row', { name: /esc_reboot.*Succeeded/ }).waitFor({ timeout: 30_000 });
     await page.getByRole('heading', { name: /console-asa-1/ }).getByText('Active', { exact: true }).waitFor();
     expect(streams).toBeGreaterThanOrEqual(2);
-    await page.unroute(/\/events\?/);
   }, 60_000);
 
   it('runs an ESC operation that takes a VM, chosen from the instance\'s VMs', async () => {
@@ -258,7 +270,7 @@ describe('operator console (browser)', () => {
       ['drift', '/console/drift', () => p.getByText(/^Checked /).waitFor()],
     ];
     for (const [name, path, ready] of pages) {
-      await p.goto(`${stack.gatewayUrl}${path}`);
+      await p.goto(`${consoleUrl}${path}`);
       await ready();
       const [scrollWidth, innerWidth] = await p.evaluate(() => {
         const w = globalThis as unknown as { document: { documentElement: { scrollWidth: number } }; innerWidth: number };
